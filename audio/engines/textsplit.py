@@ -1,0 +1,70 @@
+"""Split spoken text into request-sized pieces at sentence, then clause, then character boundaries.
+
+edge-tts cannot be trusted to split Chinese (a paragraph with no space or newline is sent whole,
+and the service cuts a request at 10 minutes of audio), so remote engines split first:
+
+    split_text("第一句。第二句！", max_bytes=12) == ["第一句。", "第二句！"]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# A sentence ends after one of these (plus any closing quotes or brackets).
+_SENTENCE = re.compile(r"[^。！？；!?;…\n]*(?:[。！？；!?;…\n]+[”’」』）)\]]*|$)")
+# Inside an over-long sentence, a clause ends after one of these.
+_CLAUSE = re.compile(r"[^，、,：:]*(?:[，、,：:]+|$)")
+
+
+def utf8_len(text: str) -> int:
+    """Bytes in UTF-8."""
+    return len(text.encode("utf-8"))
+
+
+def split_text(text: str, *, max_bytes: int = 1500, measure: Callable[[str], int] = utf8_len) -> list[str]:
+    """Pack ``text`` into pieces of at most ``max_bytes`` (as ``measure`` counts), cut at boundaries.
+
+    Pieces are stripped; concatenated they give back ``text`` minus whitespace at the cuts.
+    """
+    if max_bytes < 8:
+        raise ValueError("max_bytes must be at least 8")
+    units: list[str] = []
+    for sentence in _pieces(_SENTENCE, text):
+        if measure(sentence) <= max_bytes:
+            units.append(sentence)
+            continue
+        for clause in _pieces(_CLAUSE, sentence):
+            units.extend(_hard_cut(clause, max_bytes, measure))
+    return _pack(units, max_bytes, measure)
+
+
+def _pieces(pattern: re.Pattern[str], text: str) -> list[str]:
+    return [m.group(0) for m in pattern.finditer(text) if m.group(0)]
+
+
+def _hard_cut(text: str, max_bytes: int, measure: Callable[[str], int]) -> list[str]:
+    """Cut between characters (never inside one) when no punctuation helps."""
+    out: list[str] = []
+    current = ""
+    for char in text:
+        if current and measure(current + char) > max_bytes:
+            out.append(current)
+            current = ""
+        current += char
+    if current:
+        out.append(current)
+    return out
+
+
+def _pack(units: list[str], max_bytes: int, measure: Callable[[str], int]) -> list[str]:
+    """Greedily join consecutive units while the piece stays within the budget."""
+    pieces: list[str] = []
+    current = ""
+    for unit in units:
+        if current and measure(current + unit) > max_bytes:
+            pieces.append(current)
+            current = ""
+        current += unit
+    pieces.append(current)
+    return [p.strip() for p in pieces if p.strip()]

@@ -1,0 +1,66 @@
+"""Configuration defaults for the web app; every key can be overridden by ``BOBAO_<KEY>`` in the env.
+
+Layering (``web.create_app``): ``DEFAULTS`` → ``<instance>/config.py`` → ``test_config`` → env.
+Paths left as ``None`` are filled in from the instance folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+DEFAULTS: Mapping[str, Any] = {
+    # Speech: the embedded offline voice is the default so a fresh install speaks without a network.
+    "TTS_ENGINE": "offline",
+    "TTS_VOICE": None,  # None → the engine's first (default) voice
+    "TTS_RATE": 0,  # percent
+    # "name=package.module:factory,…": engines registered at start-up (tests use the tone engine).
+    "EXTRA_ENGINES": "",
+    "AUDIO_CACHE_DIR": None,  # None → <instance>/audio
+    "AUDIO_CACHE_MAX_BYTES": None,
+    "DOCUMENT_DIR": None,  # None → <instance>/documents
+    # Limits: a government report is ~15k characters; 200k leaves room for long pages.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "MAX_TEXT_CHARS": 200_000,
+    "FETCH_ALLOWED_HOSTS": [],
+    "FETCH_TIMEOUT_S": 10.0,
+    "FETCH_MAX_BYTES": 2 * 1024 * 1024,
+    "API_ALLOWED_ORIGINS": [],
+    "ADMIN_TOKEN": None,
+    "BROKER_URL": None,
+    # Background synthesis: threads in this process; a full queue answers 503 with Retry-After.
+    "JOB_WORKERS": 1,
+    "JOB_QUEUE_SIZE": 16,
+    "JOB_RETRY_AFTER_S": 30,
+    # Max-age for files that may change (page MP3s are rebuilt when a document is re-synthesized).
+    "DOWNLOAD_MAX_AGE_S": 3600,
+    # Start loading the engine in a background thread at start-up (serve), not on first request.
+    "PREWARM_ENGINE": False,
+    # Import the bundled sample page at start-up so that "/" has something to play.
+    "LOAD_DEMO": False,
+}
+
+
+def parse_extra_engines(spec: str) -> dict[str, str]:
+    """``"fake=tests.fakes:create,x=m:f"`` → ``{"fake": "tests.fakes:create", "x": "m:f"}``."""
+    engines: dict[str, str] = {}
+    for item in spec.split(","):
+        name, sep, target = item.strip().partition("=")
+        if sep and name.strip() and ":" in target:
+            engines[name.strip()] = target.strip()
+    return engines
+
+
+def parse_rate(value: object) -> int:
+    """Accept ``0``, ``"+10%"``, ``"-5"`` … and return an int percent; ValueError otherwise."""
+    if isinstance(value, bool):
+        raise ValueError(f"bad rate {value!r}")
+    if isinstance(value, int):
+        rate = value
+    elif isinstance(value, str):
+        rate = int(value.strip().removesuffix("%"))
+    else:
+        raise ValueError(f"bad rate {value!r}")
+    if not -50 <= rate <= 100:
+        raise ValueError(f"rate {rate}% is outside -50%..+100%")
+    return rate

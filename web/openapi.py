@@ -1,0 +1,7 @@
+"""Being written by the ops engineer; create_app registers bp."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("openapi", __name__)
