@@ -48,7 +48,8 @@ def _high_pass(rate_hz: int) -> tuple[tuple[float, float, float], tuple[float, f
 def _biquad_response(coeffs: tuple[tuple[float, ...], tuple[float, ...]], n_fft: int) -> np.ndarray:
     b, a = coeffs
     z1 = np.exp(-1j * 2 * np.pi * np.fft.rfftfreq(n_fft))  # z^-1 on the rfft bins
-    return (b[0] + b[1] * z1 + b[2] * z1 * z1) / (a[0] + a[1] * z1 + a[2] * z1 * z1)
+    response: np.ndarray = (b[0] + b[1] * z1 + b[2] * z1 * z1) / (a[0] + a[1] * z1 + a[2] * z1 * z1)
+    return response
 
 
 def k_weight(samples: np.ndarray, rate_hz: int) -> np.ndarray:
@@ -86,7 +87,10 @@ def integrated_loudness(pcm: np.ndarray, rate_hz: int = 24_000) -> float:
 
 
 def gain_db_to_target(
-    pcm: np.ndarray, rate_hz: int = 24_000, target_lufs: float = TARGET_LUFS, peak_limit_dbfs: float = PEAK_LIMIT_DBFS
+    pcm: np.ndarray,
+    rate_hz: int = 24_000,
+    target_lufs: float = TARGET_LUFS,
+    peak_limit_dbfs: float = PEAK_LIMIT_DBFS,
 ) -> float:
     """The gain that brings ``pcm`` to ``target_lufs``, reduced so its sample peak stays under the limit."""
     loudness = integrated_loudness(pcm, rate_hz)

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 import lameenc
 import numpy as np
 
-from audio.errors import AudioError, SynthesisFailed
-from audio.model import BITRATE_KBPS, SAMPLE_RATE_HZ
+from audio.errors import AudioError
+from audio.errors import SynthesisFailed
+from audio.model import BITRATE_KBPS
+from audio.model import SAMPLE_RATE_HZ
 
 FRAME_MS = 24
 FRAME_BYTES = 144
@@ -97,9 +99,6 @@ def check_canonical(data: bytes) -> int:
     """Validate canonical MP3 bytes and return their frame count."""
     if not data:
         raise SynthesisFailed("empty MP3")
-    if len(data) % FRAME_BYTES:
-        # A fast pre-check: canonical frames never pad, so the size must be a whole number of frames.
-        raise SynthesisFailed(f"MP3 of {len(data)} bytes is not a whole number of 144-byte frames")
     for offset, header in walk_frames(data):
         if not header.is_canonical:
             raise SynthesisFailed(
@@ -108,6 +107,7 @@ def check_canonical(data: bytes) -> int:
             )
     if _is_info_frame(data, 0):
         raise SynthesisFailed("MP3 starts with a Xing/Info frame; strip it with strip_headers()")
+    # Canonical frames never pad, so every one is exactly FRAME_BYTES long.
     return len(data) // FRAME_BYTES
 
 
@@ -169,14 +169,18 @@ def to_int16(samples: np.ndarray) -> np.ndarray:
     """Mono int16 PCM from int16 or float (−1…1) samples; stereo input is averaged."""
     array = np.asarray(samples)
     if array.ndim == 2:
-        array = array.mean(axis=1 if array.shape[1] <= 2 else 0)
+        mixed = array.astype(np.float64).mean(axis=1 if array.shape[1] <= 2 else 0)
+        array = mixed if np.issubdtype(array.dtype, np.floating) else mixed.round().astype(array.dtype)
     if array.ndim != 1:
         raise AudioError(f"PCM must be mono or stereo, got shape {array.shape}")
     if array.dtype == np.int16:
         return array
+    result: np.ndarray
     if np.issubdtype(array.dtype, np.floating):
-        return (np.clip(array, -1.0, 1.0) * 32767.0).round().astype(np.int16)
-    return np.clip(array, -32768, 32767).astype(np.int16)
+        result = (np.clip(array, -1.0, 1.0) * 32767.0).round().astype(np.int16)
+    else:
+        result = np.clip(array, -32768, 32767).astype(np.int16)
+    return result
 
 
 def encode_pcm(samples: np.ndarray, sample_rate: int = SAMPLE_RATE_HZ) -> bytes:

@@ -1,0 +1,127 @@
+"""Page understanding: HTML or plain text in, a `Document` of speakable sentences out.
+
+Pure: str/bytes in, frozen dataclasses out, no I/O. The pipeline is
+extract (HTML → blocks) → sections (blocks → headings and paragraphs) → segment (sentence
+spans on the display text) → normalize (per sentence, display → spoken).
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.blocks import Page
+from reader.decode import decode_bytes
+from reader.decode import looks_like_html
+from reader.errors import EmptyDocument
+from reader.errors import InputTooLarge
+from reader.errors import ReaderError
+from reader.errors import UnsupportedInput
+from reader.extract import html_blocks
+from reader.model import Alignment
+from reader.model import Document
+from reader.model import Section
+from reader.model import Sentence
+from reader.normalize import NORMALIZER_VERSION
+from reader.normalize import Normalized
+from reader.normalize import normalize
+from reader.outline import outline
+from reader.outline import outline_text
+from reader.plaintext import text_blocks
+from reader.sections import Outline
+from reader.sections import build_outline
+from reader.segment import split_sentences
+
+__all__ = [
+    "NORMALIZER_VERSION", "Alignment", "Document", "EmptyDocument", "InputTooLarge", "MAX_INPUT_BYTES",
+    "MAX_TEXT_CHARS", "Normalized", "ReaderError", "Section", "Sentence", "UnsupportedInput", "normalize",
+    "outline", "outline_text", "read_bytes", "read_html", "read_text",
+]
+
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+"""Larger HTML or byte inputs are refused: no article page comes near this."""
+MAX_TEXT_CHARS = 2_000_000
+"""Longer plain text is refused: about 200 hours of speech."""
+_WORDISH = re.compile(r"[\w\u3400-\u9fff]")
+
+
+def read_text(text: str, *, max_sentence_chars: int = 150) -> Document:
+    """Read plain text (for example text scraped from a page) into a Document."""
+    if not isinstance(text, str):
+        raise UnsupportedInput(f"read_text needs str, not {type(text).__name__}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputTooLarge(f"text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
+    return _document(text_blocks(text), max_sentence_chars, None)
+
+
+def read_html(
+    html: str | bytes,
+    *,
+    url: str | None = None,
+    selector: str | None = None,
+    max_sentence_chars: int = 150,
+) -> Document:
+    """Read an HTML page; bytes are decoded by their declared or detected charset."""
+    if isinstance(html, bytes | bytearray):
+        _check_size(len(html))
+        html = decode_bytes(bytes(html))
+    elif not isinstance(html, str):
+        raise UnsupportedInput(f"read_html needs str or bytes, not {type(html).__name__}")
+    _check_size(len(html))
+    return _document(html_blocks(html, selector=selector), max_sentence_chars, url)
+
+
+def read_bytes(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    url: str | None = None,
+) -> Document:
+    """Read an uploaded or fetched file, deciding between HTML and plain text."""
+    if not isinstance(data, bytes | bytearray):
+        raise UnsupportedInput(f"read_bytes needs bytes, not {type(data).__name__}")
+    _check_size(len(data))
+    text = decode_bytes(bytes(data), content_type=content_type)
+    if looks_like_html(text, filename=filename, content_type=content_type):
+        return _document(html_blocks(text), 150, url)
+    return read_text(text)
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_INPUT_BYTES:
+        raise InputTooLarge(f"input is {size / 2**20:.1f} MiB; the limit is {MAX_INPUT_BYTES // 2**20} MiB")
+
+
+def _document(page: Page, max_sentence_chars: int, url: str | None) -> Document:
+    found = build_outline(page)
+    sections = _sections(found, max_sentence_chars)
+    if not sections:
+        raise EmptyDocument("the page has no sentence that can be read aloud")
+    return Document(found.title, sections, date=found.date, source=found.source, source_url=url)
+
+
+def _sections(found: Outline, max_chars: int) -> tuple[Section, ...]:
+    out: list[Section] = []
+    next_id = 0
+    for draft in found.sections:
+        text = "\n".join(draft.paragraphs)
+        sentences = _sentences(draft.paragraphs, max_chars, next_id)
+        if sentences:
+            out.append(Section(draft.heading, draft.level, text, sentences))
+            next_id = sentences[-1].id + 1
+    return tuple(out)
+
+
+def _sentences(paragraphs: tuple[str, ...], max_chars: int, first_id: int) -> tuple[Sentence, ...]:
+    """Segment each paragraph and normalize each sentence; offsets are into the joined text."""
+    out: list[Sentence] = []
+    offset = 0
+    for paragraph in paragraphs:
+        for start, end in split_sentences(paragraph, max_chars):
+            shown = paragraph[start:end]
+            if _WORDISH.search(shown):
+                spoken = normalize(shown)
+                out.append(Sentence(first_id + len(out), shown, spoken.spoken, offset + start,
+                                    offset + end, tuple(spoken.alignments)))
+        offset += len(paragraph) + 1
+    return tuple(out)

@@ -25,6 +25,8 @@ DEFAULTS: Mapping[str, Any] = {
     "FETCH_ALLOWED_HOSTS": [],
     "FETCH_TIMEOUT_S": 10.0,
     "FETCH_MAX_BYTES": 2 * 1024 * 1024,
+    # Intranet deployments may read pages on private addresses; off by default (SSRF).
+    "FETCH_ALLOW_PRIVATE": False,
     "API_ALLOWED_ORIGINS": [],
     "ADMIN_TOKEN": None,
     "BROKER_URL": None,
@@ -58,7 +60,10 @@ def parse_rate(value: object) -> int:
     if isinstance(value, int):
         rate = value
     elif isinstance(value, str):
-        rate = int(value.strip().removesuffix("%"))
+        try:
+            rate = int(value.strip().removesuffix("%"))
+        except ValueError:
+            raise ValueError(f"bad rate {value!r}; use a percentage such as +10% or -5%") from None
     else:
         raise ValueError(f"bad rate {value!r}")
     if not -50 <= rate <= 100:

@@ -1,7 +1,136 @@
-"""Being written by the ops engineer; create_app registers bp."""
+"""``GET /healthz``: can this process serve and synthesize? JSON, 200 when it can, 503 when it cannot.
+
+Checked on every call, cheaply: the cache and document folders are writable (a probe file is
+created and removed), free disk space, the job queue's depth (and, with Celery, that Redis
+answers), and the default engine's state: whether it is loaded and, for online engines, whether
+its circuit breaker is open (then pages still get read by the offline fallback, so that is
+"degraded", not down). ``?deep=1`` also synthesizes a short text, loading the engine if needed:
+use it for a start-up probe, not every few seconds. Cache statistics walk the cache, so they are
+recomputed at most every ``STATS_TTL_S`` seconds.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
 from flask import Blueprint
+from flask import current_app
+from flask import jsonify
+from flask import request
+from flask.typing import ResponseReturnValue
+
+from audio import SpeechParams
 
 bp = Blueprint("health", __name__)
+
+STATS_TTL_S = 30.0
+LOW_DISK_BYTES = 200 * 1024 * 1024
+_stats_lock = threading.Lock()
+_stats_memo: dict[str, tuple[float, dict[str, Any]]] = {}
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    """Report engine, storage and queue state; 503 when a request would fail."""
+    services = current_app.extensions["bobao"]
+    checks = {
+        "engine": _engine_check(services, deep=request.args.get("deep") in ("1", "true")),
+        "cache": _dir_check(Path(services.cache.root), stats=_cache_stats(services)),
+        "documents": _dir_check(Path(services.store.root)),
+        "queue": _queue_check(services.jobs),
+    }
+    failing = [name for name, check in checks.items() if not check["ok"]]
+    degraded = [name for name, check in checks.items() if check.get("degraded")]
+    status = "fail" if failing else ("degraded" if degraded else "ok")
+    response = jsonify({"status": status, "checks": checks, "time": time.time()})
+    response.status_code = 503 if failing else 200
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _engine_check(services: Any, *, deep: bool) -> dict[str, Any]:
+    name = current_app.config["TTS_ENGINE"]
+    result: dict[str, Any] = {"ok": True, "name": name, "loaded": name in services.loaded_engines}
+    if result["loaded"]:
+        breaker_open = _breaker_open(services.get_engine(name))
+        result["breaker_open"] = breaker_open
+        result["degraded"] = breaker_open
+    if deep:
+        result.update(_synthesis_probe(services))
+    return result
+
+
+def _breaker_open(engine: Any) -> bool:
+    """True when the engine (or the online engine inside ``auto``) is failing fast."""
+    for candidate in (engine, getattr(engine, "primary", None)):
+        breaker = getattr(candidate, "breaker", None)
+        if breaker is not None and breaker.is_open:
+            return True
+    return False
+
+
+def _synthesis_probe(services: Any) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        engine = services.engine
+        speech = engine.synthesize("你好。", SpeechParams(voice=services.default_voice(engine)))
+    except Exception as exc:  # any failure here is exactly what the probe reports
+        return {"ok": False, "error": type(exc).__name__, "loaded": False}
+    return {"ok": bool(speech.mp3), "loaded": True, "probe_ms": round((time.perf_counter() - started) * 1000)}
+
+
+def _dir_check(root: Path, stats: dict[str, Any] | None = None) -> dict[str, Any]:
+    result: dict[str, Any] = {"ok": True, "writable": _writable(root)}
+    try:
+        free = shutil.disk_usage(root).free
+    except OSError:
+        free = None
+    result["free_bytes"] = free
+    result["ok"] = result["writable"]
+    # A full disk stops new audio, but everything cached is still served: degraded, not down.
+    result["degraded"] = free is not None and free < LOW_DISK_BYTES
+    if stats is not None:
+        result.update(stats)
+    return result
+
+
+def _writable(root: Path) -> bool:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=root, prefix=".healthz-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError:
+        return False
+    return True
+
+
+def _cache_stats(services: Any) -> dict[str, Any]:
+    root = str(services.cache.root)
+    with _stats_lock:
+        memo = _stats_memo.get(root)
+        if memo is not None and time.monotonic() - memo[0] < STATS_TTL_S:
+            return memo[1]
+    try:
+        stats = services.cache.stats()
+        value = {"entries": stats.entries, "total_bytes": stats.total_bytes, "max_bytes": stats.max_bytes}
+    except Exception as exc:  # an unreadable cache is reported, not raised
+        value = {"stats_error": type(exc).__name__}
+    with _stats_lock:
+        _stats_memo[root] = (time.monotonic(), value)
+    return value
+
+
+def _queue_check(jobs: Any) -> dict[str, Any]:
+    kind = "celery" if type(jobs).__name__ == "CeleryJobs" else "threads"
+    try:
+        pending = int(jobs.pending())
+    except Exception as exc:  # e.g. Redis down: the web process cannot hand out work
+        return {"ok": False, "backend": kind, "error": type(exc).__name__}
+    return {"ok": True, "backend": kind, "pending": pending}

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 
 bp = Blueprint("player", __name__)
 
@@ -69,10 +69,4 @@ def widget_js() -> Response:
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.add_etag()
-    return response.make_conditional(_request())
-
-
-def _request():  # noqa: ANN202 - flask's request proxy; imported lazily to keep the module import light
-    from flask import request
-
-    return request
+    return response.make_conditional(request)

@@ -6,8 +6,8 @@ months (403s, silent truncation, stalls, removed voices), so every request here 
 * small: the text is split at sentence/clause boundaries into pieces of ≤ ~1,500 UTF-8 bytes,
   because edge-tts sends a Chinese paragraph without spaces as one request and the service cuts
   a request at ten minutes of audio;
-* bounded: one total timeout per request (edge-tts only times the handshake), and at most
-  ``max_connections`` requests at once per engine;
+* bounded: one total timeout per request and a shorter one for the first answer (edge-tts only
+  times the handshake), and at most ``max_connections`` requests at once per engine;
 * checked: audio that is missing, not whole frames, or shorter than the last boundary is retried;
 * retried with exponential backoff and jitter, behind a circuit breaker that fails fast while the
   service is unreachable (a connect/DNS failure opens it at once).
@@ -32,22 +32,14 @@ import aiohttp
 import edge_tts
 from edge_tts import exceptions as edge_errors
 
+from audio import mp3
 from audio.engines import edge_voices
-from audio.engines.resilience import CircuitBreaker
-from audio.engines.resilience import backoff_delays
+from audio.engines.resilience import CircuitBreaker, backoff_delays
 from audio.engines.textsplit import split_text
-from audio.errors import EngineError
-from audio.errors import EngineUnavailable
-from audio.errors import SynthesisFailed
-from audio.errors import VoiceNotFound
-from audio.model import Mark
-from audio.model import Speech
-from audio.model import SpeechParams
-from audio.model import Voice
+from audio.errors import EngineError, EngineUnavailable, SynthesisFailed, VoiceNotFound
+from audio.model import Mark, Speech, SpeechParams, Voice
 
 DEFAULT_VOICE = "zh-CN-XiaoxiaoNeural"
-BYTES_PER_MS = 6  # 48 kbit/s CBR: 6,000 bytes per second.
-FRAME_BYTES = 144  # MPEG-2 Layer III, 24 kHz, 48 kbit/s: 576 samples = 24 ms, never padded.
 TICKS_PER_MS = 10_000  # The service counts in 100-ns ticks.
 TRUNCATION_SLACK_MS = 100
 RATE_LIMIT_PAUSE_S = 300.0  # edge-tts maintainers: "any 429 block ... goes away in 5 minutes".
@@ -62,13 +54,14 @@ class EdgeSettings:
 
     boundary: str = "SentenceBoundary"
     max_request_bytes: int = 1500
-    timeout_s: float = 20.0
+    timeout_s: float = 20.0  # Total per request, plus ``timeout_per_char_s`` for each character.
     timeout_per_char_s: float = 0.1
+    first_answer_timeout_s: float = 10.0  # Until the first boundary or audio arrives.
     connect_timeout_s: int = 5
     attempts: int = 4
     backoff_s: float = 0.5
     backoff_cap_s: float = 8.0
-    breaker_threshold: int = 3
+    breaker_threshold: int = 5  # Failed attempts in a row; above ``attempts``: one bad text can't open it.
     cooldown_s: float = 30.0
     max_connections: int = 2
     proxy: str | None = None
@@ -79,11 +72,11 @@ class EdgeEngine:
 
     name = "edge"
 
-    def __init__(self, settings: EdgeSettings, voice_list: edge_voices.VoiceList) -> None:
-        if settings.boundary not in ("SentenceBoundary", "WordBoundary"):
-            raise ValueError("boundary must be 'SentenceBoundary' or 'WordBoundary'")
+    def __init__(
+        self, settings: EdgeSettings, voice_list: edge_voices.VoiceList, *, voice: str = DEFAULT_VOICE
+    ) -> None:
         self.settings = settings
-        self.default_voice = DEFAULT_VOICE
+        self.default_voice = voice
         self.breaker = CircuitBreaker(threshold=settings.breaker_threshold, cooldown_s=settings.cooldown_s)
         self._slots = threading.BoundedSemaphore(settings.max_connections)
         self._voice_list = voice_list
@@ -95,7 +88,11 @@ class EdgeEngine:
     def voices(self) -> list[Voice]:
         """The service's voices in the configured locales (fetched once, then cached)."""
         self.breaker.check("edge voice list")
-        return self._voice_list.voices()
+        try:
+            return self._voice_list.voices()
+        except EngineUnavailable as exc:
+            self.breaker.record_failure(str(exc), trip=True)
+            raise
 
     def synthesize(self, text: str, params: SpeechParams) -> Speech:
         """Speak ``text`` with an Edge voice; raises ``EngineError`` subclasses only."""
@@ -103,14 +100,14 @@ class EdgeEngine:
             raise SynthesisFailed("nothing to speak: the text is empty")
         self.breaker.check("edge")
         self._check_voice(params.voice)
-        mp3 = bytearray()
+        joined = bytearray()
         marks: list[Mark] = []
         for piece in split_text(text, max_bytes=self.settings.max_request_bytes, measure=_escaped_len):
             audio, piece_marks = self._request_with_retries(piece, params)
-            offset_ms = len(mp3) // BYTES_PER_MS
+            offset_ms = len(joined) // mp3.BYTES_PER_MS
             marks.extend(Mark(m.start_ms + offset_ms, m.duration_ms, m.text) for m in piece_marks)
-            mp3 += audio
-        return Speech(mp3=bytes(mp3), marks=tuple(marks), engine=self.name, voice=params.voice)
+            joined += audio
+        return Speech(mp3=bytes(joined), marks=tuple(marks), engine=self.name, voice=params.voice)
 
     def _check_voice(self, voice: str) -> None:
         try:
@@ -124,8 +121,8 @@ class EdgeEngine:
     def _request_with_retries(self, text: str, params: SpeechParams) -> tuple[bytes, list[Mark]]:
         s = self.settings
         delays = backoff_delays(s.attempts, base_s=s.backoff_s, cap_s=s.backoff_cap_s)
+        self.breaker.check("edge")
         while True:
-            self.breaker.check("edge")
             try:
                 with self._slots:
                     result = _run(self._request(text, params))
@@ -134,7 +131,7 @@ class EdgeEngine:
             except Exception as exc:  # noqa: BLE001 - every failure is translated just below.
                 error, retry, trip, pause = _translate(exc)
                 self.breaker.record_failure(str(error), trip=trip, cooldown_s=pause)
-                delay = next(delays, None) if retry else None
+                delay = next(delays, None) if retry and not self.breaker.is_open else None
                 if delay is None:
                     raise error from exc
                 time.sleep(delay)
@@ -154,16 +151,22 @@ class EdgeEngine:
         )
         audio = bytearray()
         marks: list[Mark] = []
-        budget = self.settings.timeout_s + self.settings.timeout_per_char_s * len(text)
-        async with asyncio.timeout(budget):
+        loop = asyncio.get_running_loop()
+        total_deadline = loop.time() + self.settings.timeout_s + self.settings.timeout_per_char_s * len(text)
+        # A healthy service answers within a second; one that accepts and then says nothing is
+        # given up on after ``first_answer_timeout_s``, not after the whole budget.
+        first_deadline = min(total_deadline, loop.time() + self.settings.first_answer_timeout_s)
+        async with asyncio.timeout_at(first_deadline) as deadline:
             async with contextlib.aclosing(communicate.stream()) as chunks:
                 async for chunk in chunks:
+                    deadline.reschedule(total_deadline)
                     if chunk["type"] == "audio":
                         audio += chunk["data"]
                     elif chunk["type"] in ("SentenceBoundary", "WordBoundary"):
                         marks.append(_mark(chunk))
-        _check_complete(bytes(audio), marks)
-        return bytes(audio), marks
+        audio_ms = _check_complete(bytes(audio), marks)
+        # Within the truncation slack a boundary may outlast the audio; cues must not.
+        return bytes(audio), [_clamped(m, audio_ms) for m in marks]
 
 
 class Truncated(Exception):
@@ -178,25 +181,23 @@ def _mark(chunk: Any) -> Mark:
     )
 
 
-def _check_complete(audio: bytes, marks: list[Mark]) -> None:
-    """Raise ``Truncated`` unless the audio is whole frames that outlast the last boundary."""
+def _clamped(mark: Mark, audio_ms: int) -> Mark:
+    start_ms = min(mark.start_ms, audio_ms)
+    return Mark(start_ms, min(mark.duration_ms, audio_ms - start_ms), mark.text)
+
+
+def _check_complete(audio: bytes, marks: list[Mark]) -> int:
+    """The audio's length in ms; ``Truncated`` unless it is whole canonical frames outlasting the marks."""
     if not audio:
         raise Truncated("the stream ended without audio")
-    if len(audio) % FRAME_BYTES or not _frames_are_canonical(audio):
-        raise Truncated(f"the stream ended inside an MP3 frame ({len(audio)} bytes)")
-    audio_ms = len(audio) // BYTES_PER_MS
+    try:
+        audio_ms = mp3.duration_ms(audio)
+    except SynthesisFailed as exc:
+        raise Truncated(f"the audio is not whole canonical frames: {exc}") from exc
     last_end_ms = max((m.start_ms + m.duration_ms for m in marks), default=0)
     if audio_ms < last_end_ms - TRUNCATION_SLACK_MS:
         raise Truncated(f"audio lasts {audio_ms} ms but the last boundary ends at {last_end_ms} ms")
-
-
-def _frames_are_canonical(audio: bytes) -> bool:
-    """Every 144-byte frame starts with an MPEG-2 Layer III, 48 kbit/s, 24 kHz, unpadded, mono header."""
-    for start in range(0, len(audio), FRAME_BYTES):
-        b0, b1, b2, b3 = audio[start : start + 4]
-        if b0 != 0xFF or b1 not in (0xF2, 0xF3) or b2 & 0xFE != 0x64 or b3 >> 6 != 3:
-            return False
-    return True
+    return audio_ms
 
 
 def _escaped_len(text: str) -> int:
@@ -210,9 +211,12 @@ def _translate(exc: BaseException) -> tuple[EngineError, bool, bool, float | Non
         return exc, False, False, None
     if isinstance(exc, aiohttp.ClientConnectorError):
         # DNS failure or refused connection: the service is unreachable, so stop trying at once.
-        return EngineUnavailable(f"cannot reach the edge service: {exc}"), False, True, None
+        where = f"{exc.host}:{exc.port}"
+        unreachable = EngineUnavailable(f"cannot reach the edge service at {where}: {exc.os_error}")
+        return unreachable, False, True, None
     if isinstance(exc, aiohttp.ClientResponseError) and exc.status == 429:
-        return EngineUnavailable("the edge service is rate limiting us (429)"), False, True, RATE_LIMIT_PAUSE_S
+        limited = EngineUnavailable("the edge service is rate limiting us (429)")
+        return limited, False, True, RATE_LIMIT_PAUSE_S
     if isinstance(exc, aiohttp.ClientResponseError):
         return EngineUnavailable(f"the edge service refused the request ({exc.status})"), True, False, None
     if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
@@ -222,7 +226,8 @@ def _translate(exc: BaseException) -> tuple[EngineError, bool, bool, float | Non
     if isinstance(exc, edge_errors.SkewAdjustmentError):
         return EngineUnavailable(f"edge clock-skew correction failed: {exc}"), False, False, None
     if isinstance(exc, (Truncated, edge_errors.EdgeTTSException)):
-        return SynthesisFailed(f"edge returned incomplete audio: {type(exc).__name__}: {exc}"), True, False, None
+        incomplete = SynthesisFailed(f"edge returned incomplete audio: {type(exc).__name__}: {exc}")
+        return incomplete, True, False, None
     if isinstance(exc, ValueError):
         return SynthesisFailed(f"edge rejected the parameters: {exc}"), False, False, None
     return SynthesisFailed(f"edge failed unexpectedly: {type(exc).__name__}: {exc}"), False, False, None
@@ -256,15 +261,18 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
 
 def create(
     *,
+    voice: str | None = None,
     voice_cache_path: str | Path | None = None,
     voice_cache_ttl_s: float = 86_400.0,
     locales: tuple[str, ...] = ("zh-CN",),
     **options: Any,
 ) -> EdgeEngine:
-    """Build an edge engine; ``options`` are ``EdgeSettings`` fields."""
+    """Build an edge engine; ``voice`` is its default voice, ``options`` are ``EdgeSettings`` fields."""
     try:
         settings = EdgeSettings(**options)
-    except TypeError as exc:
+        if settings.boundary not in ("SentenceBoundary", "WordBoundary"):
+            raise ValueError(f"boundary must be SentenceBoundary or WordBoundary, not {settings.boundary!r}")
+    except (TypeError, ValueError) as exc:
         raise EngineUnavailable(f"bad edge engine option: {exc}") from exc
     voice_list = edge_voices.VoiceList(
         lambda: _fetch_voices(settings),
@@ -272,4 +280,4 @@ def create(
         ttl_s=voice_cache_ttl_s,
         locales=locales,
     )
-    return EdgeEngine(settings, voice_list)
+    return EdgeEngine(settings, voice_list, voice=voice or DEFAULT_VOICE)

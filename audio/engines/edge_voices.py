@@ -7,6 +7,7 @@ This module knows nothing of edge-tts: ``edge.py`` hands it a ``fetch`` callable
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -50,7 +51,7 @@ class VoiceList:
 
     def voices(self) -> list[Voice]:
         """The voices in the configured locales, sorted by name."""
-        wanted = [v for v in self._get() if not self.locales or v.get("Locale") in self.locales]
+        wanted = [v for v in self._get() if _in_locales(str(v.get("Locale", "")), self.locales)]
         return sorted((_to_voice(v) for v in wanted), key=lambda v: v.name)
 
     def _get(self) -> list[RawVoice]:
@@ -86,15 +87,25 @@ class VoiceList:
         if self.cache_path is None:
             return
         payload = json.dumps({"fetched_at": self._fetched_at, "voices": self._raw}, ensure_ascii=False)
+        tmp_name = ""
         try:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(
                 "w", encoding="utf-8", dir=self.cache_path.parent, delete=False, suffix=".tmp"
             ) as tmp:
+                tmp_name = tmp.name
                 tmp.write(payload)
-            os.replace(tmp.name, self.cache_path)
+            os.replace(tmp_name, self.cache_path)
         except OSError:
-            return  # The file is only an optimisation; the memory copy still serves.
+            # The file is only an optimisation; the memory copy still serves.
+            if tmp_name:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp_name)
+
+
+def _in_locales(locale: str, locales: tuple[str, ...]) -> bool:
+    """``zh-CN`` also takes the regional ``zh-CN-liaoning``; an empty tuple takes everything."""
+    return not locales or any(locale == want or locale.startswith(want + "-") for want in locales)
 
 
 def _trim(raw: RawVoice) -> RawVoice:

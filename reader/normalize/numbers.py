@@ -40,7 +40,8 @@ def _read_group(value: int, lead: bool) -> str:
             zero_pending = False
         if d == 1 and place == 1 and lead and not started:
             out.append("十")
-        elif d == 2 and place >= 2 and lead and not started:
+        elif d == 2 and lead and not started and (place == 3 or (place == 2 and value % 100 == 0)):
+            # 两千三百, 两百 but 二百三十八: broadcast Mandarin keeps 二 before a non-round 百.
             out.append("两" + _PLACES[place])
         else:
             out.append(DIGITS[d] + _PLACES[place])

@@ -34,12 +34,11 @@ class FakeNet:
     connects: list[tuple[str, int]] = field(default_factory=list)
 
     def answers(self, host: str) -> list[str]:
-        """The stubbed DNS answer for ``host`` (IP literals answer themselves)."""
-        self.lookups.append(host)
+        """The stubbed DNS answer for ``host``; IP literals answer themselves and are not counted."""
         try:
             return [str(ipaddress.ip_address(host.strip("[]")))]
         except ValueError:
-            pass
+            self.lookups.append(host)
         if host not in self.names:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known (stub)")
         return list(self.names[host])
@@ -119,7 +118,7 @@ def site() -> Iterator[FixtureServer]:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield FixtureServer(server.server_address[1], routes, hits)

@@ -1,0 +1,142 @@
+"""Spoken Mandarin → Kokoro v1.0 phonemes: jieba words, pypinyin readings, the lexicon, misaki's IPA.
+
+This is misaki's v1.0 ("legacy") Chinese G2P with three changes for our input:
+
+* the site lexicon overrides syllables and its words are added to a private jieba tokenizer, so
+  ``小江都能办`` segments as ``小江/都能办`` and reads 都 as dōu;
+* digits that reach us (our normalizer has already read every number it knows) are read digit by
+  digit, the same way every time, instead of by cn2an, whose readings could differ from ours;
+* Latin letters are read by their Chinese-style letter names (``ABC`` → ei bi xi), not dropped.
+
+No tone sandhi is applied: Kokoro v1.0 was trained on misaki's unsandhied pinyin, so marking
+sandhi would feed the model labels it has never seen.
+
+    split_clauses("你好，世界。") == [("你好", "，"), ("世界", "。")]
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+from audio.lexicon import Lexicon
+from audio.lexicon import LexiconError
+
+CLAUSE_MARKS = "，。！？；、"
+_CLAUSE_SPLIT = re.compile(rf"([{CLAUSE_MARKS},!?;]+)")
+_RUNS = re.compile(r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|(?P<latin>[A-Za-z]+)"
+                   r"|(?P<number>[0-9]+(?:\.[0-9]+)?)|(?P<other>.)", re.DOTALL)
+_DIGITS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
+# Letter names as Mandarin speakers say them, in pinyin so that the voice keeps one accent.
+_LETTERS = {
+    "A": "ei1", "B": "bi4", "C": "xi1", "D": "di4", "E": "yi4", "F": "ai2 fu5", "G": "ji4",
+    "H": "ai1 qi1", "I": "ai4", "J": "jie4", "K": "kai4", "L": "ai2 le5", "M": "ai2 mu5", "N": "en1",
+    "O": "ou1", "P": "pi4", "Q": "qiu1", "R": "a2 er5", "S": "ai2 si5", "T": "ti4", "U": "you1",
+    "V": "wei1", "W": "da2 bu5 liu5", "X": "ai2 ke5 si5", "Y": "wai4", "Z": "zei4",
+}
+# Phrase punctuation the model knows (misaki's mapping); everything else becomes a word gap.
+_PUNCTUATION = {"，": ",", "、": ",", ",": ",", "。": ".", ".": ".", "！": "!", "!": "!", "？": "?",
+                "?": "?", "；": ";", ";": ";", "：": ":", ":": ":", "“": "“", "”": "”", "《": "“",
+                "》": "”", "「": "“", "」": "”", "（": "(", "）": ")", "(": "(", ")": ")"}
+_NON_SYLLABIC = chr(0x032F)
+G2P_VERSION = "1"
+
+_JIEBA_LOCK = threading.Lock()
+
+
+def split_clauses(text: str) -> list[tuple[str, str]]:
+    """Split at ，。！？；、 (and ASCII ,!?;) into ``(clause, marks)`` pairs; empty clauses are dropped."""
+    parts = _CLAUSE_SPLIT.split(text)
+    pairs = [(parts[i].strip(), parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
+    return [(clause, marks) for clause, marks in pairs if clause]
+
+
+class MandarinG2P:
+    """Phonemizes one clause at a time; build once per lexicon (it holds a jieba dictionary)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        import jieba
+        from misaki.zh import ZHG2P
+        from pypinyin import Style
+        from pypinyin import lazy_pinyin
+
+        self.lexicon = lexicon
+        self._py2ipa: Callable[[str], str] = ZHG2P.py2ipa
+
+        def pinyin(word: str) -> list[str]:
+            return list(lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True))
+
+        self._pinyin = pinyin
+        self._tokenizer: Any
+        jieba.setLogLevel(logging.WARNING)
+        with _JIEBA_LOCK:
+            self._tokenizer = jieba.Tokenizer()
+            self._tokenizer.initialize()
+            for word in lexicon.entries:
+                self._tokenizer.add_word(word)
+        self._check_lexicon()
+
+    def syllables(self, text: str) -> list[list[str]]:
+        """Toned pinyin per word, e.g. ``重庆银行`` → ``[["chong2", "qing4"], ["yin2", "hang2"]]``."""
+        words: list[list[str]] = []
+        for match in _RUNS.finditer(_fold_width(text)):
+            kind, run = match.lastgroup, match.group()
+            if kind == "han":
+                words.extend(self._han_syllables(run))
+            elif kind == "latin":
+                words.extend(_LETTERS[letter].split() for letter in run.upper())
+            elif kind == "number":
+                words.extend(self._han_syllables(read_digits(run)))
+        return words
+
+    def phonemes(self, clause: str, marks: str = "") -> str:
+        """Kokoro phonemes for one clause; ``marks`` (e.g. ``"，"``) becomes its closing punctuation."""
+        pieces: list[str] = []
+        for match in _RUNS.finditer(_fold_width(clause)):
+            kind, run = match.lastgroup, match.group()
+            if kind == "other":
+                pieces.append(_PUNCTUATION.get(run, " "))
+            else:
+                pieces.append(" " + " ".join(self._ipa(word) for word in self.syllables(run)) + " ")
+        pieces.append(_PUNCTUATION.get(marks[:1], ""))
+        tight = re.sub(r"([“(]) +", r"\1", re.sub(r" +([,.!?;:”)])", r"\1", "".join(pieces)))
+        return re.sub(r" +", " ", tight).strip()
+
+    def _han_syllables(self, run: str) -> list[list[str]]:
+        with _JIEBA_LOCK:
+            words = self._tokenizer.lcut(run, HMM=True)
+        out: list[list[str]] = []
+        for word in words:
+            guessed = self._pinyin(word)
+            if len(guessed) != len(word):
+                out.append(guessed)
+                continue
+            pinned = self.lexicon.syllables_for(word)
+            out.append([p if p is not None else g for p, g in zip(pinned, guessed, strict=True)])
+        return out
+
+    def _ipa(self, syllables: list[str]) -> str:
+        return "".join(self._py2ipa(s) for s in syllables).replace(_NON_SYLLABIC, "")
+
+    def _check_lexicon(self) -> None:
+        """Fail at load, not mid-page, on a syllable misaki cannot turn into IPA (e.g. ``r5``)."""
+        for entry in self.lexicon.entries.values():
+            for syllable in entry.syllables:
+                try:
+                    self._py2ipa(syllable)
+                except (ValueError, KeyError, IndexError, AssertionError) as exc:
+                    raise LexiconError(f"{entry.word}: {syllable!r} is not a Mandarin syllable") from exc
+
+
+def read_digits(number: str) -> str:
+    """``"2.5"`` → ``"二点五"``: digit by digit, deterministic, whatever the number's size."""
+    return "".join(_DIGITS.get(ch, "点") for ch in number)
+
+
+def _fold_width(text: str) -> str:
+    """Full-width Latin letters and digits → ASCII; punctuation keeps its full-width form."""
+    return "".join(unicodedata.normalize("NFKC", ch) if "\uff10" <= ch <= "\uff5a" else ch for ch in text)

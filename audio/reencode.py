@@ -1,0 +1,57 @@
+"""The slow path: decode, concatenate and re-encode with pydub and ffmpeg.
+
+Kept for foreign audio that is not in the canonical format and as the baseline that
+``bench/audio.py`` measures frame-level joining against. pydub is pointed at imageio-ffmpeg's binary
+and always told the format and codec, so it never looks for ffprobe.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from audio.assemble import ChapterInput
+from audio.assemble import write_atomic
+from audio.errors import AssemblyError
+from audio.model import BITRATE_KBPS
+from audio.model import SAMPLE_RATE_HZ
+from audio.mp3 import ffmpeg_exe
+from audio.mp3 import strip_headers
+
+
+def _pydub() -> Any:
+    with warnings.catch_warnings():
+        # pydub warns at import when ffmpeg is not on PATH; we hand it our own binary below.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import pydub
+
+    pydub.AudioSegment.converter = ffmpeg_exe()
+    return pydub
+
+
+def reencode_with_pydub(chapters: Sequence[ChapterInput], out_path: Path) -> int:
+    """Decode every clip, join the PCM with pauses, re-encode to canonical MP3; returns the duration in ms."""
+    pydub = _pydub()
+    segment_type = pydub.AudioSegment
+    pieces = []
+    for chapter in chapters:
+        for segment in chapter.segments:
+            if segment.pause_before_ms > 0:
+                pieces.append(segment_type.silent(segment.pause_before_ms, frame_rate=SAMPLE_RATE_HZ))
+            try:
+                pieces.append(segment_type.from_file(segment.clip.path, format="mp3", codec="mp3"))
+            except Exception as exc:  # pydub raises CouldntDecodeError or a bare subprocess error
+                raise AssemblyError(f"pydub could not decode {segment.clip.path}: {exc}") from exc
+    if not pieces:
+        raise AssemblyError("nothing to assemble: no segments")
+    # One join of the raw PCM instead of repeated "+", which copies the whole track every time.
+    joined = pieces[0]._spawn(b"".join(piece.set_frame_rate(SAMPLE_RATE_HZ).raw_data for piece in pieces))
+    buffer = io.BytesIO()
+    joined.export(buffer, format="mp3", bitrate=f"{BITRATE_KBPS}k", parameters=["-write_xing", "0"])
+    # ffmpeg's MPEG-2 encode still carries an ID3 tag; keep only frames so the output is joinable.
+    write_atomic(Path(out_path), [strip_headers(buffer.getvalue())])
+    return len(joined)

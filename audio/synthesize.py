@@ -1,0 +1,128 @@
+"""Texts to clips: from the cache when possible, from the engine otherwise, in document order.
+
+``iter_synthesize`` streams: a small thread pool works a few items ahead of the consumer, and
+because the pool takes jobs first-in first-out, item 0 is always the first one ready. Identical
+texts (a repeated heading, a refrain) are spoken once.
+
+A clip the engine produced with a *different* engine than requested (a fallback, e.g. edge → offline)
+is never stored under the requested engine's key, or the fallback voice would be served as the real
+one forever; it is stored under a key naming the engine that actually spoke.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from collections.abc import Sequence
+from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+from audio.cache import ClipCache
+from audio.cache import cache_key
+from audio.engines import Engine
+from audio.errors import AudioError
+from audio.errors import SynthesisFailed
+from audio.model import AudioClip
+from audio.model import Speech
+from audio.model import SpeechParams
+
+OnClip = Callable[[int, AudioClip], None]
+
+
+def fallback_key(
+    engine: Engine, speech: Speech, params: SpeechParams, text: str, extra: Mapping[str, str] | None
+) -> str:
+    """The key for a clip spoken by ``speech.engine`` on behalf of ``engine``."""
+    return cache_key(
+        engine=speech.engine,
+        engine_version=f"fallback-for:{engine.name}/{engine.version}",
+        params=replace(params, voice=speech.voice or params.voice),
+        text=text,
+        extra=extra,
+    )
+
+
+def clip_for(
+    text: str,
+    engine: Engine,
+    params: SpeechParams,
+    cache: ClipCache,
+    extra_key: Mapping[str, str] | None = None,
+) -> AudioClip:
+    """One text's clip: a cache hit, or synthesized and stored."""
+    key = cache.key_for(engine, params, text, extra=extra_key)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    speech = _speak(engine, text, params)
+    if speech.engine != engine.name:
+        key = fallback_key(engine, speech, params, text, extra_key)
+    return cache.put(key, speech)
+
+
+def _speak(engine: Engine, text: str, params: SpeechParams) -> Speech:
+    try:
+        speech = engine.synthesize(text, params)
+    except AudioError:
+        raise
+    except Exception as exc:  # an engine bug must surface as our error, not a bare traceback
+        raise SynthesisFailed(f"engine {engine.name!r} failed on {text[:30]!r}: {exc}") from exc
+    if not isinstance(speech, Speech) or not speech.mp3:
+        raise SynthesisFailed(f"engine {engine.name!r} returned no audio for {text[:30]!r}")
+    return replace(speech, engine=speech.engine or engine.name, voice=speech.voice or params.voice)
+
+
+def iter_synthesize(
+    items: Sequence[tuple[int, str]],
+    engine: Engine,
+    params: SpeechParams,
+    cache: ClipCache,
+    *,
+    extra_key: Mapping[str, str] | None = None,
+    on_clip: OnClip | None = None,
+    workers: int = 1,
+    lookahead: int = 4,
+) -> Iterator[tuple[int, AudioClip]]:
+    """Yield ``(id, clip)`` in the order of ``items`` as soon as each is ready.
+
+    Up to ``lookahead`` items beyond the one being waited for are queued to ``workers`` threads.
+    Closing the generator early cancels the queued work.
+    """
+    items = list(items)
+    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="bobao-tts")
+    futures: dict[str, Future[AudioClip]] = {}
+    queued = 0
+    try:
+        for index, (item_id, text) in enumerate(items):
+            while queued < len(items) and queued <= index + max(0, lookahead):
+                queued_text = items[queued][1]
+                if queued_text not in futures:
+                    futures[queued_text] = pool.submit(
+                        clip_for, queued_text, engine, params, cache, extra_key
+                    )
+                queued += 1
+            clip = futures[text].result()
+            if on_clip is not None:
+                on_clip(item_id, clip)
+            yield item_id, clip
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def synthesize(
+    items: Sequence[tuple[int, str]],
+    engine: Engine,
+    params: SpeechParams,
+    cache: ClipCache,
+    *,
+    extra_key: Mapping[str, str] | None = None,
+    on_clip: OnClip | None = None,
+    workers: int = 1,
+) -> list[AudioClip]:
+    """Clips for all ``items``, in their order (see ``iter_synthesize``)."""
+    stream = iter_synthesize(
+        items, engine, params, cache, extra_key=extra_key, on_clip=on_clip, workers=workers
+    )
+    return [clip for _, clip in stream]

@@ -1,0 +1,87 @@
+"""Pages per second for `reader` on 300 KB government-style pages.
+
+Run: python bench/extract.py [--seconds 5]
+Two pages are built from the sample report's fixture (tests/reader/data/html/trs_jiangbei_report.html):
+
+* typical: the report once, inside 300 KB of what real portal pages carry (inline scripts and
+  styles, a mega-menu, link lists, footers);
+* dense: the report's article repeated until the page is 300 KB of article text (a worst case).
+
+For each, extraction alone (HTML → outline; the issue's target is ≥ 50 pages/s) and the full
+`read_html` (plus sentence splitting and normalization) are printed, per wall-clock second and
+per CPU second of this process (the second is the fair number on a shared, busy machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import reader
+from reader.extract import html_blocks
+from reader.sections import build_outline
+
+FIXTURE = Path(__file__).parents[1] / "tests" / "reader" / "data" / "html" / "trs_jiangbei_report.html"
+TARGET_BYTES = 300 * 1024
+
+
+def make_dense_page() -> bytes:
+    """The fixture grown to 300 KB by repeating its article paragraphs."""
+    page = FIXTURE.read_text(encoding="utf-8")
+    start, end = page.index('id="zoom">') + len('id="zoom">'), page.index("<p>&nbsp;</p>")
+    article = page[start:end]
+    while len(page.encode()) < TARGET_BYTES:
+        page = page.replace("<p>&nbsp;</p>", article + "<p>&nbsp;</p>", 1)
+    return page.encode()
+
+
+def make_typical_page() -> bytes:
+    """The fixture once, padded to 300 KB with portal furniture that must all be skipped."""
+    page = FIXTURE.read_text(encoding="utf-8")
+    script = "<script>" + "".join(f"var cfg{i} = {{id: {i}, name: '栏目{i}', url: '/lm/{i}/'}};\n" for i in range(900))
+    style = "<style>" + "".join(f".nav-{i} a {{ color: #c00; padding: {i % 9}px; }}\n" for i in range(900)) + "</style>"
+    menu = "".join(f'<li><a href="/lm/{i}/">政务栏目{i}</a><ul><li><a href="/lm/{i}/a">子栏目甲</a></li>'
+                   f'<li><a href="/lm/{i}/b">子栏目乙</a></li></ul></li>' for i in range(600))
+    side = "".join(f'<li><a href="/news/{i}.html">江北区政务动态第{i}期工作简报</a><span>2024-01-{i % 28 + 1:02d}</span></li>'
+                   for i in range(600))
+    page = page.replace("</head>", script + "</script>" + style + "</head>", 1)
+    page = page.replace('<div class="nav">', f'<div class="nav"><ul class="mega">{menu}</ul>', 1)
+    page = page.replace('<div class="footer">', f'<div class="sidebar"><ul>{side}</ul></div><div class="footer">', 1)
+    filler = '<div class="links">' + "".join(f'<a href="http://site{i}.gov.cn/">友情链接{i}</a>' for i in range(60)) + "</div>"
+    while len(page.encode()) < TARGET_BYTES:
+        page = page.replace("</body>", filler + "</body>", 1)
+    return page.encode()
+
+
+def rate(label: str, run: Callable[[], object], seconds: float) -> float:
+    """Run repeatedly for ``seconds``; print pages/s by wall clock and by this process's CPU time."""
+    count, wall, cpu = 0, time.perf_counter(), time.process_time()
+    while time.perf_counter() - wall < seconds:
+        run()
+        count += 1
+    per_wall = count / (time.perf_counter() - wall)
+    per_cpu = count / max(time.process_time() - cpu, 1e-9)
+    print(f"{label:<36} {per_wall:7.1f} pages/s wall   {per_cpu:7.1f} pages/s CPU")
+    return per_cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=5.0, help="time spent on each measurement")
+    args = parser.parse_args()
+    results = {}
+    for name, page in (("typical", make_typical_page()), ("dense", make_dense_page())):
+        text = page.decode()
+        doc = reader.read_html(page)
+        print(f"{name} page: {len(page) / 1024:.0f} KB, {sum(1 for _ in doc.sentences())} sentences, "
+              f"{len(doc.sections)} sections")
+        results[name] = rate("  extract (HTML → outline)", lambda t=text: build_outline(html_blocks(t)), args.seconds)
+        rate("  read_html (+ segment + normalize)", lambda p=page: reader.read_html(p), args.seconds)
+    verdict = "met" if results["typical"] >= 50 else "NOT met"
+    print(f"target ≥ 50 pages/s (CPU) extraction on the typical 300 KB page: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Headings from Chinese numbering in plain paragraphs, and their nesting.
+
+Official documents number their parts 第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1） > ①
+(GB/T 9704 uses the middle four). A numbered paragraph is a heading when it is short, or when
+it opens with a short run-in clause (``1. 优化政务服务。建立全区……``); then the heading is that
+clause and the paragraph stays whole as the section's first paragraph.
+
+Levels come from the order in which styles appear, as in an outline: a style already open
+closes everything nested under it, and a new style nests under the current one unless it ranks
+higher (``<h2>`` closes numbered parts; ``一、`` closes an open ``（一）``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_NUM = "[一二三四五六七八九十百零〇]+"
+_STYLES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
+    ("zhang", 1.0, re.compile(rf"^第{_CN_NUM}[章编]")),
+    ("jie", 2.0, re.compile(rf"^第{_CN_NUM}节")),
+    ("tiao", 3.0, re.compile(rf"^第{_CN_NUM}条")),
+    ("cn", 4.0, re.compile(rf"^{_CN_NUM}\s*[、.．]")),
+    ("cn_paren", 5.0, re.compile(rf"^[(（]\s*{_CN_NUM}\s*[)）]")),
+    ("num_dot", 6.0, re.compile(r"^\d{1,2}\s*[.．](?![\d.．])")),
+    ("num_dun", 6.0, re.compile(r"^\d{1,2}\s*、")),
+    ("num_paren", 7.0, re.compile(r"^[(（]\s*\d{1,2}\s*[)）]")),
+    ("circled", 8.0, re.compile(r"^[\u2460-\u2473]")),
+)
+_MAX_HEADING = 40
+_MAX_RUN_IN = 32
+_BAD_ENDINGS = tuple("，,；;、")
+_STARTERS = frozenset("第一二三四五六七八九十百零〇(（0123456789") | {chr(c) for c in range(0x2460, 0x2474)}
+_FIRST_CLAUSE = re.compile(r"[^。！？：:]*[。！？：:]")
+_STOP = re.compile(r"[。！？]")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading found in a block: its outline style, rank and display text."""
+
+    style: str
+    rank: float
+    text: str
+    weak: bool = False
+    """A short numbered sentence (``（二）学校不低于35%。``): a heading only if its siblings are."""
+
+
+def html_heading(level: int, text: str) -> Heading:
+    """An ``<hN>`` heading; it outranks any numbering."""
+    return Heading(f"h{level}", level / 10, _strip_end(text))
+
+
+def numbering_style(text: str) -> str | None:
+    """The numbering style a paragraph opens with (``cn_paren`` for （一）), if any."""
+    line = text.strip()
+    if not line or line[0] not in _STARTERS:
+        return None
+    return next((style for style, _, pattern in _STYLES if pattern.match(line)), None)
+
+
+def numbered_heading(text: str) -> Heading | None:
+    """The heading a numbered paragraph opens with, or None for body text and list items."""
+    line = text.strip()
+    if not line or line[0] not in _STARTERS:
+        return None
+    for style, rank, pattern in _STYLES:
+        m = pattern.match(line)
+        if m is None:
+            continue
+        label = _heading_text(line, m.end(), style)
+        weak = label is not None and line.rstrip().endswith("。") and len(_strip_end(line)) == len(label)
+        return Heading(style, rank, label, weak) if label else None
+    return None
+
+
+def _heading_text(line: str, body_start: int, style: str) -> str | None:
+    rest = line[body_start:].strip()
+    if style == "tiao" and rest:
+        return line[:body_start]  # 第三条 opens an article; the article text is its body.
+    if len(line) <= _MAX_HEADING and not line.endswith(_BAD_ENDINGS) and not _inner_stop(line):
+        return _strip_end(line) if rest or style in ("tiao", "zhang", "jie") else None
+    first = _FIRST_CLAUSE.match(line)
+    if first and len(first.group(0)) <= _MAX_RUN_IN and len(first.group(0)) - body_start >= 2:
+        return _strip_end(first.group(0))
+    return None
+
+
+def _inner_stop(line: str) -> bool:
+    """A full stop before the end means several sentences: body text, not a heading."""
+    return bool(_STOP.search(line.rstrip("。！？ ")))
+
+
+def _strip_end(text: str) -> str:
+    return text.strip().rstrip("。：:．.").strip()
+
+
+class LevelTracker:
+    """Turn a sequence of heading styles into outline levels (1 = top)."""
+
+    def __init__(self) -> None:
+        self._open: list[Heading] = []
+
+    def level_of(self, heading: Heading) -> int:
+        """The level of ``heading``; updates which styles are open."""
+        styles = [h.style for h in self._open]
+        if heading.style in styles:
+            del self._open[styles.index(heading.style):]
+        else:
+            while self._open and self._open[-1].rank > heading.rank:
+                self._open.pop()
+        self._open.append(heading)
+        return len(self._open)

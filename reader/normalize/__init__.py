@@ -1,0 +1,45 @@
+"""Written Chinese → spoken Chinese, one semantic class per module, with character alignments.
+
+``normalize("共2户")`` → ``Normalized(text="共2户", spoken="共两户",
+alignments=(Alignment("cardinal", 1, 2, 1, 2),))``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reader.errors import UnsupportedInput
+from reader.model import Alignment
+from reader.normalize.engine import Rule
+from reader.normalize.engine import rewrite
+from reader.normalize.inventory import CLASSES
+from reader.normalize.inventory import RULES
+from reader.normalize.inventory import RULES_BY_NAME
+from reader.normalize.inventory import TRIGGER
+
+NORMALIZER_VERSION = "zh-1"
+
+__all__ = ["CLASSES", "NORMALIZER_VERSION", "RULES", "RULES_BY_NAME", "Normalized", "Rule", "normalize"]
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """``text`` as written, ``spoken`` as read, and one alignment per rewritten span."""
+
+    text: str
+    spoken: str
+    alignments: tuple[Alignment, ...]
+
+
+def normalize(text: str, *, rules: Sequence[Rule] | None = None) -> Normalized:
+    """Rewrite every number, date, code and symbol of ``text`` into words a TTS engine reads well."""
+    if not isinstance(text, str):
+        raise UnsupportedInput(f"normalize() needs str, got {type(text).__name__}")
+    if rules is None:
+        # Most sentences hold nothing to rewrite; one scan for a trigger character skips them.
+        if TRIGGER.search(text) is None:
+            return Normalized(text, text, ())
+        rules = RULES
+    spoken, alignments = rewrite(text, rules)
+    return Normalized(text, spoken, alignments)

@@ -1,0 +1,49 @@
+"""Cardinals, ordinals and list numbers.
+
+* ``共3.07万户`` → 共三点零七万户; ``2户`` → 两户; ``-5`` → 负五; ``1,200`` → 一千二百
+* ``第2批`` → 第二批; ``2`` → 二
+* ``1. 优化`` (a list number at a line start) → 一、优化
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize.engine import Rule
+from reader.normalize.engine import needs
+from reader.normalize.lexicon import NUM
+from reader.normalize.lexicon import is_counted
+from reader.normalize.numbers import read_decimal
+from reader.normalize.numbers import read_digits
+
+_CARDINAL = re.compile(
+    rf"(?P<sign>(?<![\dA-Za-z.\-−日月年时号])[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})|(?P<digits>\d+)"
+)
+_ORDINAL = re.compile(r"第(?P<num>\d+)(?:\s?(?:[-—–～~至到]|——)\s?(?P<last>\d+)(?![\d.]))?")
+_LIST = re.compile(r"(?:^|(?<=[\s：:]))(?P<num>\d{1,2})[.．、](?!\d)\s*(?=[\u4e00-\u9fff“《(（])", re.M)
+
+
+def _cardinal(m: re.Match[str]) -> str:
+    if m["digits"] is not None:
+        # A run glued to a letter or decimal point that no other rule explained: read its digits.
+        return read_digits(m["digits"])
+    number = m["num"]
+    if number.startswith("0") and len(number) > 1 and number[1].isdecimal():
+        # 007, 0086: a zero-led run is a code, not a count.
+        return read_digits(number)
+    spoken = read_decimal(number, counted=is_counted(m.string, m.end()))
+    return ("负" + spoken) if m["sign"] else spoken
+
+
+def _ordinal(m: re.Match[str]) -> str:
+    last = f"至{read_decimal(m['last'])}" if m["last"] else ""
+    return "第" + read_decimal(m["num"]) + last
+
+
+def _list_number(m: re.Match[str]) -> str:
+    return read_decimal(m["num"]) + "、"
+
+
+CARDINAL = Rule("cardinal", _CARDINAL, _cardinal, needs("0"))
+ORDINAL = Rule("ordinal", _ORDINAL, _ordinal, needs("第"))
+LIST_NUMBER = Rule("list_number", _LIST, _list_number, needs(".．、"))

@@ -1,0 +1,66 @@
+"""Codes: document numbers, standards, versions, IP addresses, letter-and-digit codes.
+
+* ``渝府发〔2023〕12号`` → 渝府发二零二三十二号; ``〔2023〕`` → 二零二三
+* ``GB/T 37668-2019`` → GB/T 三七六六八—二零一九; ``ISO 9001`` → ISO 九零零一
+* ``V2.1.3`` → V二点一点三; ``192.168.1.1`` → 一九二点一六八点一点一; ``G85`` → G八五; ``H7N9`` → H七N九
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize.engine import Rule
+from reader.normalize.engine import needs
+from reader.normalize.numbers import read_digits
+from reader.normalize.numbers import read_int
+
+_DOC = re.compile(r"[〔［\[【(（](?P<y>\d{4})[〕］\]】)）](?P<di>第)?(?P<n>\d+)?(?P<hao>号)?")
+_STD = re.compile(
+    r"(?<![A-Za-z])(?P<std>GB/T|GB/Z|GB|GBZ|DB\d{2}/T|DB\d{2}|JGJ/T|JGJ|JT/T|HJ/T|HJ|GA/T|GA|YY/T|YY|WS/T|WS|"
+    r"ISO/IEC|ISO|IEC|CJJ|CJ/T|SL|DL/T|NB/T|QB/T|SB/T|JB/T|T/[A-Z]+)(?P<space>\s?)(?P<num>\d+(?:[.\-]\d+)*?)"
+    r"(?:\s?[-—–:：]\s?(?P<yr>\d{4}))?(?![\d.])"
+)
+_VERSION_V = re.compile(
+    r"(?<![A-Za-z\d.])(?P<v>[Vv]\s?)(?P<num>\d+(?:\.\d+)*)(?![\d.])"
+    r"|(?<![A-Za-z\d.])(?P<num2>\d+(?:\.\d+){2,})(?![\d.])"
+)
+_LETTERS = re.compile(
+    r"(?<![A-Za-z\d])(?P<code>[A-Z]{1,6}\d+(?:[A-Z]{1,4}\d*)*|\d+(?:[A-Z]{1,4}\d+)+[A-Z]*)(?![A-Za-z\d]|\.\d)"
+)
+
+
+def _doc(m: re.Match[str]) -> str:
+    text = read_digits(m["y"])
+    if m["n"]:
+        text += (m["di"] or "") + read_int(m["n"])
+    return text + ("号" if m["hao"] else "")
+
+
+def _std(m: re.Match[str]) -> str:
+    parts = re.split(r"([.\-])", m["num"])
+    spoken = "".join(read_digits(p) if p.isdecimal() else ("点" if p == "." else "—") for p in parts)
+    std = re.sub(r"\d+", lambda d: read_digits(d.group(0)), m["std"])
+    text = f"{std}{m['space']}{spoken}"
+    return text + (f"—{read_digits(m['yr'])}" if m["yr"] else "")
+
+
+def _version(m: re.Match[str]) -> str:
+    number = m["num"] or m["num2"]
+    prefix = (m["v"] or "").strip()
+    groups = number.split(".")
+    # Versions and addresses read each dotted group: V2.1.3 → 二点一点三, 192.168 → 一九二点一六八.
+    spoken = "点".join(
+        read_int(g) if len(g) <= 2 and not g.startswith("0") else read_digits(g) for g in groups
+    )
+    return prefix + spoken
+
+
+def _letters(m: re.Match[str]) -> str:
+    return re.sub(r"\d+", lambda d: read_digits(d.group(0)), m["code"])
+
+
+_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+DOC_NUMBER = Rule("doc_number", _DOC, _doc, needs("〔［[【(（"))
+STANDARD = Rule("standard", _STD, _std, needs(_UPPER))
+VERSION = Rule("version", _VERSION_V, _version, needs(".Vv"))
+LETTER_CODE = Rule("letter_code", _LETTERS, _letters, needs(_UPPER))

@@ -1,0 +1,78 @@
+"""Dates: years digit by digit, months and days as numbers.
+
+* ``2024-02-07``, ``2024/2/7``, ``2024.02.07`` → 二零二四年二月七日; ``2024年2月`` → 二零二四年二月
+* ``2月7日`` → 二月七日; ``2号线`` → 二号线; ``1—6月`` → 一至六月; ``7—9日`` → 七至九日
+* ``9·11`` → 九一一
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize.engine import Rule
+from reader.normalize.engine import needs
+from reader.normalize.numbers import read_digits
+from reader.normalize.numbers import read_int
+
+MONTH = r"(?:1[0-2]|0?[1-9])"
+DAY = r"(?:3[01]|[12]\d|0?[1-9])"
+_SEP_RANGE = r"\s?(?:[-—–～~至到]|——)\s?"
+
+_FULL = re.compile(
+    rf"(?<![\d.])(?P<y>\d{{4}})(?P<s>[-/.])(?P<m>{MONTH})(?P=s)(?P<d>{DAY})(?![\d.])"
+    rf"|(?<![\d.])(?P<y2>\d{{4}})(?P<s2>[-/])(?P<m2>{MONTH})(?![\d/-])"
+    # 2023.12 in a government page is a month, not a decimal.
+    rf"|(?<![\d.])(?P<y3>(?:19|20)\d\d)\.(?P<m3>1[0-2]|0[1-9])(?![\d.])"
+)
+_MONTH_DAY = re.compile(
+    rf"(?<![\d.])(?P<m1>{MONTH})(?:{_SEP_RANGE}(?P<m2>{MONTH}))?月(?:{_SEP_RANGE}(?P<m4>{MONTH})月)?"
+    rf"(?:份|(?P<d1>{DAY})(?:{_SEP_RANGE}(?P<d2>{DAY}))?(?P<dm>[日号])(?:{_SEP_RANGE}(?P<d5>{DAY})[日号])?)?"
+    rf"|(?<![\d.])(?P<d3>{DAY})(?:{_SEP_RANGE}(?P<d4>{DAY}))?(?P<dm2>[日号])"
+)
+# A dash between two dates or times is read 至: 2023年1月1日—2023年12月31日, 9时—17时.
+_DASH = re.compile(r"(?<=[日月年时号])\s?(?:——|[—–\-～~])\s?(?=\d)")
+_EVENT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})[·•・](?P<b>{DAY})(?![\d.])")
+
+
+def year_digits(year: str) -> str:
+    """Read a year one digit at a time: 2023 → 二零二三."""
+    return read_digits(year)
+
+
+def _full(m: re.Match[str]) -> str:
+    if m["y"]:
+        return f"{year_digits(m['y'])}年{read_int(m['m'])}月{read_int(m['d'])}日"
+    if m["y3"]:
+        return f"{year_digits(m['y3'])}年{read_int(m['m3'])}月"
+    return f"{year_digits(m['y2'])}年{read_int(m['m2'])}月"
+
+
+def _span(a: str | None, b: str | None) -> str:
+    if a is None:
+        return ""
+    return read_int(a) + (f"至{read_int(b)}" if b else "")
+
+
+def _month_day(m: re.Match[str]) -> str:
+    if m["d3"]:
+        return _span(m["d3"], m["d4"]) + m["dm2"]
+    text = _span(m["m1"], m["m2"]) + "月"
+    if m["m4"]:
+        text += f"至{read_int(m['m4'])}月"
+    if m["d1"]:
+        text += _span(m["d1"], m["d2"]) + m["dm"]
+        if m["d5"]:
+            text += f"至{read_int(m['d5'])}{m['dm']}"
+    elif m.group(0).endswith("份"):
+        text += "份"
+    return text
+
+
+def _event(m: re.Match[str]) -> str:
+    return read_digits(m["a"] + m["b"])
+
+
+DATE = Rule("date", _FULL, _full, needs("-/."))
+MONTH_DAY = Rule("month_day", _MONTH_DAY, _month_day, needs("月日号"))
+EVENT_DATE = Rule("event_date", _EVENT, _event, needs("·•・"))
+DATE_DASH = Rule("date_dash", _DASH, lambda m: "至", needs("—–-～~"))

@@ -1,0 +1,48 @@
+"""Percent, permille and fractions.
+
+* ``32.7%`` → 百分之三十二点七; ``-3.2%`` → 负百分之三点二; ``100%`` → 百分之百; ``11.69‰`` → 千分之十一点六九
+* ``1/3`` → 三分之一; ``1又1/2`` → 一又二分之一; ``1½`` → 一又二分之一
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize.engine import Rule
+from reader.normalize.engine import needs
+from reader.normalize.lexicon import LEFT
+from reader.normalize.lexicon import NUM
+from reader.normalize.lexicon import SYMBOLS
+from reader.normalize.numbers import read_decimal
+
+_PERCENT = re.compile(rf"(?P<sign>(?<![\dA-Za-z.])[-−－+＋](?=\d))?{LEFT}(?P<num>{NUM})\s?(?P<sym>[%％‰])")
+_VULGAR = "½⅓⅔¼¾⅕⅛"
+_FRACTION = re.compile(
+    rf"{LEFT}(?:(?P<whole>\d+)(?:又|\s?(?=[{_VULGAR}])))?"
+    rf"(?:(?P<num>\d+)/(?P<den>\d+)(?![\d/])|(?P<vulgar>[{_VULGAR}]))"
+)
+
+
+def percent_words(number: str, symbol: str) -> str:
+    """``32.7``, ``%`` → 百分之三十二点七 (a whole hundred percent is 百分之百)."""
+    head = "千分之" if symbol == "‰" else "百分之"
+    if head == "百分之" and number == "100":
+        return "百分之百"
+    return head + read_decimal(number)
+
+
+def _percent(m: re.Match[str]) -> str:
+    sign = {"-": "负", "−": "负", "－": "负", "+": "正", "＋": "正"}.get(m["sign"] or "", "")
+    return sign + percent_words(m["num"], m["sym"])
+
+
+def _fraction(m: re.Match[str]) -> str:
+    if m["vulgar"]:
+        spoken = SYMBOLS[m["vulgar"]]
+    else:
+        spoken = f"{read_decimal(m['den'])}分之{read_decimal(m['num'])}"
+    return f"{read_decimal(m['whole'])}又{spoken}" if m["whole"] else spoken
+
+
+PERCENT = Rule("percent", _PERCENT, _percent, needs("%％‰"))
+FRACTION = Rule("fraction", _FRACTION, _fraction, needs("/又" + _VULGAR))

@@ -1,0 +1,79 @@
+"""The one ordered rule inventory: earlier wins when two matches start together and are equally long."""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize import cardinal
+from reader.normalize import clock
+from reader.normalize import code
+from reader.normalize import damage
+from reader.normalize import date
+from reader.normalize import fraction
+from reader.normalize import math
+from reader.normalize import measure
+from reader.normalize import money
+from reader.normalize import phone
+from reader.normalize import range as ranges
+from reader.normalize import serial
+from reader.normalize import whitelist
+from reader.normalize import year
+from reader.normalize.engine import Rule
+from reader.normalize.lexicon import SYMBOLS
+
+RULES: tuple[Rule, ...] = (
+    whitelist.WHITELIST_RULE,
+    damage.DAMAGE,
+    code.DOC_NUMBER,
+    code.STANDARD,
+    *phone.PHONE_RULES,
+    date.DATE,
+    serial.SERIAL,
+    year.YEAR_RANGE,
+    year.YEAR_RULE,
+    clock.CLOCK,
+    date.MONTH_DAY,
+    date.EVENT_DATE,
+    date.DATE_DASH,
+    money.MONEY,
+    ranges.RANGE,
+    fraction.PERCENT,
+    measure.MEASURE,
+    fraction.FRACTION,
+    code.VERSION,
+    math.RATIO,
+    code.LETTER_CODE,
+    cardinal.ORDINAL,
+    cardinal.LIST_NUMBER,
+    cardinal.CARDINAL,
+    measure.PER,
+    math.SYMBOL,
+)
+RULES_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}
+
+
+def _pick(*names: str) -> tuple[Rule, ...]:
+    return tuple(rule for rule in RULES if rule.name in names)
+
+
+# Semantic classes as the case files name them; a class may need several rules (a date needs its year).
+CLASSES: dict[str, tuple[Rule, ...]] = {
+    "whitelist": _pick("whitelist"),
+    "damage": _pick("damage"),
+    "code": _pick("doc_number", "standard", "version", "letter_code"),
+    "phone": phone.PHONE_RULES,
+    "serial": _pick("serial"),
+    "date": _pick("date", "year_range", "year", "month_day", "event_date", "date_dash"),
+    "time": _pick("time"),
+    "money": _pick("money"),
+    "range": _pick("range"),
+    "fraction": _pick("percent", "fraction"),
+    "measure": _pick("measure", "per"),
+    "math": _pick("ratio", "cardinal", "symbol"),
+    "cardinal": _pick("ordinal", "list_number", "cardinal"),
+    "letters": _pick("whitelist", "letter_code", "cardinal"),
+    "liang": _pick("month_day", "measure", "ordinal", "cardinal"),
+}
+
+# A text without any of these characters has nothing to rewrite.
+TRIGGER = re.compile("[" + re.escape("".join(sorted({c for s in SYMBOLS for c in s}))) + r"\d/]")

@@ -1,0 +1,32 @@
+"""Regex fragments shared by the class modules, built once from the TSV word lists."""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize.engine import alternation
+from reader.normalize.engine import load_table
+
+# A plain number: comma groups (1,200,000) or a digit run, with an optional decimal part.
+NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+# No digit, decimal point or Latin letter glued on the left (keeps "V2.1" or "3.5" whole).
+LEFT = r"(?<![\d.A-Za-z])"
+# Dashes and tildes used between the two ends of a range.
+RANGE_SEP = r"[-—–～~至到]|——|－"
+
+UNITS = load_table("units")
+CURRENCIES = load_table("currency")
+SYMBOLS = load_table("symbols")
+HOTLINES = load_table("hotlines")
+WHITELIST = load_table("whitelist")
+
+UNIT = alternation(list(UNITS))
+# 年级/年代/月 etc. are ordinals or dates, never counted: 二年级, 二月.
+MEASURE = rf"(?:{alternation(list(load_table('measure_words')))})(?!级|代|型|号)"
+# A number right before an opening quote counts the quoted things: 对2“示范村” → 对两“示范村”.
+MEASURE_RE = re.compile(rf"\s?(?:余|多|来)?{MEASURE}|“")
+
+
+def is_counted(text: str, end: int) -> bool:
+    """True when a measure word follows ``end``: the number counts something (两户, 两公里)."""
+    return MEASURE_RE.match(text, end) is not None

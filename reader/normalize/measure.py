@@ -1,0 +1,40 @@
+"""Measure units after a number, temperatures, and the per-slash of compound units.
+
+* ``25kg`` → 二十五千克; ``2km`` → 两公里; ``120m²`` → 一百二十平方米; ``10km/h`` → 十公里每小时
+* ``-5℃`` → 零下五摄氏度; ``38°C`` → 三十八摄氏度
+* ``元/吨`` → 元每吨
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize.engine import Rule
+from reader.normalize.engine import needs
+from reader.normalize.lexicon import NUM
+from reader.normalize.lexicon import UNIT
+from reader.normalize.lexicon import UNITS
+from reader.normalize.numbers import read_decimal
+
+_MEASURE = re.compile(
+    rf"(?P<sign>(?<![\dA-Za-z.日月年时号])[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})(?P<scale>万|亿)?\s?(?P<unit>{UNIT})(?![A-Za-z])"
+)
+_PER_UNITS = (
+    "吨|千克|公斤|克|斤|平方米|平方公里|立方米|米|公里|千米|亩|人|户|次|件|天|日|月|年|小时|分钟|秒|"
+    "台|辆|套|间|张|份|只|头|个|家|度|升|毫升|千瓦时|" + UNIT
+)
+# "/" between a unit and a unit: 元/吨 → 元每吨, 次/分 → 次每分.
+_PER = re.compile(rf"(?<=[\u4e00-\u9fff²³A-Za-z])/(?=(?:{_PER_UNITS})(?![A-Za-z]))")
+_TEMPERATURE = frozenset({"℃", "°C", "℉", "°F"})
+
+
+def _measure(m: re.Match[str]) -> str:
+    unit = m["unit"]
+    number = read_decimal(m["num"], counted=unit not in _TEMPERATURE)
+    if m["sign"]:
+        number = ("零下" if unit in _TEMPERATURE else "负") + number
+    return number + (m["scale"] or "") + UNITS[unit]
+
+
+MEASURE = Rule("measure", _MEASURE, _measure, needs("".join(u[0] for u in UNITS)))
+PER = Rule("per", _PER, lambda m: "每", needs("/"))

@@ -1,0 +1,87 @@
+"""Telephone numbers and other digit strings, read one digit at a time with 幺.
+
+* ``12348热线`` → 幺二三四八热线; ``023-67891234`` → 零二三 六七八九幺二三四; ``+86 138…`` → 加八六 幺三八…
+* ``400-810-1234`` → 四零零 八幺零 幺二三四; ``分机123`` → 分机幺二三; ``尾号1234`` → 尾号幺二三四
+* ``1205室`` → 幺二零五室; ``邮编400020`` → 邮编四零零零二零; ``渝A12345`` → 渝A幺二三四五; 18-digit IDs
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize.engine import Rule
+from reader.normalize.engine import alternation
+from reader.normalize.engine import needs
+from reader.normalize.lexicon import HOTLINES
+from reader.normalize.lexicon import MEASURE
+from reader.normalize.lexicon import UNIT
+from reader.normalize.numbers import read_digits
+
+_SEP = r"[-\s－—]"
+_NOT_COUNT = rf"(?![\d.%％‰]|\s?(?:余|多)?(?:{MEASURE}|{UNIT})(?![A-Za-z]))"
+_CUES = "电话 热线 传真 手机 拨打 致电 联系方式 号码 分机 转 尾号 邮编 邮政编码 QQ 微信".split()
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_AFTER = r"报警|急救|火警|热线|电话|服务|求助|查号|客服|平台|举报"
+_PATTERNS = {
+    "mobile": rf"(?:[+＋]86[-\s]?|(?<!\d))1[3-9]\d(?:{_SEP}?\d{{4}}){{2}}(?!\d)",
+    "landline": rf"(?<!\d)[(（]0\d{{2,3}}[)）]\s?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
+    rf"|(?<![\d.])0\d{{2,3}}{_SEP}\d{{3,4}}{_SEP}?\d{{4}}(?:(?:{_SEP}|转|分机)\d{{1,5}})?(?!\d)",
+    "service_number": rf"(?<!\d)[48]00{_SEP}?\d{{3,4}}{_SEP}?\d{{3,4}}(?!\d)",
+    "phone_cue": rf"(?:{alternation(_CUES)})(?:号码|号)?(?:为|是)?[:：]?\s?"
+    rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP})\d{{3,8}})*(?!\d)",
+    "hotline": rf"(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}){_NOT_COUNT}"
+    rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?={_AFTER})",
+    "room": r"(?<![\d.])\d{3,4}(?=室|房间|号房|房)",
+    "plate": rf"[{_PROVINCES}][A-Z][·•]?[A-Z\d]{{5,6}}(?![A-Za-z\d])",
+    "id_number": r"(?<![\d.,])\d{10,}(?:[Xx](?![A-Za-z]))?(?![\d.])",
+}
+_PIECE = re.compile(r"\d+|[^\d]+")
+
+
+_PUNCT = {"+": "加", "＋": "加", "(": "", "（": "", ")": " ", "）": " ", "-": " ", "－": " ", "—": " "}
+
+
+def _piece(piece: str) -> str:
+    if piece[0].isdecimal():
+        return read_digits(piece, phone=True)
+    # Brackets and dashes inside a number become one short pause; cue words stay as written.
+    return "".join(_PUNCT.get(ch, ch) for ch in piece)
+
+
+def _phone(m: re.Match[str]) -> str:
+    text = m.group(0)
+    if text[:1] in "+＋" and text[1:3] == "86":
+        return "加八六 " + _phone_tail(text[3:].lstrip(" -"))
+    return _phone_tail(text)
+
+
+def _phone_tail(text: str) -> str:
+    spoken = "".join(_piece(p) for p in _PIECE.findall(text))
+    if spoken.startswith(" "):
+        spoken = spoken.lstrip()
+    return spoken.replace("  ", " ")
+
+
+# One rule per form: each regex then starts with a cheap first-character test, which keeps scans fast.
+_REQUIRES = {
+    "service_number": "48",
+    "phone_cue": "".join(c[0] for c in _CUES),
+    "room": "室房",
+    "plate": _PROVINCES,
+}
+
+
+def _id_number(m: re.Match[str]) -> str:
+    """An ID card's check character X is read 叉."""
+    return _phone_tail(m.group(0)).replace("X", "叉").replace("x", "叉")
+
+
+PHONE_RULES = tuple(
+    Rule(
+        name,
+        re.compile(pattern),
+        _id_number if name == "id_number" else _phone,
+        needs(_REQUIRES.get(name, "0")),
+    )
+    for name, pattern in _PATTERNS.items()
+)

@@ -1,0 +1,53 @@
+"""Ranges between counts, percents, measures and temperatures (years, dates, times have their own).
+
+* ``3-5天`` → 三到五天; ``2～3个`` → 两到三个; ``30%-50%`` → 百分之三十到百分之五十
+* ``-5~3℃`` → 零下五到三摄氏度; ``10-20km`` → 十到二十公里
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize.engine import Rule
+from reader.normalize.engine import needs
+from reader.normalize.fraction import percent_words
+from reader.normalize.lexicon import NUM
+from reader.normalize.lexicon import UNIT
+from reader.normalize.lexicon import UNITS
+from reader.normalize.lexicon import is_counted
+from reader.normalize.numbers import read_decimal
+
+_END = r"(?P<{0}sign>[-−+])?(?P<{0}>{1})\s?(?P<{0}u>[%％‰]|{2})?"
+_RANGE = re.compile(
+    rf"(?<![\d.A-Za-z:/\-]){_END.format('a', NUM, UNIT)}\s?(?:[-—–～~至到]|——)\s?"
+    rf"{_END.format('b', NUM, UNIT)}(?!\.?\d|[:/A-Za-z])"
+)
+_COLD = frozenset({"℃", "°C", "℉", "°F"})
+
+
+def _end(sign: str | None, number: str, unit: str | None, counted: bool) -> str:
+    sign_word = {"-": "负", "−": "负", "+": "正"}.get(sign or "", "")
+    if unit in ("%", "％", "‰"):
+        return sign_word + percent_words(number, unit)
+    spoken = read_decimal(number, counted=counted)
+    if sign == "+":
+        return "正" + spoken + (UNITS[unit] if unit else "")
+    if sign:
+        spoken = ("零下" if unit in _COLD else "负") + spoken
+    return spoken + (UNITS[unit] if unit else "")
+
+
+def _range(m: re.Match[str]) -> str:
+    a_unit, b_unit = m["au"], m["bu"]
+    counted = bool(b_unit and b_unit not in "%％‰" and b_unit not in _COLD) or is_counted(m.string, m.end())
+    if b_unit in ("%", "％", "‰") and not a_unit:
+        a_unit = b_unit
+    elif b_unit in _COLD and m["asign"]:
+        a_unit = a_unit or ""  # 零下 needs the unit kind, not the spoken unit
+        first = "零下" + read_decimal(m["a"]) + (UNITS[a_unit] if a_unit else "")
+        return first + "到" + _end(m["bsign"], m["b"], b_unit, False)
+    first = _end(m["asign"], m["a"], a_unit, counted)
+    return first + "到" + _end(m["bsign"], m["b"], b_unit, counted)
+
+
+RANGE = Rule("range", _RANGE, _range, needs("-—–～~至到"))

@@ -1,0 +1,42 @@
+"""Serial numbers: codes after a cue word, and dash-joined numbers with zero-led parts.
+
+* ``编号：JB-2023-001`` → 编号：JB 二零二三 零零幺; ``京ICP备12345678号`` → 京ICP备幺二三四五六七八号
+* ``统一社会信用代码：91500105MA5U123456`` → 统一社会信用代码：九幺五零零幺零五MA五U幺二三四五六
+* ``2023-001号`` → 二零二三 零零幺号
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize.engine import Rule
+from reader.normalize.engine import alternation
+from reader.normalize.engine import needs
+from reader.normalize.numbers import read_digits
+
+_CUES = (
+    "编号 代码 信用代码 证号 账号 卡号 工号 单号 订单号 批准文号 备案号 登记号 许可证号 ICP备 网安备".split()
+)
+_SERIAL = re.compile(
+    rf"(?P<cue>(?:{alternation(_CUES)})(?:为|是)?[:：]?\s?)"
+    r"(?P<code>[A-Za-z\d](?:[A-Za-z\d]|[-—/·](?=[A-Za-z\d])| (?=\d{3}))*)"
+    # A zero-led part after a dash marks a serial, not a range: 2023-001.
+    r"|(?<![\w.\-])(?P<dashed>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])"
+)
+_PAUSE = {"-": " ", "—": " ", "/": " ", "·": " "}
+
+
+def _read(code: str) -> str:
+    if re.fullmatch(r"\d{17}[Xx]", code):
+        code = code[:-1] + "叉"  # an ID card's check character
+    spoken = re.sub(r"\d+", lambda d: read_digits(d.group(0), phone=True), code)
+    return "".join(_PAUSE.get(ch, ch) for ch in spoken)
+
+
+def _serial(m: re.Match[str]) -> str:
+    if m["dashed"]:
+        return _read(m["dashed"])
+    return m["cue"] + _read(m["code"])
+
+
+SERIAL = Rule("serial", _SERIAL, _serial, needs("编代证账卡工单批备登许-"))

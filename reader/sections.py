@@ -1,0 +1,212 @@
+"""Blocks → outline: title, date, source, and sections of paragraphs under their headings.
+
+The page is read in three zones. The *header* holds the title (kept once, as the first
+paragraph of the lead section, so it is read exactly once) and metadata lines such as
+``日期:2024-02-07`` (captured, not read). The *body* is split at headings. The *tail* after the
+last prose paragraph holds the signature (issuing authority + date), kept as the last section;
+whatever follows the signature date is site furniture and is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reader import chrome
+from reader import meta
+from reader.blocks import HEADING
+from reader.blocks import ITEM
+from reader.blocks import Block
+from reader.blocks import Page
+from reader.errors import EmptyDocument
+from reader.headings import Heading
+from reader.headings import LevelTracker
+from reader.headings import html_heading
+from reader.headings import numbered_heading
+from reader.headings import numbering_style
+
+_HEADER_SCAN = 8
+_WS = re.compile(r"\s+")
+_NOT_TITLE = re.compile(r"[。！？；，,]")
+_ENDS_SENTENCE = re.compile(r"[。！？!?]$")
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A section before sentence splitting."""
+
+    heading: str | None
+    level: int
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Outline:
+    title: str
+    date: str | None
+    source: str | None
+    sections: tuple[Draft, ...]
+
+
+def build_outline(page: Page) -> Outline:
+    """Group a page's blocks into sections; raise EmptyDocument when nothing is readable."""
+    blocks = _drop_chrome(page.blocks)
+    if not blocks:
+        raise EmptyDocument("no readable text was found on the page")
+    title_at = _find_title(blocks, page.title)
+    title = blocks[title_at].text if title_at is not None else _fallback_title(blocks, page.title)
+    date, source = page.date, page.source
+    header_end = _header_end(blocks, title_at)
+    body: list[Block] = []
+    for i, block in enumerate(blocks):
+        if i == title_at:
+            continue
+        if i < header_end:
+            info = meta.meta_line(block.text)
+            if info is not None or meta.is_date_line(block.text):
+                date = date or (info.date if info else meta.parse_date(block.text))
+                source = source or (info.source if info else None)
+                continue
+            if _same(block.text, title) or (title_at is not None and i < title_at
+                                            and chrome.is_menu_word(block.text)):
+                continue
+        body.append(block)
+    body, signature = _split_tail(body)
+    if signature:
+        date = date or next(filter(None, (meta.parse_date(s) for s in signature)), None)
+    sections = _sections(title if title_at is not None or page.title else None, body)
+    if signature:
+        sections.append(Draft(None, 0, tuple(signature)))
+    if not any(d.paragraphs for d in sections):
+        raise EmptyDocument("the page has a title but no readable text")
+    return Outline(title, date, source, tuple(sections))
+
+
+def _drop_chrome(blocks: tuple[Block, ...]) -> list[Block]:
+    """Remove furniture lines, and the link titles listed under a 相关文章-style header."""
+    out: list[Block] = []
+    in_links = False
+    for block in blocks:
+        if chrome.is_chrome(block.text):
+            in_links = in_links or chrome.is_related_header(block.text)
+            continue
+        if in_links and not _is_prose(block) and block.kind != HEADING:
+            continue  # A related article's title: a short line without a full stop.
+        in_links = False
+        out.append(block)
+    return out
+
+
+def _header_end(blocks: list[Block], title_at: int | None) -> int:
+    """Blocks before this index may be metadata lines; the first prose paragraph ends the header."""
+    start = (title_at or 0) + 1 if title_at is not None else 0
+    limit = min(len(blocks), start + _HEADER_SCAN)
+    return next((i for i in range(start, limit) if _is_prose(blocks[i]) and meta.meta_line(blocks[i].text) is None),
+                limit)
+
+
+def _compact(text: str) -> str:
+    return _WS.sub("", text)
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(b) and _compact(a) == _compact(b)
+
+
+def _find_title(blocks: list[Block], hint: str | None) -> int | None:
+    """Index of the block that is the article title, looked for near the top."""
+    head = list(enumerate(blocks[:_HEADER_SCAN]))
+    if hint:
+        wanted = _compact(hint)
+        for i, b in head:
+            text = _compact(b.text)
+            if text == wanted or (len(text) >= 6 and text in wanted and (b.kind == HEADING or _title_like(b))):
+                return i
+    for i, b in head:
+        if b.kind == HEADING and b.level <= 2 and not hint:
+            return i
+    if hint:
+        return None
+    first_prose = next((i for i, b in head if len(b.text) > 80 or _ENDS_SENTENCE.search(b.text)), len(head))
+    likely = [i for i, b in head[:first_prose] if _title_like(b)]
+    for i in likely:  # A title is usually followed by its date/source line.
+        nxt = blocks[i + 1].text if i + 1 < len(blocks) else ""
+        if meta.meta_line(nxt) is not None or meta.is_date_line(nxt):
+            return i
+    return next((i for i in likely if len(blocks[i].text) >= 6), likely[0] if likely else None)
+
+
+def _title_like(block: Block) -> bool:
+    text = block.text.strip()
+    if block.kind == ITEM or not 4 <= len(text) <= 80 or _NOT_TITLE.search(text.rstrip("。")):
+        return False
+    return numbered_heading(text) is None and meta.meta_line(text) is None and not meta.is_date_line(text)
+
+
+def _fallback_title(blocks: list[Block], hint: str | None) -> str:
+    if hint:
+        return hint
+    first = blocks[0].text
+    return first if len(first) <= 40 else first[:30] + "…"
+
+
+def _split_tail(body: list[Block]) -> tuple[list[Block], list[str]]:
+    """Separate the signature block and drop the furniture after it."""
+    last_prose = max((i for i, b in enumerate(body) if _is_prose(b)), default=-1)
+    tail = body[last_prose + 1:]
+    starts = [i for i, b in enumerate(tail) if meta.is_authority(b.text) or meta.is_date_line(b.text)]
+    if not starts:
+        return body[: last_prose + 1] + [b for b in tail if not _is_trailing_menu(b)], []
+    first = starts[0]
+    dates = [i for i in starts if meta.is_date_line(tail[i].text)]
+    end = dates[0] + 1 if dates else len(tail)
+    signature = [b.text for b in tail[first:end] if not _is_trailing_menu(b) or meta.is_authority(b.text)]
+    after = [b for b in tail[end:] if not (dates and (chrome.is_menu_word(b.text) or chrome.is_footer_field(b.text)))]
+    return body[: last_prose + 1] + tail[:first], signature + [b.text for b in after]
+
+
+def _is_prose(block: Block) -> bool:
+    text = block.text
+    return block.kind == HEADING or len(text) >= 40 or bool(_ENDS_SENTENCE.search(text))
+
+
+def _is_trailing_menu(block: Block) -> bool:
+    if chrome.is_footer_field(block.text):
+        return True
+    return block.kind != ITEM and chrome.is_menu_word(block.text) and not meta.is_date_line(block.text)
+
+
+def _heading_of(block: Block, siblings: dict[str, bool]) -> Heading | None:
+    """The block's heading; ``siblings`` remembers whether each numbering style made headings."""
+    if block.kind == HEADING:
+        return html_heading(max(1, block.level), block.text)
+    if block.kind == ITEM:
+        return None
+    found = numbered_heading(block.text)
+    if found is not None and found.weak and siblings.get(found.style) is False:
+        found = None
+    style = found.style if found else numbering_style(block.text)
+    if style is not None:
+        siblings[style] = found is not None
+    return found
+
+
+def _sections(title: str | None, body: list[Block]) -> list[Draft]:
+    """Open a new section at every heading; the title leads the first, untitled section."""
+    levels = LevelTracker()
+    siblings: dict[str, bool] = {}
+    out: list[Draft] = []
+    heading: str | None = None
+    level = 0
+    paragraphs: list[str] = [title] if title else []
+    for block in body:
+        found = _heading_of(block, siblings)
+        if found is None:
+            paragraphs.append(block.text)
+            continue
+        if paragraphs or heading is not None:
+            out.append(Draft(heading, level, tuple(paragraphs)))
+        heading, level, paragraphs = found.text, levels.level_of(found), [block.text]
+    if paragraphs or heading is not None:
+        out.append(Draft(heading, level, tuple(paragraphs)))
+    return out

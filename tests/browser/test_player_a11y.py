@@ -1,0 +1,67 @@
+"""axe-core on the player page in its four looks (normal, 大字幕, high contrast, 400% zoom); screenshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import Servers, demo_id, run_axe, screenshot, wait_ready
+
+pytestmark = [pytest.mark.browser, pytest.mark.bypass_csp]
+
+
+def _open(page: Any, servers: Servers) -> None:
+    wait_ready(servers, demo_id(servers))
+    page.goto(servers.bobao + "/")
+    page.wait_for_selector("#doc-body .s")
+    page.wait_for_selector("#download-page:not([hidden])")
+
+
+def _play_one_sentence(page: Any) -> None:
+    page.locator("#doc-body .s[data-i='3']").click()
+    page.wait_for_function("() => !document.getElementById('audio').paused")
+    page.click("#play")  # pause, so the screenshot is stable
+
+
+def test_player_has_no_serious_axe_violations_in_any_look(page: Any, servers: Servers, axe_path: Any) -> None:
+    _open(page, servers)
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert page.locator("main").count() == 1 and page.locator("nav").count() >= 1
+    assert run_axe(page, axe_path) == []
+    screenshot(page, "player-normal")
+
+    page.click("#caption-toggle")
+    _play_one_sentence(page)
+    assert run_axe(page, axe_path) == []
+    screenshot(page, "player-caption")
+    page.click("#caption-toggle")
+
+    page.click("#contrast-toggle")
+    assert run_axe(page, axe_path) == []
+    screenshot(page, "player-contrast")
+    page.click("#contrast-toggle")
+
+    page.click("#large-toggle")
+    sizes = page.evaluate("""() => [...document.querySelectorAll(
+        '#player button:not([hidden]), #player select')]
+        .filter(el => el.offsetParent).map(el => { const r = el.getBoundingClientRect();
+        return [Math.round(r.width), Math.round(r.height)]; })""")
+    assert sizes and all(w >= 44 and h >= 44 for w, h in sizes), sizes
+    assert run_axe(page, axe_path) == []
+    page.click("#large-toggle")
+
+
+def test_player_reflows_at_400_percent_zoom(page: Any, servers: Servers, axe_path: Any) -> None:
+    # 400% zoom of a 1280 px window is a 320 CSS px viewport (WCAG 1.4.10).
+    page.set_viewport_size({"width": 320, "height": 640})
+    _open(page, servers)
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"horizontal scrolling of {overflow}px at 320 px"
+    sizes = page.evaluate("""() => [...document.querySelectorAll('button, select, input, a.btn')]
+        .filter(el => el.offsetParent && !el.closest('.visually-hidden'))
+        .map(el => el.getBoundingClientRect())
+        .map(r => Math.min(r.width, r.height))""")
+    assert min(sizes) >= 24, "targets stay at least 24 px"
+    assert run_axe(page, axe_path) == []
+    screenshot(page, "player-zoom400")

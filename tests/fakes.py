@@ -1,0 +1,97 @@
+"""A fast, deterministic test engine: silence then a tone, as long as the text (60 ms a character).
+
+``ToneEngine`` is the reference implementation of the ``audio.Engine`` protocol for tests that need
+speed rather than speech. Register it with ``register_fake()`` and build it with
+``audio.get_engine("fake")``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import zlib
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from audio import Mark
+from audio import Speech
+from audio import SpeechParams
+from audio import SynthesisFailed
+from audio import Voice
+from audio import VoiceNotFound
+from audio import register
+from audio.mp3 import encode_pcm
+
+MS_PER_CHAR = 60
+MIN_MS = 300
+LEAD_SILENCE_MS = 100
+_RATE_HZ = 24_000
+_BASE_HZ = {"fake-female": 440.0, "fake-male": 220.0}
+
+
+class ToneEngine:
+    """Speaks every text as a tone whose pitch depends on the text; counts what it was asked."""
+
+    name = "fake"
+    version = "fake-1"
+
+    def __init__(
+        self,
+        *,
+        fail_on: Iterable[str] = (),
+        fail_all: bool = False,
+        delay_s: float = 0.0,
+        fallback_as: str | None = None,
+    ) -> None:
+        self.fail_on = set(fail_on)
+        self.fail_all = fail_all
+        self.delay_s = delay_s
+        self.fallback_as = fallback_as  # report this engine name, as a fallback engine would
+        self.calls: list[str] = []
+        self._lock = threading.Lock()
+
+    def voices(self) -> list[Voice]:
+        return [
+            Voice("fake-female", self.name, gender="Female", display_name="Fake female"),
+            Voice("fake-male", self.name, gender="Male", display_name="Fake male"),
+        ]
+
+    def synthesize(self, text: str, params: SpeechParams) -> Speech:
+        if params.voice not in _BASE_HZ:
+            raise VoiceNotFound(f"fake engine has no voice {params.voice!r}")
+        with self._lock:
+            self.calls.append(text)
+        if self.fail_all or text in self.fail_on:
+            raise SynthesisFailed(f"fake engine told to fail on {text!r}")
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        duration_ms = expected_ms(text)
+        mp3 = encode_pcm(_tone(text, params.voice, duration_ms))
+        engine = self.fallback_as or self.name
+        return Speech(mp3=mp3, marks=(Mark(0, duration_ms, text),), engine=engine, voice=params.voice)
+
+
+def expected_ms(text: str) -> int:
+    """How long the fake speaks ``text`` (before MP3 framing and encoder delay)."""
+    return max(MIN_MS, MS_PER_CHAR * len(text))
+
+
+def _tone(text: str, voice: str, duration_ms: int) -> np.ndarray:
+    frequency = _BASE_HZ[voice] * (1 + (zlib.crc32(text.encode("utf-8")) % 8) / 8)
+    total = duration_ms * _RATE_HZ // 1000
+    lead = LEAD_SILENCE_MS * _RATE_HZ // 1000
+    t = np.arange(total - lead) / _RATE_HZ
+    tone = 0.3 * np.sin(2 * np.pi * frequency * t)
+    return np.concatenate([np.zeros(lead), tone])
+
+
+def create(**options: Any) -> ToneEngine:
+    """Engine factory for ``audio.engines.ENGINES``."""
+    return ToneEngine(**options)
+
+
+def register_fake() -> None:
+    """Make ``audio.get_engine("fake")`` build a ``ToneEngine``."""
+    register("fake", "tests.fakes:create")

@@ -1,0 +1,97 @@
+"""Document invariants over every fixture, and the outline views."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import reader
+from tests.reader.conftest import all_documents
+
+DOCS = all_documents()
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_sentence_offsets_point_at_their_text(doc: reader.Document) -> None:
+    for section in doc.sections:
+        for s in section.sentences:
+            assert section.text[s.start:s.end] == s.text
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_sentences_and_gaps_rebuild_the_section(doc: reader.Document) -> None:
+    for section in doc.sections:
+        rebuilt, at = [], 0
+        for s in section.sentences:
+            assert s.start >= at
+            rebuilt += [section.text[at:s.start], s.text]
+            at = s.end
+        rebuilt.append(section.text[at:])
+        assert "".join(rebuilt) == section.text
+        gaps = [section.text[a.end:b.start] for a, b in zip(section.sentences, section.sentences[1:])]
+        assert all(not g.strip(" \n") or not any(ch.isalnum() for ch in g) for g in gaps)
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_no_sentence_crosses_a_paragraph(doc: reader.Document) -> None:
+    for s in doc.sentences():
+        assert "\n" not in s.text and s.text == s.text.strip() and s.text
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_ids_are_unique_and_increasing(doc: reader.Document) -> None:
+    ids = [s.id for s in doc.sentences()]
+    assert ids == list(range(len(ids)))
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_alignments_rebuild_the_spoken_text(doc: reader.Document) -> None:
+    for s in doc.sentences():
+        out, at = [], 0
+        for a in sorted(s.alignments, key=lambda a: a.text_start):
+            out += [s.text[at:a.text_start], s.spoken[a.spoken_start:a.spoken_end]]
+            at = a.text_end
+        out.append(s.text[at:])
+        assert "".join(out) == s.spoken
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_sentences_respect_the_length_cap(doc: reader.Document) -> None:
+    assert all(len(s.text) <= 150 for s in doc.sentences())
+
+
+def test_max_sentence_chars_is_honoured() -> None:
+    doc = reader.read_text("标题一行\n" + "，".join(["这是一个比较长的分句"] * 20) + "。", max_sentence_chars=30)
+    assert all(len(s.text) <= 30 for s in doc.sentences())
+
+
+def test_outline_is_json_and_has_the_cli_fields() -> None:
+    doc = reader.read_text("某局召开会议\n日期:2024-02-07\n一、会议内容\n会议研究了3项工作。")
+    data = json.loads(json.dumps(reader.outline(doc), ensure_ascii=False))
+    assert data == {
+        "title": "某局召开会议", "date": "2024-02-07", "source": None,
+        "sections": [
+            {"heading": None, "level": 0, "sentences": [{"text": "某局召开会议", "spoken": "某局召开会议"}]},
+            {"heading": "一、会议内容", "level": 1, "sentences": [
+                {"text": "一、会议内容", "spoken": reader.normalize("一、会议内容").spoken},
+                {"text": "会议研究了3项工作。", "spoken": reader.normalize("会议研究了3项工作。").spoken},
+            ]},
+        ],
+    }
+
+
+def test_outline_text_indents_by_level() -> None:
+    doc = reader.read_text("某局召开会议\n一、会议内容\n（一）第一项\n研究了工作。")
+    lines = reader.outline_text(doc).splitlines()
+    assert lines[0] == "# 某局召开会议"
+    assert "  [1] 一、会议内容" in lines and "    [2] （一）第一项" in lines
+    assert "      · 研究了工作。" in lines
+
+
+def test_public_surface() -> None:
+    expected = {"read_text", "read_html", "read_bytes", "normalize", "Normalized", "NORMALIZER_VERSION",
+                "Document", "Section", "Sentence", "Alignment", "ReaderError", "UnsupportedInput",
+                "InputTooLarge", "EmptyDocument", "outline", "outline_text"}
+    assert expected <= set(reader.__all__)
+    assert all(hasattr(reader, name) for name in reader.__all__)

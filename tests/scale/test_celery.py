@@ -1,0 +1,116 @@
+"""Scale-out on real Redis and real Celery workers: a worker killed mid-job, the job finishes on another.
+
+The web app here only enqueues (``BROKER_URL`` set); two ``bobao worker`` processes share the
+document and audio folders. One is SIGKILLed (with its pool process) while it synthesizes; Redis
+redelivers the unacknowledged job to the survivor after the visibility timeout, the survivor reuses
+the clips already cached, and the result is a complete, decodable MP3 with a clean cache.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import imageio_ffmpeg
+import pytest
+import redis
+
+from audio import ClipCache
+from tests.scale.conftest import wait_until
+from web import create_app
+from web.tasks import CeleryJobs
+
+pytestmark = pytest.mark.redis
+
+TEXT = "区政府关于分布式朗读测试的报告\n\n" + "\n\n".join(
+    f"{'一二三'[s]}、第{s + 1}部分\n\n" + "".join(f"这是第{s + 1}部分的第{i + 1}句话。" for i in range(12))
+    for s in range(3)
+)
+
+
+def decoded_ms(path: Path) -> int:
+    """Decode with ffmpeg; fail on any decoder complaint; return the PCM duration."""
+    result = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", "24000", "-"],
+        capture_output=True, check=True,
+    )
+    assert result.stderr == b"", result.stderr.decode()
+    return len(result.stdout) // 2 * 1000 // 24000
+
+
+@pytest.fixture
+def web_app(monkeypatch, cluster_env, redis_url):
+    for name, value in cluster_env.items():
+        if name.startswith("BOBAO_"):
+            monkeypatch.setenv(name, value)
+    app = create_app({"TESTING": True, "BROKER_URL": redis_url, "RATE_LIMIT": "off"})
+    services = app.extensions["bobao"]
+    if not isinstance(services.jobs, CeleryJobs):  # wiring only; test_create_app_uses_celery checks the real one
+        services.jobs = CeleryJobs(redis_url)
+    yield app
+    services.jobs.shutdown()
+
+
+def test_killed_worker_job_finishes_on_other_worker(web_app, start_worker, redis_url):
+    workers = {w.name: w for w in (start_worker("w1"), start_worker("w2"))}
+    for worker in workers.values():
+        wait_until(lambda w=worker: b"ready." in w.log_path.read_bytes(), 60, f"{worker.name} to start")
+    board = redis.Redis.from_url(redis_url)
+    client = web_app.test_client()
+    services = web_app.extensions["bobao"]
+
+    created = client.post("/api/documents", json={"text": TEXT})
+    assert created.status_code == 201, created.json
+    doc_id = created.json["id"]
+    total = created.json["progress"]["total"]
+    assert total >= 36
+
+    first = wait_until(lambda: board.get(f"bobao:worker:{doc_id}"), 30, "a worker to take the job")
+    victim = workers[first.decode().split("@")[0]]
+    wait_until(lambda: (client.get(f"/api/documents/{doc_id}").json["progress"]["done"] or 0) >= 5, 30,
+               "some sentences to be done")
+    victim.kill()
+    done_at_kill = client.get(f"/api/documents/{doc_id}").json["progress"]["done"]
+    assert 5 <= done_at_kill < total, "the worker must die mid-job"
+    assert services.jobs.is_active(doc_id)
+
+    wait_until(lambda: client.get(f"/api/documents/{doc_id}").json["status"] in ("ready", "failed"), 90,
+               "the job to finish elsewhere", interval_s=0.3)
+    manifest = client.get(f"/api/documents/{doc_id}").json
+    assert manifest["status"] == "ready"
+    survivor = board.get(f"bobao:worker:{doc_id}").decode()
+    assert not survivor.startswith(victim.name)
+    assert not services.jobs.is_active(doc_id) and services.jobs.error(doc_id) is None
+    survivor_log = workers[survivor.split("@")[0]].log_path.read_text()
+    assert f"job {doc_id} started on {victim.name}@test" in victim.log_path.read_text()
+    assert survivor_log.count(f"job {doc_id} started") == 1, "one redelivery, no duplicate while running"
+    assert f"job {doc_id} finished on {survivor}" in survivor_log
+
+    cache = ClipCache(Path(services.cache.root))
+    strict = cache.verify(grace_s=0)
+    assert strict.corrupt == () and strict.checked >= total
+    assert cache.verify().clean
+
+    with client.get(manifest["audio"]["mp3"]) as mp3:
+        assert mp3.status_code == 200
+        path = Path(services.store.page_mp3(doc_id))
+        assert path.read_bytes() == mp3.data
+    page_ms = decoded_ms(path)
+    clips_ms = sum(s["duration_ms"] for sec in manifest["sections"] for s in sec["sentences"])
+    assert page_ms >= clips_ms
+    assert abs(page_ms - manifest["audio"]["duration_ms"]) < 200
+
+
+def test_create_app_uses_celery_when_a_broker_is_set(redis_url, tmp_path):
+    app = create_app({"TESTING": True, "BROKER_URL": redis_url, "INSTANCE_PATH": str(tmp_path / "i")})
+    assert isinstance(app.extensions["bobao"].jobs, CeleryJobs)
+
+
+def test_submit_twice_is_one_job_and_pending_counts(redis_url, monkeypatch):
+    jobs = CeleryJobs(redis_url)
+    assert jobs.submit("a" * 24) is True
+    assert jobs.submit("a" * 24) is False
+    assert jobs.is_active("a" * 24)
+    assert jobs.pending() == 1
+    assert jobs.wait("a" * 24, timeout_s=0.3) is False
+    jobs.shutdown()

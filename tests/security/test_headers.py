@@ -1,0 +1,155 @@
+"""web.security on a small app: headers, CORS, body limit and gzip, route by route."""
+
+from __future__ import annotations
+
+import gzip
+import io
+
+import pytest
+from flask import Flask
+from flask import jsonify
+from flask import request
+from flask import send_file
+
+from web import security
+
+ALLOWED = "https://www.example.gov.cn"
+FOREIGN = "https://evil.example.com"
+
+
+@pytest.fixture
+def app():
+    app = Flask(__name__)
+    app.config.update(API_ALLOWED_ORIGINS=[ALLOWED], MAX_CONTENT_LENGTH=1000, FRAME_ANCESTORS=None)
+    security.init_app(app)
+    posted: list[bytes] = []
+    app.extensions["posted"] = posted
+
+    @app.get("/")
+    def page():
+        return "<!doctype html><title>x</title>" + "<p>播报</p>" * 200
+
+    @app.route("/api/documents", methods=["GET", "POST"])
+    def documents():
+        if request.method == "POST":
+            posted.append(request.get_data())
+        return jsonify({"sentences": ["一句话。"] * 200})
+
+    @app.get("/widget.js")
+    def widget():
+        return send_file(io.BytesIO(b"console.log('bobao');\n" * 100), mimetype="text/javascript")
+
+    @app.get("/audio/<key>.mp3")
+    def clip(key):
+        return send_file(io.BytesIO(b"\xff\xf3" * 4000), mimetype="audio/mpeg", conditional=True)
+
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def test_page_csp_and_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ("script-src 'self'", "style-src 'self'", "media-src 'self' blob:", "frame-ancestors 'self'",
+                      "object-src 'none'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_frame_ancestors_from_config(app, client):
+    app.config["FRAME_ANCESTORS"] = "https://a.gov.cn https://b.gov.cn"
+    response = client.get("/")
+    assert "frame-ancestors https://a.gov.cn https://b.gov.cn" in response.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in response.headers
+
+
+def test_json_gets_nosniff_but_no_page_csp(client):
+    response = client.get("/api/documents")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in response.headers
+
+
+def test_cors_allowed_origin(client):
+    response = client.get("/api/documents", headers={"Origin": ALLOWED})
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "Content-Range" in response.headers["Access-Control-Expose-Headers"]
+    assert "Origin" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("path", ["/api/documents", "/audio/ab.mp3", "/widget.js"])
+def test_cors_foreign_origin_gets_no_grant(client, path):
+    response = client.get(path, headers={"Origin": FOREIGN})
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_preflight_allowed(client):
+    response = client.options("/api/documents", headers={
+        "Origin": ALLOWED, "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type, X-Evil"})
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert response.headers["Access-Control-Allow-Headers"] == "Content-Type"
+
+
+def test_preflight_foreign_refused(client):
+    response = client.options("/api/documents", headers={"Origin": FOREIGN, "Access-Control-Request-Method": "POST"})
+    assert response.status_code == 403
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_foreign_simple_post_refused_before_view(app, client):
+    response = client.post("/api/documents", data="text=x", content_type="text/plain", headers={"Origin": FOREIGN})
+    assert response.status_code == 403
+    assert response.json["error"]["code"] == "origin_not_allowed"
+    assert app.extensions["posted"] == []
+
+
+def test_same_origin_post_allowed(app, client):
+    response = client.post("/api/documents", data="{}", content_type="application/json",
+                           headers={"Origin": "http://localhost"})
+    assert response.status_code == 200
+    assert app.extensions["posted"] == [b"{}"]
+
+
+def test_wildcard_must_be_explicit(app, client):
+    app.config["API_ALLOWED_ORIGINS"] = "*"
+    response = client.get("/api/documents", headers={"Origin": FOREIGN})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_no_origins_configured_means_only_same_origin(app, client):
+    app.config["API_ALLOWED_ORIGINS"] = []
+    assert "Access-Control-Allow-Origin" not in client.get("/api/documents", headers={"Origin": ALLOWED}).headers
+
+
+def test_oversize_body_refused_before_view(app, client):
+    response = client.post("/api/documents", data=b"x" * 5000, content_type="application/json")
+    assert response.status_code == 413
+    assert app.extensions["posted"] == []
+
+
+@pytest.mark.parametrize("path", ["/api/documents", "/widget.js", "/"])
+def test_gzip_text(client, path):
+    plain = client.get(path)
+    zipped = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.data) == plain.data
+    assert len(zipped.data) < len(plain.data) / 3
+    assert "Content-Encoding" not in plain.headers
+
+
+def test_audio_never_gzipped(client):
+    response = client.get("/audio/ab.mp3", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in response.headers
+    ranged = client.get("/audio/ab.mp3", headers={"Accept-Encoding": "gzip", "Range": "bytes=0-99"})
+    assert ranged.status_code == 206
+    assert len(ranged.data) == 100

@@ -1,0 +1,221 @@
+"""POST/GET /api/documents and /api/voices against the tone engine."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.web.conftest import SHORT_TEXT, Reader, make_app, spoken_sentences
+
+MANIFEST_KEYS = {
+    "id",
+    "title",
+    "date",
+    "source",
+    "lang",
+    "status",
+    "engine",
+    "voice",
+    "rate",
+    "progress",
+    "audio",
+    "sections",
+}
+SECTION_KEYS = {"index", "heading", "level", "mp3", "size_bytes", "start_ms", "end_ms", "sentences"}
+SENTENCE_KEYS = {"id", "text", "spoken", "paragraph", "clip", "duration_ms", "start_ms", "end_ms"}
+
+
+def test_post_answers_201_with_the_manifest_shape(client):
+    response = client.post("/api/documents", json={"text": SHORT_TEXT})
+    assert response.status_code == 201
+    manifest = response.get_json()
+    assert set(manifest) >= MANIFEST_KEYS
+    assert re.fullmatch(r"[0-9a-f]{24}", manifest["id"])
+    assert response.headers["Location"].endswith(f"/api/documents/{manifest['id']}")
+    assert manifest["status"] in {"pending", "synthesizing", "ready"}
+    assert (manifest["engine"], manifest["voice"], manifest["rate"]) == ("fake", "fake-female", 0)
+    for section in manifest["sections"]:
+        assert set(section) == SECTION_KEYS
+        for sentence in section["sentences"]:
+            assert set(sentence) == SENTENCE_KEYS
+
+
+def test_wait_returns_a_ready_document_with_every_timing(reader):
+    manifest = reader.read()
+    assert manifest["status"] == "ready"
+    sentences = spoken_sentences(manifest)
+    assert manifest["progress"] == {"done": len(sentences), "total": len(sentences)}
+    assert "测试工作" in manifest["title"] and manifest["date"] == "2024-02-07"
+    starts = [s["start_ms"] for s in sentences]
+    assert starts == sorted(starts) and starts[0] == 0
+    for sentence in sentences:
+        assert re.fullmatch(r"/audio/[0-9a-f]{64}\.mp3", sentence["clip"])
+        assert sentence["end_ms"] - sentence["start_ms"] == sentence["duration_ms"] > 0
+    assert manifest["audio"]["duration_ms"] >= sentences[-1]["end_ms"]
+
+
+def test_sentence_text_and_spoken_form(reader):
+    manifest = reader.read()
+    texts = {s["text"]: s["spoken"] for s in spoken_sentences(manifest)}
+    assert texts["子部分的一句话，共计33.1条。"] != "子部分的一句话，共计33.1条。"
+    assert "三十三点一" in texts["子部分的一句话，共计33.1条。"]
+
+
+def test_the_same_request_returns_at_once_without_synthesizing(app, reader):
+    first = reader.read()
+    engine = app.extensions["bobao"].get_engine("fake")
+    calls = len(engine.calls)
+    again = reader.read(wait=False)
+    assert again["id"] == first["id"] and again["status"] == "ready"
+    assert len(engine.calls) == calls
+
+
+def test_voice_and_rate_change_the_document_id(reader):
+    ids = {reader.read()["id"], reader.read(voice="fake-male")["id"], reader.read(rate="+10%")["id"]}
+    assert len(ids) == 3
+
+
+def test_get_returns_the_stored_manifest(client, reader):
+    manifest = reader.read()
+    response = client.get(f"/api/documents/{manifest['id']}")
+    assert response.status_code == 200
+    assert response.get_json() == manifest
+
+
+def test_sentence_zero_is_playable_before_the_page_is_ready(tmp_path):
+    app = make_app(tmp_path, TTS_ENGINE="slowfake")
+    client = app.test_client()
+    reader = Reader(client)
+    manifest = reader.read(wait=False)
+    first = reader.until(manifest["id"], lambda m: m["sections"][0]["sentences"][0]["clip"] is not None)
+    assert first["status"] == "synthesizing"
+    assert first["progress"]["done"] < first["progress"]["total"]
+    clip = client.get(first["sections"][0]["sentences"][0]["clip"])
+    assert clip.status_code == 200 and clip.data[:2] == b"\xff\xf3"
+    assert client.get(f"/documents/{manifest['id']}.mp3").status_code == 409
+    done = reader.until(manifest["id"], lambda m: m["status"] == "ready")
+    assert done["audio"]["size_bytes"] > 0
+    app.extensions["bobao"].jobs.shutdown()
+
+
+def test_a_full_queue_answers_503_with_retry_after(tmp_path):
+    app = make_app(tmp_path, TTS_ENGINE="slowfake", JOB_QUEUE_SIZE=1, JOB_WORKERS=1, JOB_RETRY_AFTER_S=7)
+    client = app.test_client()
+    statuses = [client.post("/api/documents", json={"text": f"第{n}份文件的内容。"}) for n in range(4)]
+    busy = [r for r in statuses if r.status_code == 503]
+    assert busy, [r.status_code for r in statuses]
+    assert busy[0].headers["Retry-After"] == "7"
+    assert busy[0].get_json()["error"]["code"] == "busy"
+    assert sum(r.status_code == 201 for r in statuses) <= 2
+    app.extensions["bobao"].jobs.shutdown()
+
+
+def test_html_input_uses_the_page_title(reader):
+    html = (
+        "<html><head><title>通知公告</title></head>"
+        "<body><h1>关于开展测试的通知</h1><p>请各单位按时报送。</p></body></html>"
+    )
+    response = reader.client.post("/api/documents?wait=1", json={"html": html})
+    assert response.status_code == 201
+    manifest = response.get_json()
+    assert manifest["status"] == "ready"
+    assert any("按时报送" in s["text"] for s in spoken_sentences(manifest))
+
+
+def test_voices_lists_the_engine_voices(client):
+    body = client.get("/api/voices").get_json()
+    assert body["engine"] == "fake" and body["default"] == "fake-female"
+    assert [v["name"] for v in body["voices"]] == ["fake-female", "fake-male"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        pytest.param({"text": SHORT_TEXT, "html": "<p>x</p>"}, 400, "bad_request", id="two-inputs"),
+        pytest.param({}, 400, "bad_request", id="no-input"),
+        pytest.param({"text": "   "}, 400, "bad_request", id="blank-text"),
+        pytest.param({"text": 42}, 400, "bad_request", id="text-not-string"),
+        pytest.param({"text": SHORT_TEXT, "engine": "nope"}, 400, "bad_request", id="unknown-engine"),
+        pytest.param({"text": SHORT_TEXT, "voice": "nobody"}, 422, "voice_not_found", id="unknown-voice"),
+        pytest.param({"text": SHORT_TEXT, "rate": "fast"}, 400, "bad_request", id="bad-rate"),
+        pytest.param({"text": SHORT_TEXT, "rate": 500}, 400, "bad_request", id="rate-out-of-range"),
+        pytest.param({"text": "。。。！！！"}, 422, "empty_document", id="nothing-readable"),
+    ],
+)
+def test_bad_requests_get_clear_errors_and_store_nothing(app, client, body, status, code):
+    response = client.post("/api/documents", json=body)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+    assert app.extensions["bobao"].store.ids() == []
+
+
+def test_non_json_body_is_a_400(client):
+    response = client.post(
+        "/api/documents", data="text=你好", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+
+
+def test_text_over_the_limit_is_413(tmp_path):
+    client = make_app(tmp_path, MAX_TEXT_CHARS=50).test_client()
+    response = client.post("/api/documents", json={"text": "很长的句子。" * 20})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "text_too_long"
+
+
+@pytest.mark.parametrize("doc_id", ["0" * 24, "../../etc/passwd", "ABCDEF0123456789abcdef01", "0" * 23])
+def test_unknown_or_malformed_ids_are_404(client, doc_id):
+    response = client.get(f"/api/documents/{doc_id}")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_url_to_loopback_is_refused_and_stores_nothing(app, client):
+    pytest.importorskip("web.fetch")
+    response = client.post("/api/documents", json={"url": "http://127.0.0.1:9/page.html"})
+    assert 400 <= response.status_code < 500
+    assert "error" in response.get_json()
+    assert app.extensions["bobao"].store.ids() == []
+
+
+@pytest.fixture
+def page_server():
+    """A web server on 127.0.0.1 serving one GBK-encoded government page."""
+    import http.server
+    import threading
+
+    html = "<html><head><meta charset='gbk'><title>区政府通知</title></head><body><h1>关于开展测试的通知</h1>"
+    html += "<p>请各单位于2024年3月1日前报送。</p></body></html>"
+    body = html.encode("gbk")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/notice.html"
+    server.shutdown()
+    server.server_close()
+
+
+def test_url_input_is_fetched_and_read(tmp_path, page_server):
+    pytest.importorskip("web.fetch")
+    app = make_app(tmp_path, FETCH_ALLOWED_HOSTS=["127.0.0.1"], FETCH_ALLOW_PRIVATE=True)
+    response = app.test_client().post("/api/documents?wait=1", json={"url": page_server})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    manifest = response.get_json()
+    assert manifest["status"] == "ready"
+    assert manifest["source"] == page_server
+    texts = [s["text"] for s in spoken_sentences(manifest)]
+    assert any("请各单位于2024年3月1日前报送。" in text for text in texts)
+    app.extensions["bobao"].jobs.shutdown()

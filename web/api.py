@@ -1,0 +1,96 @@
+"""Blueprint "api": JSON for the player and the widget.
+
+    POST /api/documents        {"text"|"html"|"url": …, "engine"?, "voice"?, "rate"?} → 201 manifest
+    GET  /api/documents/<id>   the manifest (progress while synthesizing, timings once ready)
+    GET  /api/voices           voices of an engine (?engine=…, default TTS_ENGINE)
+
+Synthesis runs in the background; ``?wait=1`` blocks until the document is ready (for scripts).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+
+from web.errors import InvalidRequest
+from web.services import Services
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+INPUT_KINDS = ("text", "html", "url")
+WAIT_TIMEOUT_S = 900
+
+
+def services() -> Services:
+    return current_app.extensions["bobao"]
+
+
+@bp.post("/documents")
+def create_document() -> ResponseReturnValue:
+    """Register a document and start synthesizing it."""
+    body = _json_body()
+    kind, value = _input_of(body)
+    options = {name: body.get(name) for name in ("engine", "voice") if body.get(name) is not None}
+    for name, option in options.items():
+        if not isinstance(option, str):
+            raise InvalidRequest(f"{name} must be a string")
+    svc = services()
+    if kind == "url":
+        content, content_type = svc.fetch(value)
+        manifest = svc.create(
+            "url", content, url=value, content_type=content_type, rate=body.get("rate"), **options
+        )
+    else:
+        manifest = svc.create(kind, value, rate=body.get("rate"), **options)
+    if request.args.get("wait") in ("1", "true", "yes"):
+        svc.jobs.wait(manifest["id"], WAIT_TIMEOUT_S)
+        manifest = svc.store.load(manifest["id"])
+    response = jsonify(manifest)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_document", doc_id=manifest["id"])
+    return response
+
+
+@bp.get("/documents/<doc_id>")
+def get_document(doc_id: str) -> ResponseReturnValue:
+    """The document's manifest."""
+    response = jsonify(services().manifest(doc_id))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/voices")
+def voices() -> ResponseReturnValue:
+    """The voices one engine offers."""
+    svc = services()
+    engine = svc.get_engine(request.args.get("engine") or None)
+    listed = [
+        {
+            "name": v.name,
+            "engine": v.engine,
+            "lang": v.lang,
+            "gender": v.gender,
+            "display_name": v.display_name,
+        }
+        for v in engine.voices()
+    ]
+    return jsonify({"engine": engine.name, "default": svc.default_voice(engine), "voices": listed})
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidRequest("the body must be a JSON object")
+    return body
+
+
+def _input_of(body: dict[str, Any]) -> tuple[str, str]:
+    given = [kind for kind in INPUT_KINDS if body.get(kind) is not None]
+    if len(given) != 1:
+        raise InvalidRequest('give exactly one of "text", "html" or "url"')
+    value = body[given[0]]
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRequest(f"{given[0]} must be a non-empty string")
+    return given[0], value

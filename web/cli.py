@@ -1,0 +1,226 @@
+"""The ``bobao`` command.
+
+    bobao serve [--host H] [--port P] [--workers N]    the player, with the sample page ready
+    bobao read INPUT -o OUT.mp3 [--engine E] [--voice V] [--rate +0%]   OUT.mp3 + OUT.vtt
+    bobao sections INPUT [--format json|text]           the document outline
+    bobao normalize                                     stdin lines → one spoken line each
+    bobao cache stats|prune|verify                      the audio clip cache
+    bobao worker … / bobao build …                      Celery worker / site pre-rendering
+
+Configuration comes from the same layers as the web app (``BOBAO_*`` env vars, instance config).
+Expected failures print one line on stderr and exit with status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import audio
+import reader
+from web import create_app, narration
+from web.config import parse_rate
+from web.errors import WebError
+from web.services import Services
+
+EXIT_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bobao", description="Read Chinese web pages aloud.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the player and the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=None, help="server worker threads/processes")
+    read = sub.add_parser("read", help="read a page into OUT.mp3 and OUT.vtt")
+    read.add_argument("input", help="a text or HTML file, or - for stdin")
+    read.add_argument("-o", "--output", required=True, type=Path, help="the MP3 to write")
+    read.add_argument("--engine", default=None, help="offline, edge, auto (default: BOBAO_TTS_ENGINE)")
+    read.add_argument("--voice", default=None)
+    read.add_argument("--rate", default=None, help="speaking rate in percent, e.g. +10%% or -5%%")
+    sections = sub.add_parser("sections", help="print the outline of a page")
+    sections.add_argument("input", help="a text or HTML file, or - for stdin")
+    sections.add_argument("--format", choices=("json", "text"), default="json")
+    sub.add_parser("normalize", help="print the spoken form of each stdin line")
+    cache = sub.add_parser("cache", help="inspect or maintain the audio cache")
+    cache.add_argument("action", choices=("stats", "prune", "verify"))
+    cache.add_argument("--max-bytes", type=int, default=None, help="prune down to this size")
+    cache.add_argument("--repair", action="store_true", help="verify: remove broken entries")
+    for name in ("worker", "build"):
+        delegated = sub.add_parser(name, help=f"see bobao {name} --help", add_help=False)
+        delegated.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("bobao: interrupted", file=sys.stderr)
+        return 130
+    except (reader.ReaderError, audio.AudioError, WebError, OSError, ValueError) as exc:
+        print(f"bobao: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # ops' fetch errors and anything unforeseen: still one line
+        print(f"bobao: error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def _services(**overrides: Any) -> Services:
+    return create_app(overrides or None).extensions["bobao"]
+
+
+def _read_input(name: str) -> reader.Document:
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        return reader.read_bytes(data)
+    path = Path(name)
+    return reader.read_bytes(path.read_bytes(), filename=path.name)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    create_app()  # fail here, in one clear line, on a bad configuration
+    settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True}
+    print(f"bobao: serving on http://{args.host}:{args.port}/", file=sys.stderr)
+    try:
+        from web.serving import run
+    except ImportError:
+        create_app(settings).run(host=args.host, port=args.port, threaded=True)
+        return 0
+    # A factory, not an app: each server process builds its own services (engine, job threads) after
+    # the fork. The demo is synthesized once: the document's file lock lets one process do it.
+    run(lambda: create_app(settings), host=args.host, port=args.port, workers=args.workers or 1)
+    return 0
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    document = _read_input(args.input)
+    services = _services()
+    engine = services.get_engine(args.engine)
+    params = services.speech_params(engine, args.voice, parse_rate(args.rate) if args.rate else None)
+    items = narration.plan(document)
+    if not items:
+        raise reader.EmptyDocument("nothing to read aloud")
+    cached = _count_cached(services, items, engine, params)
+    clips = _synthesize_with_progress(services, items, engine, params)
+    out = args.output if args.output.suffix else args.output.with_suffix(".mp3")
+    track = narration.assemble_page(document, items, clips, out)
+    elapsed = time.monotonic() - started
+    print(
+        f"bobao: wrote {out} and {out.with_suffix('.vtt')}: {len(items)} sentences, "
+        f"{len(track.chapters)} chapters, {track.duration_ms / 1000:.1f} s of audio; "
+        f"synthesized {len(items) - cached}, from cache {cached}; took {elapsed:.1f} s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _count_cached(
+    services: Services, items: list[narration.Item], engine: audio.Engine, params: audio.SpeechParams
+) -> int:
+    """How many items the cache already holds (so a second run can say it synthesized nothing)."""
+    extra = narration.extra_key()
+    keys = [services.cache.key_for(engine, params, item.spoken, extra=extra) for item in items]
+    return sum(1 for key in keys if services.cache.path_for(key).with_suffix(".json").is_file())
+
+
+def _synthesize_with_progress(
+    services: Services, items: list[narration.Item], engine: audio.Engine, params: audio.SpeechParams
+) -> dict[int, audio.AudioClip]:
+    from tqdm import tqdm
+
+    with tqdm(total=len(items), unit="句", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+        return narration.synthesize_items(
+            items, engine, params, services.cache, on_clip=lambda _i, _c: bar.update()
+        )
+
+
+def cmd_sections(args: argparse.Namespace) -> int:
+    document = _read_input(args.input)
+    if args.format == "text":
+        sys.stdout.write(reader.outline_text(document).rstrip("\n") + "\n")
+    else:
+        json.dump(reader.outline(document), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    return 0
+
+
+def cmd_normalize(args: argparse.Namespace) -> int:
+    while True:
+        line = sys.stdin.readline()
+        if not line:
+            return 0
+        try:
+            spoken = reader.normalize(line.rstrip("\r\n")).spoken
+        except reader.ReaderError as exc:
+            print(f"bobao: cannot normalize a line: {_one_line(exc)}", file=sys.stderr)
+            spoken = ""
+        # Exactly one output line per input line, flushed at once so pipes can interleave.
+        sys.stdout.write(" ".join(spoken.splitlines()) + "\n")
+        sys.stdout.flush()
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    cache = _services().cache
+    if args.action == "stats":
+        result: Any = cache.stats()
+    elif args.action == "prune":
+        result = cache.prune(args.max_bytes)
+    else:
+        result = cache.verify(repair=args.repair)
+    print(json.dumps(_jsonable(result), ensure_ascii=False, indent=2))
+    clean = getattr(result, "clean", True)
+    return 0 if clean else 1
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        data = {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if hasattr(value, "clean"):
+            data["clean"] = value.clean
+        return data
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def cmd_delegate(args: argparse.Namespace) -> int:
+    import importlib
+
+    module_name = {"worker": "web.tasks", "build": "web.build"}[args.command]
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        raise WebError(f"bobao {args.command} is not available in this installation") from None
+    return int(module.main(list(args.args)) or 0)
+
+
+COMMANDS = {
+    "serve": cmd_serve,
+    "read": cmd_read,
+    "sections": cmd_sections,
+    "normalize": cmd_normalize,
+    "cache": cmd_cache,
+    "worker": cmd_delegate,
+    "build": cmd_delegate,
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""DocumentStore: one folder per document id holding its manifest, source and assembled audio.
+
+Layout under ``root``::
+
+    <doc_id>/manifest.json     the manifest served by the API (see docs/architecture.md)
+    <doc_id>/source.json       {"kind": "text"|"html"|"url", "content": …, "url": …, "content_type": …}
+    <doc_id>/page.mp3 page.vtt sections/<n>.mp3
+
+Ids are validated by a strict regex before any path is built, so no request can name a path outside
+``root``. Every write goes to a temporary file in the same folder and is renamed into place, so a
+reader (or a crash) never sees half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from web.errors import DocumentNotFound
+
+DOC_ID_RE = re.compile(r"[0-9a-f]{24}")
+
+
+def make_doc_id(kind: str, content: str, *, engine: str, voice: str, rate: int, normalizer: str) -> str:
+    """The first 24 hex digits of a sha256 over the input and everything that changes its audio."""
+    parts = (kind, content, engine, voice, str(rate), normalizer)
+    digest = hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+    return digest[:24]
+
+
+def is_doc_id(value: str) -> bool:
+    """True when ``value`` is exactly a well-formed document id."""
+    return DOC_ID_RE.fullmatch(value) is not None
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary sibling and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def temp_path_for(path: Path) -> Path:
+    """A fresh temporary sibling of ``path`` (for writers that need a path, such as assembly)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    return Path(tmp)
+
+
+class DocumentStore:
+    """Manifests, sources and audio files of documents, keyed by validated document id."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def dir_for(self, doc_id: str) -> Path:
+        """The folder of ``doc_id``; raises DocumentNotFound for anything that is not an id."""
+        if not is_doc_id(doc_id):
+            raise DocumentNotFound(doc_id)
+        return self.root / doc_id
+
+    def exists(self, doc_id: str) -> bool:
+        return is_doc_id(doc_id) and (self.root / doc_id / "manifest.json").is_file()
+
+    def load(self, doc_id: str) -> dict[str, Any]:
+        """The stored manifest; DocumentNotFound when there is none."""
+        path = self.dir_for(doc_id) / "manifest.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise DocumentNotFound(doc_id) from None
+
+    def save(self, manifest: dict[str, Any]) -> None:
+        """Store ``manifest`` under its ``id``, atomically."""
+        data = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        atomic_write_bytes(self.dir_for(manifest["id"]) / "manifest.json", data)
+
+    def save_source(
+        self, doc_id: str, kind: str, content: str, url: str | None = None, content_type: str | None = None
+    ) -> None:
+        payload = {"kind": kind, "content": content, "url": url, "content_type": content_type}
+        atomic_write_bytes(
+            self.dir_for(doc_id) / "source.json", json.dumps(payload, ensure_ascii=False).encode()
+        )
+
+    def load_source(self, doc_id: str) -> dict[str, Any]:
+        path = self.dir_for(doc_id) / "source.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise DocumentNotFound(doc_id) from None
+
+    def page_mp3(self, doc_id: str) -> Path:
+        return self.dir_for(doc_id) / "page.mp3"
+
+    def page_vtt(self, doc_id: str) -> Path:
+        return self.dir_for(doc_id) / "page.vtt"
+
+    def section_mp3(self, doc_id: str, index: int) -> Path:
+        if index < 0:
+            raise DocumentNotFound(f"{doc_id}/sections/{index}")
+        return self.dir_for(doc_id) / "sections" / f"{int(index)}.mp3"
+
+    @contextlib.contextmanager
+    def lock(self, doc_id: str) -> Iterator[bool]:
+        """Hold the document's work lock if no other process or thread does; yields whether it got it.
+
+        An OS file lock, so it is shared by every server process on the machine and vanishes with a
+        process that dies: a crashed job never blocks a later one.
+        """
+        path = self.dir_for(doc_id) / ".lock"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def is_locked(self, doc_id: str) -> bool:
+        """True while some process works on ``doc_id``."""
+        with self.lock(doc_id) as got_it:
+            return not got_it
+
+    def ids(self) -> list[str]:
+        """Every stored document id."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            p.name for p in self.root.iterdir() if is_doc_id(p.name) and (p / "manifest.json").is_file()
+        )

@@ -1,0 +1,252 @@
+"""The services behind the web app and the CLI: engines, clip cache, document store and jobs.
+
+``Services`` is what ``create_app`` puts in ``app.extensions["bobao"]``. Engines are built on first
+use (Kokoro takes about a second to load) and kept per name; ``prewarm`` loads the default one in a
+background thread so that ``bobao serve`` answers at once and still speaks without a cold start.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import audio
+import reader
+from audio import ClipCache, Engine, SpeechParams
+from web import narration
+from web.config import parse_rate
+from web.documents import DocumentStore, make_doc_id
+from web.errors import Busy, InvalidRequest, TextTooLong
+from web.jobs import JobRunner
+
+log = logging.getLogger(__name__)
+
+KNOWN_ENGINES = ("offline", "edge", "auto", "espeak")
+DEMO_FILE = "jiangbei-2023-fazhi-report.txt"
+
+
+class Services:
+    """Engines, cache, store and job runner for one app (or one CLI run)."""
+
+    def __init__(
+        self, config: Mapping[str, Any], *, cache_dir: Path, document_dir: Path, engines: tuple[str, ...]
+    ):
+        self.config = config
+        self.cache = ClipCache(cache_dir, max_bytes=config.get("AUDIO_CACHE_MAX_BYTES"))
+        self.store = DocumentStore(document_dir)
+        self.engine_names = engines
+        self.jobs = JobRunner(
+            self.synthesize_document,
+            workers=config.get("JOB_WORKERS", 1),
+            queue_size=config.get("JOB_QUEUE_SIZE", 16),
+            retry_after_s=config.get("JOB_RETRY_AFTER_S", 30),
+        )
+        self.demo_id: str | None = None
+        self._engines: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+        self._create_lock = threading.Lock()
+        self._documents: dict[str, reader.Document] = {}  # parsed at request time, handed to the job
+
+    @property
+    def engine(self) -> Engine:
+        """The configured default engine (built on first use)."""
+        return self.get_engine(self.config["TTS_ENGINE"])
+
+    @property
+    def loaded_engines(self) -> tuple[str, ...]:
+        """Names of the engines built so far (engines load lazily)."""
+        with self._lock:
+            return tuple(self._engines)
+
+    def get_engine(self, name: str | None = None) -> Engine:
+        """The engine ``name`` (default: TTS_ENGINE), built once per process."""
+        name = name or self.config["TTS_ENGINE"]
+        if name not in self.engine_names:
+            raise InvalidRequest(f"unknown engine {name!r}; known: {', '.join(self.engine_names)}")
+        with self._lock:
+            if name not in self._engines:
+                self._engines[name] = audio.get_engine(name)
+            return self._engines[name]
+
+    def prewarm(self) -> threading.Thread:
+        """Load the default engine (and its model) in a background thread."""
+
+        def warm() -> None:
+            try:
+                engine = self.engine
+                engine.synthesize("你好。", SpeechParams(voice=self.default_voice(engine)))
+            except Exception:  # the first real request reports the problem to its client
+                log.exception("pre-warming engine %s failed", self.config["TTS_ENGINE"])
+
+        thread = threading.Thread(target=warm, name="bobao-prewarm", daemon=True)
+        thread.start()
+        return thread
+
+    def default_voice(self, engine: Engine) -> str:
+        """TTS_VOICE for the default engine, else the engine's own default, else its first voice."""
+        if engine.name == self.config["TTS_ENGINE"] and self.config.get("TTS_VOICE"):
+            return str(self.config["TTS_VOICE"])
+        default = getattr(engine, "default_voice", None)
+        if isinstance(default, str) and default:
+            return default
+        voices = engine.voices()
+        if not voices:
+            raise audio.VoiceNotFound(f"engine {engine.name!r} offers no voice")
+        return voices[0].name
+
+    def speech_params(self, engine: Engine, voice: str | None, rate: object) -> SpeechParams:
+        """Validated speech parameters for a request; VoiceNotFound for a voice the engine lacks."""
+        voice = voice or self.default_voice(engine)
+        if voice not in {v.name for v in engine.voices()}:
+            raise audio.VoiceNotFound(f"engine {engine.name!r} has no voice {voice!r}")
+        try:
+            percent = parse_rate(self.config.get("TTS_RATE", 0) if rate is None else rate)
+        except ValueError as exc:
+            raise InvalidRequest(str(exc)) from None
+        return SpeechParams(voice=voice, rate=percent)
+
+    def parse(
+        self, kind: str, content: str, url: str | None = None, content_type: str | None = None
+    ) -> reader.Document:
+        """Read a stored input into a Document: ``text``, ``html``, or ``url`` (base64 of fetched bytes)."""
+        # Fetched pages are bounded by FETCH_MAX_BYTES instead (their markup is not text to read).
+        if kind != "url" and len(content) > int(self.config["MAX_TEXT_CHARS"]):
+            raise TextTooLong(f"{len(content)} characters; the limit is {self.config['MAX_TEXT_CHARS']}")
+        if kind == "text":
+            return reader.read_text(content)
+        if kind == "html":
+            return reader.read_html(content, url=url)
+        if kind == "url":
+            data = base64.b64decode(content)
+            return reader.read_bytes(data, content_type=content_type, url=url)
+        raise InvalidRequest(f"unknown input kind {kind!r}")
+
+    def fetch(self, url: str) -> tuple[str, str | None]:
+        """Fetch ``url`` through ops' guarded fetcher; returns (base64 of the bytes, content type)."""
+        try:
+            from web.fetch import fetch_url
+        except ImportError:
+            raise InvalidRequest("url input is not available in this installation") from None
+        options = {"allow_private": True} if self.config.get("FETCH_ALLOW_PRIVATE") else {}
+        data, content_type = fetch_url(
+            url,
+            allowed_hosts=self.config.get("FETCH_ALLOWED_HOSTS") or [],
+            timeout_s=float(self.config.get("FETCH_TIMEOUT_S", 10.0)),
+            max_bytes=int(self.config.get("FETCH_MAX_BYTES", 2 * 1024 * 1024)),
+            **options,
+        )
+        # Keep the raw bytes: the reader detects GBK/Big5 itself, and a restart must re-read the same page.
+        return base64.b64encode(data).decode("ascii"), content_type
+
+    def create(
+        self,
+        kind: str,
+        content: str,
+        *,
+        engine: str | None = None,
+        voice: str | None = None,
+        rate: object = None,
+        url: str | None = None,
+        content_type: str | None = None,
+    ) -> dict[str, Any]:
+        """Register a document and queue its synthesis; returns its manifest at once.
+
+        A document already ready (same input, engine, voice, rate, normalizer) is returned as is.
+        """
+        tts = self.get_engine(engine)
+        params = self.speech_params(tts, voice, rate)
+        doc_id = make_doc_id(
+            kind,
+            content,
+            engine=tts.name,
+            voice=params.voice,
+            rate=params.rate,
+            normalizer=str(reader.NORMALIZER_VERSION),
+        )
+        if self.store.exists(doc_id):
+            manifest = self.store.load(doc_id)
+            if manifest["status"] == "ready" or self._in_progress(doc_id):
+                return manifest
+        document = self.parse(kind, content, url, content_type)
+        manifest = narration.new_manifest(
+            doc_id, document, engine=tts.name, voice=params.voice, rate=params.rate
+        )
+        with (
+            self._create_lock
+        ):  # two identical requests at once: the second must not reset the first's progress
+            if self._in_progress(doc_id):
+                return self.store.load(doc_id)
+            self.store.save_source(doc_id, kind, content, url, content_type)
+            self.store.save(manifest)
+            if isinstance(self.jobs, JobRunner):  # Celery workers read the stored source instead
+                with self._lock:
+                    self._documents[doc_id] = document
+            try:
+                self.jobs.submit(doc_id)
+            except Busy:
+                with self._lock:
+                    self._documents.pop(doc_id, None)
+                raise
+        return manifest
+
+    def manifest(self, doc_id: str) -> dict[str, Any]:
+        """The stored manifest; an unfinished one that nobody works on (a restart) is queued again."""
+        manifest = self.store.load(doc_id)
+        if manifest["status"] in ("pending", "synthesizing") and not self._in_progress(doc_id):
+            try:
+                self.jobs.submit(doc_id)
+            except Busy:
+                log.warning("could not resume document %s: queue full", doc_id)
+        return manifest
+
+    def _in_progress(self, doc_id: str) -> bool:
+        """Queued here, or being synthesized by this or another process (its lock is held)."""
+        return self.jobs.is_active(doc_id) or self.store.is_locked(doc_id)
+
+    def synthesize_document(self, doc_id: str) -> None:
+        """The job: synthesize and assemble ``doc_id``, unless another process is already at it."""
+        with self._lock:
+            document = self._documents.pop(doc_id, None)
+        with self.store.lock(doc_id) as mine:
+            if mine:
+                self._synthesize_locked(doc_id, document)
+
+    def _synthesize_locked(self, doc_id: str, document: reader.Document | None) -> None:
+        manifest = self.store.load(doc_id)
+        if manifest["status"] == "ready":
+            return
+        if document is None:  # after a restart: read the stored source again
+            source = self.store.load_source(doc_id)
+            document = self.parse(
+                source["kind"], source["content"], source.get("url"), source.get("content_type")
+            )
+        engine = self.get_engine(manifest["engine"])
+        params = SpeechParams(voice=manifest["voice"], rate=int(manifest["rate"]))
+        try:
+            narration.narrate(
+                document,
+                manifest,
+                engine=engine,
+                params=params,
+                cache=self.cache,
+                out_dir=self.store.dir_for(doc_id),
+                on_progress=self.store.save,
+            )
+        except Exception as exc:
+            manifest["status"] = "failed"
+            manifest["error"] = type(exc).__name__
+            self.store.save(manifest)
+            raise
+        self.store.save(manifest)
+
+    def load_demo(self) -> dict[str, Any]:
+        """Register the bundled sample page (once) and queue its synthesis; returns its manifest."""
+        text = resources.files("web").joinpath("demo", DEMO_FILE).read_text(encoding="utf-8")
+        manifest = self.create("text", text)
+        self.demo_id = manifest["id"]
+        return manifest

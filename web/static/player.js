@@ -1,0 +1,631 @@
+/* Bobao player page: renders a document manifest and plays it with one persistent <audio>.
+ *
+ * While the document is still being synthesized the player walks the sentence clips in order
+ * (streaming: the first sentence plays as soon as it exists); once the manifest is "ready" it plays
+ * the page MP3 and uses the sentence start_ms/end_ms for highlighting and seeking.
+ * Keyboard model for the text: the whole text is ONE tab stop (roving tabindex over sentences);
+ * arrow keys move between sentences, Enter or Space plays from the focused one.
+ */
+(function () {
+  "use strict";
+
+  const app = document.getElementById("player-app");
+  if (!app) return;
+  const docId = app.dataset.docId;
+  const $ = (id) => document.getElementById(id);
+  const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  const POLL_MS = 600;
+  const DEFAULTS = { rate: 1, volume: 100, muted: false, follow: true, caption: false, contrast: false, large: false };
+  const SETTINGS_KEY = "bobao:settings";
+  const posKey = () => "bobao:pos:" + docId;
+
+  const S = {
+    manifest: null, sentences: [], sections: [], index: 0, playing: false, mode: null,
+    waiting: false, waitSince: 0, stillAnnounced: false, detached: false, stopAfter: null,
+    settings: loadSettings(), lastMessage: "",
+  };
+
+  // ---------- small helpers ----------
+  function loadSettings() {
+    try {
+      return Object.assign({}, DEFAULTS, JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}"));
+    } catch (e) {
+      return Object.assign({}, DEFAULTS);
+    }
+  }
+  function saveSettings() {
+    try { localStorage.setItem(SETTINGS_KEY, JSON.stringify(S.settings)); } catch (e) { /* private mode */ }
+  }
+  function savePosition() {
+    try { localStorage.setItem(posKey(), String(S.index)); } catch (e) { /* private mode */ }
+  }
+  function pad2(n) { return n < 10 ? "0" + n : String(n); }
+  function clock(ms) {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    return Math.floor(s / 60) + ":" + pad2(s % 60);
+  }
+  function spokenTime(ms) {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    const m = Math.floor(s / 60);
+    return m > 0 ? m + "分" + pad2(s % 60) + "秒" : (s % 60) + "秒";
+  }
+  function fileSize(bytes) {
+    if (bytes >= 1024 * 1024) return (bytes / 1024 / 1024).toFixed(1) + " MB";
+    return Math.max(1, Math.round(bytes / 1024)) + " KB";
+  }
+  function el(tag, attrs, text) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
+    if (text) node.textContent = text;
+    return node;
+  }
+  function announce(message) {
+    const status = $("status");
+    if (!status) return;
+    // Clear then set, so a repeated state (pause twice) is still announced exactly once each time.
+    status.textContent = "";
+    S.lastMessage = message;
+    window.setTimeout(() => { if (S.lastMessage === message) status.textContent = message; }, 30);
+  }
+  function showAlert(message) {
+    $("alert").textContent = message;
+    $("alert-box").hidden = false;
+  }
+  function hideAlert() {
+    $("alert-box").hidden = true;
+    $("alert").textContent = "";
+  }
+
+  if (!docId) {
+    setupForm();
+    return;
+  }
+
+  const audio = $("audio");
+  const ready = () => S.manifest && S.manifest.status === "ready" && S.manifest.audio && S.manifest.audio.mp3;
+
+  // ---------- rendering ----------
+  function render(manifest) {
+    S.manifest = manifest;
+    $("doc-title").textContent = manifest.title || "未命名文档";
+    document.title = (manifest.title || "文档") + " · 语音播报";
+    $("doc-meta").textContent = manifest.date ? "日期：" + manifest.date : "";
+    const body = $("doc-body");
+    const toc = $("toc");
+    body.textContent = "";
+    toc.textContent = "";
+    S.sentences = [];
+    S.sections = [];
+    manifest.sections.forEach((section, si) => {
+      const wrap = el("section", { class: "doc-section", id: "sec-" + si });
+      const info = { index: si, first: S.sentences.length, last: S.sentences.length - 1, el: wrap, data: section };
+      let heading = null;
+      const sentences = section.sentences || [];
+      if (section.heading) {
+        const level = Math.min(6, Math.max(2, (section.level || 1) + 1));
+        heading = el("h" + level, { id: "sec-h-" + si });
+        wrap.setAttribute("aria-labelledby", "sec-h-" + si);
+        wrap.appendChild(heading);
+        const li = el("li");
+        li.appendChild(el("a", { href: "#sec-" + si }, section.heading));
+        toc.appendChild(li);
+      }
+      const tools = el("div", { class: "section-tools" });
+      const readBtn = el("button", { type: "button", class: "btn read-section", "data-section": String(si) }, "朗读本节");
+      if (section.heading) readBtn.appendChild(el("span", { class: "visually-hidden" }, "：" + section.heading));
+      tools.appendChild(readBtn);
+      const dl = el("a", { class: "btn dl-section", hidden: "" });
+      tools.appendChild(dl);
+      info.download = dl;
+      let para = null;
+      let paraNo = null;
+      sentences.forEach((sentence, k) => {
+        const span = el("span", { class: "s", tabindex: "-1", "data-i": String(S.sentences.length) }, sentence.text);
+        const isHeading = heading && k === 0 && sentence.text.trim() === section.heading.trim();
+        if (isHeading) {
+          heading.appendChild(span);
+        } else {
+          if (!para || sentence.paragraph !== paraNo) {
+            para = el("p");
+            paraNo = sentence.paragraph;
+            wrap.appendChild(para);
+          } else {
+            para.appendChild(document.createTextNode(""));
+          }
+          para.appendChild(span);
+        }
+        S.sentences.push({ data: sentence, el: span, section: si });
+      });
+      if (!heading) toc.appendChild(el("li")).appendChild(el("a", { href: "#sec-" + si }, "（开头）"));
+      wrap.insertBefore(tools, heading ? heading.nextSibling : wrap.firstChild);
+      info.last = S.sentences.length - 1;
+      S.sections.push(info);
+      body.appendChild(wrap);
+    });
+    if (S.sentences.length) S.sentences[0].el.tabIndex = 0;
+    updateFromManifest(manifest);
+    setupMediaSession();
+  }
+
+  function updateFromManifest(manifest) {
+    S.manifest = manifest;
+    manifest.sections.forEach((section, si) => {
+      (section.sentences || []).forEach((sentence, k) => {
+        const entry = S.sentences[S.sections[si].first + k];
+        if (entry) entry.data = sentence;
+      });
+      const dl = S.sections[si] && S.sections[si].download;
+      if (dl && section.mp3 && section.size_bytes && manifest.status === "ready") {
+        dl.href = section.mp3 + "?download=1";
+        dl.setAttribute("download", (manifest.title || "audio") + "-" + (si + 1) + ".mp3");
+        dl.textContent = "下载本节音频（MP3，" + fileSize(section.size_bytes) + "）";
+        if (section.heading) dl.appendChild(el("span", { class: "visually-hidden" }, "：" + section.heading));
+        dl.hidden = false;
+      }
+    });
+    const page = $("download-page");
+    if (ready() && manifest.audio.size_bytes) {
+      page.href = manifest.audio.mp3 + "?download=1";
+      page.setAttribute("download", (manifest.title || "audio") + ".mp3");
+      page.textContent = "下载全文音频（MP3，" + fileSize(manifest.audio.size_bytes) + "）";
+      page.hidden = false;
+      $("download-pending").hidden = true;
+    } else if (manifest.progress && manifest.progress.total) {
+      $("download-pending").textContent =
+        "音频生成中（" + manifest.progress.done + "/" + manifest.progress.total + " 句），完成后可下载 MP3。";
+    }
+    updateTime();
+  }
+
+  // ---------- timeline ----------
+  function totalMs() {
+    if (ready() && S.manifest.audio.duration_ms) return S.manifest.audio.duration_ms;
+    return S.sentences.reduce((sum, s) => sum + (s.data.duration_ms || 0), 0);
+  }
+  function startMsOf(i) {
+    if (ready() && S.sentences[i].data.start_ms != null) return S.sentences[i].data.start_ms;
+    let sum = 0;
+    for (let k = 0; k < i; k += 1) sum += S.sentences[k].data.duration_ms || 0;
+    return sum;
+  }
+  function positionMs() {
+    if (S.mode === "page") return audio.currentTime * 1000;
+    if (!S.sentences.length) return 0;
+    return startMsOf(S.index) + (S.mode === "clip" ? audio.currentTime * 1000 : 0);
+  }
+  function updateTime() {
+    const seek = $("seek");
+    const total = totalMs();
+    const pos = Math.min(positionMs(), total);
+    seek.max = String(Math.max(0, Math.round(total / 1000)));
+    if (document.activeElement !== seek || !S.seeking) seek.value = String(Math.round(pos / 1000));
+    seek.setAttribute("aria-valuetext", spokenTime(pos) + "，共" + spokenTime(total));
+    $("time").textContent = clock(pos) + " / " + clock(total);
+  }
+
+  // ---------- playback ----------
+  function setPlaying(on) {
+    S.playing = on;
+    const btn = $("play");
+    btn.querySelector(".label").textContent = on ? "暂停" : "播放";
+    btn.classList.toggle("is-playing", on);
+    updateBackButton();
+  }
+  function applyAudioSettings() {
+    audio.playbackRate = S.settings.rate;
+    audio.preservesPitch = true;
+    audio.volume = S.settings.volume / 100;
+    audio.muted = S.settings.muted;
+  }
+  function audioPlay() {
+    applyAudioSettings();
+    const attempt = audio.play();
+    if (attempt && attempt.catch) {
+      attempt.then(() => { $("unlock").hidden = true; }).catch((err) => {
+        if (err && err.name === "NotAllowedError") {
+          setPlaying(false);
+          $("unlock").hidden = false;
+          announce("浏览器阻止了自动播放，请点击继续播放");
+        }
+      });
+    }
+  }
+  function startAt(i, offsetMs) {
+    if (!S.sentences.length) return;
+    S.index = Math.max(0, Math.min(i, S.sentences.length - 1));
+    highlight(S.index);
+    const sentence = S.sentences[S.index].data;
+    if (ready()) {
+      if (S.mode !== "page") {
+        S.mode = "page";
+        audio.src = S.manifest.audio.mp3;
+      }
+      audio.currentTime = (startMsOf(S.index) + (offsetMs || 0)) / 1000;
+      S.waiting = false;
+      audioPlay();
+    } else if (sentence.clip) {
+      S.mode = "clip";
+      S.waiting = false;
+      audio.src = sentence.clip;
+      if (offsetMs) audio.currentTime = offsetMs / 1000;
+      audioPlay();
+    } else {
+      audio.pause();
+      S.waiting = true;
+      S.waitSince = Date.now();
+      announce("语音合成中,请耐心等待...");
+    }
+    updateTime();
+  }
+  function play() {
+    if (!S.sentences.length) return;
+    hideAlert();
+    $("resume").hidden = true;
+    setPlaying(true);
+    if (S.mode && audio.src && !S.waiting && audio.paused && audio.currentTime > 0 && !audio.ended) {
+      audioPlay();
+    } else {
+      startAt(S.index);
+    }
+    if (!S.waiting) announce("正在播放");
+  }
+  function pause() {
+    setPlaying(false);
+    S.waiting = false;
+    audio.pause();
+    announce("已暂停");
+  }
+  function stop() {
+    setPlaying(false);
+    S.waiting = false;
+    S.stopAfter = null;
+    audio.pause();
+    if (S.mode === "page") audio.currentTime = 0;
+    S.mode = null;
+    audio.removeAttribute("src");
+    audio.load();
+    S.index = 0;
+    highlight(0, true);
+    savePosition();
+    updateTime();
+    announce("已停止");
+  }
+  function finish() {
+    setPlaying(false);
+    S.stopAfter = null;
+    announce("朗读完毕");
+  }
+  function jumpSentence(delta) {
+    const target = S.index + delta;
+    if (target < 0 || target >= S.sentences.length) return;
+    if (S.playing) startAt(target);
+    else { S.index = target; highlight(target); S.mode = null; updateTime(); }
+  }
+  function jumpSection(delta) {
+    const current = S.sentences[S.index] ? S.sentences[S.index].section : 0;
+    const target = S.sections[current + delta];
+    if (!target || target.first > target.last) return;
+    jumpSentence(target.first - S.index);
+  }
+  function playFrom(i, stopAfter) {
+    S.stopAfter = stopAfter == null ? null : stopAfter;
+    hideAlert();
+    $("resume").hidden = true;
+    setPlaying(true);
+    startAt(i);
+    if (!S.waiting) announce("正在播放");
+  }
+  function seekTo(ms) {
+    ms = Math.max(0, Math.min(ms, totalMs()));
+    if (ready()) {
+      if (S.mode !== "page") { S.mode = "page"; audio.src = S.manifest.audio.mp3; }
+      audio.currentTime = ms / 1000;
+      syncFromTime(ms);
+      if (S.playing) audioPlay();
+      updateTime();
+      return;
+    }
+    let sum = 0;
+    for (let i = 0; i < S.sentences.length; i += 1) {
+      const d = S.sentences[i].data.duration_ms;
+      if (!d) break;
+      if (ms < sum + d) {
+        if (S.playing) startAt(i, ms - sum);
+        else { S.index = i; highlight(i); S.mode = null; updateTime(); }
+        return;
+      }
+      sum += d;
+    }
+  }
+  function syncFromTime(ms) {
+    let found = S.index;
+    for (let i = 0; i < S.sentences.length; i += 1) {
+      const start = S.sentences[i].data.start_ms;
+      if (start == null || start > ms) break;
+      found = i;
+    }
+    if (found !== S.index) { S.index = found; highlight(found); }
+  }
+
+  audio.addEventListener("timeupdate", () => {
+    if (S.mode === "page") {
+      const ms = audio.currentTime * 1000;
+      syncFromTime(ms);
+      if (S.stopAfter != null) {
+        const end = S.sentences[S.stopAfter].data.end_ms;
+        if (end != null && ms >= end) { audio.pause(); finish(); }
+      }
+    }
+    updateTime();
+  });
+  audio.addEventListener("ended", () => {
+    if (S.mode === "clip" && S.playing) {
+      if (S.stopAfter === S.index || S.index + 1 >= S.sentences.length) { finish(); return; }
+      startAt(S.index + 1);
+    } else {
+      finish();
+    }
+  });
+  audio.addEventListener("error", () => {
+    if (!audio.getAttribute("src")) return;
+    setPlaying(false);
+    showAlert("音频加载失败，请检查网络后重试。");
+  });
+
+  // ---------- highlight & follow ----------
+  function highlight(i, quiet) {
+    document.querySelectorAll("#doc-body .s.current").forEach((n) => n.classList.remove("current"));
+    const entry = S.sentences[i];
+    if (!entry) return;
+    entry.el.classList.add("current");
+    if (document.activeElement === null || !entry.el.parentNode.closest("#doc-body").contains(document.activeElement)) {
+      S.sentences.forEach((s) => { s.el.tabIndex = -1; });
+      entry.el.tabIndex = 0;
+    }
+    $("caption-text").textContent = entry.data.text;
+    if (S.playing) savePosition();
+    if ("mediaSession" in navigator && navigator.mediaSession.metadata) {
+      navigator.mediaSession.metadata.artist = entry.data.text.slice(0, 60);
+    }
+    if (!quiet && S.settings.follow && !S.detached) scrollToCurrent();
+  }
+  function scrollToCurrent() {
+    const entry = S.sentences[S.index];
+    if (entry) entry.el.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
+  }
+  function updateBackButton() {
+    $("back-to-reading").hidden = !(S.index > 0 || S.playing) || (S.settings.follow && !S.detached);
+  }
+  function detach() {
+    if (!S.playing || S.detached) return;
+    S.detached = true;
+    updateBackButton();
+  }
+  window.addEventListener("wheel", detach, { passive: true });
+  window.addEventListener("touchmove", detach, { passive: true });
+  document.addEventListener("keydown", (e) => {
+    if (["PageUp", "PageDown", "Home", "End", " "].includes(e.key) && e.target === document.body) detach();
+  });
+
+  // ---------- settings ----------
+  function applySettings() {
+    const st = S.settings;
+    $("rate").value = String(st.rate);
+    $("volume").value = String(st.volume);
+    $("volume").setAttribute("aria-valuetext", st.volume + "%");
+    $("mute").setAttribute("aria-pressed", String(st.muted));
+    $("follow").checked = st.follow;
+    $("caption-toggle").setAttribute("aria-pressed", String(st.caption));
+    $("caption").hidden = !st.caption;
+    $("contrast-toggle").setAttribute("aria-pressed", String(st.contrast));
+    $("large-toggle").setAttribute("aria-pressed", String(st.large));
+    document.body.classList.toggle("hc", st.contrast);
+    document.body.classList.toggle("large", st.large);
+    document.body.classList.toggle("has-caption", st.caption);
+    applyAudioSettings();
+    updateBackButton();
+  }
+  function setSetting(key, value) {
+    S.settings[key] = value;
+    saveSettings();
+    applySettings();
+  }
+  function toggle(key, label) {
+    setSetting(key, !S.settings[key]);
+    announce(label + (S.settings[key] ? "已开启" : "已关闭"));
+  }
+
+  // ---------- wiring ----------
+  $("play").addEventListener("click", () => (S.playing ? pause() : play()));
+  $("stop").addEventListener("click", stop);
+  $("prev-sentence").addEventListener("click", () => jumpSentence(-1));
+  $("next-sentence").addEventListener("click", () => jumpSentence(1));
+  $("prev-section").addEventListener("click", () => jumpSection(-1));
+  $("next-section").addEventListener("click", () => jumpSection(1));
+  $("unlock").addEventListener("click", () => { $("unlock").hidden = true; play(); });
+  $("retry").addEventListener("click", () => { hideAlert(); poll(); if (S.playing || S.index) play(); });
+  $("restart").addEventListener("click", () => {
+    $("resume").hidden = true;
+    S.index = 0;
+    highlight(0);
+    savePosition();
+    $("play").focus();
+  });
+  $("rate").addEventListener("change", (e) => {
+    setSetting("rate", Number(e.target.value));
+    announce("语速" + e.target.selectedOptions[0].textContent);
+  });
+  $("volume").addEventListener("input", (e) => setSetting("volume", Number(e.target.value)));
+  $("mute").addEventListener("click", () => toggle("muted", "静音"));
+  $("follow").addEventListener("change", (e) => {
+    S.detached = false;
+    setSetting("follow", e.target.checked);
+  });
+  $("back-to-reading").addEventListener("click", () => {
+    S.detached = false;
+    scrollToCurrent();
+    updateBackButton();
+    S.sentences[S.index] && S.sentences[S.index].el.focus({ preventScroll: true });
+  });
+  $("caption-toggle").addEventListener("click", () => toggle("caption", "大字幕"));
+  $("contrast-toggle").addEventListener("click", () => toggle("contrast", "高对比"));
+  $("large-toggle").addEventListener("click", () => toggle("large", "大字模式"));
+  $("reset-settings").addEventListener("click", () => {
+    S.settings = Object.assign({}, DEFAULTS);
+    try { localStorage.removeItem(SETTINGS_KEY); } catch (e) { /* private mode */ }
+    applySettings();
+    announce("设置已重置");
+  });
+
+  const seek = $("seek");
+  seek.addEventListener("input", () => { S.seeking = true; seekTo(Number(seek.value) * 1000); S.seeking = false; });
+  seek.addEventListener("keydown", (e) => {
+    const steps = { ArrowLeft: -5, ArrowDown: -5, ArrowRight: 5, ArrowUp: 5, PageUp: 30, PageDown: -30 };
+    let target = null;
+    if (e.key in steps) target = positionMs() + steps[e.key] * 1000;
+    else if (e.key === "Home") target = 0;
+    else if (e.key === "End") target = totalMs();
+    if (target === null) return;
+    e.preventDefault();
+    seekTo(target);
+  });
+
+  const body = $("doc-body");
+  body.addEventListener("click", (e) => {
+    const span = e.target.closest(".s");
+    if (span) playFrom(Number(span.dataset.i));
+    const btn = e.target.closest(".read-section");
+    if (btn) {
+      const info = S.sections[Number(btn.dataset.section)];
+      if (info && info.first <= info.last) playFrom(info.first, info.last);
+    }
+  });
+  body.addEventListener("keydown", (e) => {
+    const span = e.target.closest && e.target.closest(".s");
+    if (!span) return;
+    const i = Number(span.dataset.i);
+    const moves = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+    let target = null;
+    if (e.key in moves) target = i + moves[e.key];
+    else if (e.key === "Home") target = 0;
+    else if (e.key === "End") target = S.sentences.length - 1;
+    else if (e.key === "Enter" || e.key === " ") { e.preventDefault(); playFrom(i); return; }
+    if (target === null || target < 0 || target >= S.sentences.length) return;
+    e.preventDefault();
+    S.sentences.forEach((s) => { s.el.tabIndex = -1; });
+    S.sentences[target].el.tabIndex = 0;
+    S.sentences[target].el.focus();
+  });
+
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
+    if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === "KeyP") {
+      e.preventDefault();
+      S.playing ? pause() : play();
+    }
+  });
+
+  // ---------- media session ----------
+  function setupMediaSession() {
+    if (!("mediaSession" in navigator) || !window.MediaMetadata) return;
+    navigator.mediaSession.metadata = new MediaMetadata({
+      title: S.manifest.title || "语音播报", artist: "", album: "播报",
+    });
+    const handlers = {
+      play: play, pause: pause, stop: stop,
+      previoustrack: () => jumpSentence(-1), nexttrack: () => jumpSentence(1),
+      seekbackward: () => seekTo(positionMs() - 10000), seekforward: () => seekTo(positionMs() + 10000),
+      seekto: (d) => seekTo((d.seekTime || 0) * 1000),
+    };
+    Object.entries(handlers).forEach(([name, fn]) => {
+      try { navigator.mediaSession.setActionHandler(name, fn); } catch (e) { /* unsupported action */ }
+    });
+  }
+
+  // ---------- manifest loading & streaming ----------
+  let pollTimer = null;
+  async function poll() {
+    window.clearTimeout(pollTimer);
+    let manifest;
+    try {
+      const response = await fetch("/api/documents/" + encodeURIComponent(docId), { headers: { Accept: "application/json" } });
+      if (response.status === 404) { showAlert("找不到这份文档，它可能已被删除。"); return; }
+      if (!response.ok) throw new Error(String(response.status));
+      manifest = await response.json();
+    } catch (e) {
+      showAlert("读取文档失败，请检查网络后重试。");
+      return;
+    }
+    if (!S.manifest) { render(manifest); restorePosition(); } else updateFromManifest(manifest);
+    if (manifest.status === "failed") {
+      setPlaying(false);
+      showAlert("语音合成失败，请稍后重试。");
+      return;
+    }
+    if (S.waiting) {
+      const entry = S.sentences[S.index];
+      if (ready() || (entry && entry.data.clip)) { startAt(S.index); announce("正在播放"); }
+      else if (!S.stillAnnounced && Date.now() - S.waitSince > 10000) { S.stillAnnounced = true; announce("仍在合成，请稍候…"); }
+    }
+    if (manifest.status !== "ready") pollTimer = window.setTimeout(poll, POLL_MS);
+  }
+  function restorePosition() {
+    let saved = 0;
+    try { saved = Number(localStorage.getItem(posKey()) || 0); } catch (e) { saved = 0; }
+    if (saved > 0 && saved < S.sentences.length) {
+      S.index = saved;
+      highlight(saved, true);
+      $("resume-text").textContent = "上次听到第 " + (saved + 1) + " 句。按“播放”从这里继续，不会自动播放。";
+      $("resume").hidden = false;
+    } else {
+      highlight(0, true);
+    }
+    updateTime();
+  }
+
+  applySettings();
+  setupForm();
+  poll();
+})();
+
+function setupForm() {
+  "use strict";
+  const form = document.getElementById("read-form");
+  if (!form) return;
+  const status = document.getElementById("form-status");
+  const error = document.getElementById("form-error");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const text = document.getElementById("text-input").value.trim();
+    const file = document.getElementById("file-input").files[0];
+    const url = document.getElementById("url-input").value.trim();
+    let payload;
+    if (text) payload = { text: text };
+    else if (file) {
+      const content = await file.text();
+      payload = /\.txt$/i.test(file.name) ? { text: content } : { html: content };
+    } else if (url) payload = { url: url };
+    else { error.textContent = "请先粘贴文字、选择文件或填写网址。"; return; }
+    status.textContent = "正在提交，请稍候…";
+    try {
+      const response = await fetch("/api/documents", {
+        method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify(payload),
+      });
+      const data = await response.json().catch(() => ({}));
+      if (!response.ok || !data.id) {
+        const message = (data.error && (data.error.message || data.error)) || data.message || ("错误代码 " + response.status);
+        status.textContent = "";
+        error.textContent = "提交失败：" + message;
+        return;
+      }
+      status.textContent = "已提交，正在打开播放页…";
+      window.location.assign("/d/" + encodeURIComponent(data.id));
+    } catch (e) {
+      status.textContent = "";
+      error.textContent = "提交失败，请检查网络后重试。";
+    }
+  });
+}

@@ -1,0 +1,718 @@
+/* Bobao 语音播报 widget: one <script src=".../widget.js" data-selector="article"> on any page.
+ *
+ * Rules it keeps: UI lives in an open Shadow DOM; styles are constructable stylesheets (CSP-clean,
+ * no inline <style> or script in the host page, no eval); every request goes to the origin the
+ * script was loaded from; the host DOM is never modified (highlighting uses the CSS Custom
+ * Highlight API, or an overlay box in the shadow root), so leaving broadcast mode restores the
+ * page byte for byte; nothing plays until the user asks.
+ */
+(function () {
+  "use strict";
+  if (window.Bobao && window.Bobao.version) return;
+
+  const script = document.currentScript;
+  const ORIGIN = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+  const CSS_TEXT = "__BOBAO_WIDGET_CSS__";
+  // The one rule the host page gets (adopted, so not in its DOM): background AND underline, not colour alone.
+  const PAGE_CSS = "::highlight(bobao-current){background-color:#ffe27a;color:#111111;" +
+    "text-decoration:underline 2px #7a4d00;}" +
+    "@media (forced-colors: active){::highlight(bobao-current){background-color:Highlight;color:HighlightText;}}";
+  const STORE = "bobao-widget:settings";
+  const RATES = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+  const ACTIONS = [
+    ["sound", "5", "声音开关"], ["rate", "6", "语速"], ["point", "7", "指读"],
+    ["cont", "8", "连读"], ["caption", "9", "大字幕"], ["reset", "0", "重置"],
+  ];
+  const DEFAULT_KEYS = Object.fromEntries(ACTIONS.map(([name, key]) => [name, key]));
+  const CONTENT_FALLBACKS = ["article", "main", ".TRS_Editor", "#zoom", "[role=main]"];
+  const POLL_MS = 500;
+  const HOVER_DELAY_MS = 300;
+  const scriptConfig = script ? Object.assign({}, script.dataset) : {};
+  let current = null;
+
+  function parseKeys(value) {
+    try { return value ? JSON.parse(value) : {}; } catch (e) { return {}; }
+  }
+  function defaults(config) {
+    const rate = Number(config.rate);
+    return {
+      sound: true, rate: RATES.includes(rate) ? rate : 1, point: false, cont: false, caption: false,
+      // On a small screen (or 400% zoom) the toolbar starts collapsed so it does not cover the text.
+      follow: true, collapsed: window.matchMedia("(max-width: 480px)").matches,
+      keys: Object.assign({}, DEFAULT_KEYS, parseKeys(config.keys)),
+    };
+  }
+  function isEditable(node) {
+    if (!node || node.nodeType !== 1) return false;
+    return node.isContentEditable || /^(input|textarea|select)$/i.test(node.tagName);
+  }
+  function norm(ch) {
+    if (/\s/.test(ch)) return "";
+    const folded = ch.normalize("NFKC");
+    return (folded.length === 1 ? folded : ch).toLowerCase();
+  }
+
+  const TEMPLATE = `
+<div class="bobao" lang="zh-CN">
+  <button type="button" class="launcher" id="launcher" aria-expanded="false" aria-controls="panel">
+    <svg aria-hidden="true" focusable="false" viewBox="0 0 24 24"><path d="M3 9v6h4l5 5V4L7 9H3zm13.5 3a4.5 4.5 0 0 0-2.5-4v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"/></svg>
+    <span>语音播报</span>
+  </button>
+  <div class="status" id="status" role="status"></div>
+  <section class="panel" id="panel" aria-label="语音播报工具" hidden>
+    <div class="alert" id="alertbox" hidden><p id="alert" role="alert"></p><button type="button" id="retry">重试</button></div>
+    <button type="button" class="unlock" id="unlock" hidden>点击继续播放</button>
+    <div class="row">
+      <button type="button" id="play" class="primary"><span class="label">播放</span></button>
+      <button type="button" id="stop" aria-keyshortcuts="Escape">停止</button>
+      <button type="button" id="prev">上一句</button>
+      <button type="button" id="next">下一句</button>
+      <span class="field"><label for="rate">语速</label><select id="rate"></select></span>
+      <button type="button" id="back" hidden>回到朗读位置</button>
+      <span class="extra" id="extra">
+        <button type="button" id="sound" aria-pressed="true">声音开关</button>
+        <button type="button" id="cont" aria-pressed="false">连读</button>
+        <button type="button" id="point" aria-pressed="false">指读</button>
+        <button type="button" id="selection">朗读选中文字</button>
+        <button type="button" id="caption" aria-pressed="false">大字幕</button>
+        <button type="button" id="follow" aria-pressed="true">跟随朗读</button>
+        <button type="button" id="help" aria-haspopup="dialog">快捷键说明</button>
+        <button type="button" id="reset">重置</button>
+      </span>
+      <button type="button" id="collapse" aria-expanded="true" aria-controls="extra">收起工具</button>
+      <button type="button" id="exit" class="exit">退出播报模式</button>
+    </div>
+    <p class="progress"><span id="progress"></span> <a id="download" class="download" hidden></a></p>
+  </section>
+  <div class="caption" id="captionbar" hidden><p id="captiontext"></p></div>
+  <div class="overlay" id="overlay" aria-hidden="true"></div>
+  <dialog id="dialog" aria-labelledby="dialog-title">
+    <h2 id="dialog-title">快捷键说明</h2>
+    <p>快捷键为 Alt 加数字键，可在下方修改；在输入框中不会触发。Esc 停止朗读。</p>
+    <table><thead><tr><th scope="col">功能</th><th scope="col">快捷键</th></tr></thead><tbody id="keyrows"></tbody></table>
+    <button type="button" id="dialog-close">关闭</button>
+  </dialog>
+  <audio id="audio" preload="none"></audio>
+</div>`;
+
+  function createWidget(config) {
+    const host = document.createElement("div");
+    host.className = "bobao-widget-host";
+    const mount = config.mount && document.querySelector(config.mount);
+    if (mount) mount.appendChild(host);
+    else if (script && script.parentNode && document.body && document.body.contains(script)) script.after(host);
+    else document.body.appendChild(host);
+
+    const shadow = host.attachShadow({ mode: "open" });
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(typeof CSS_TEXT === "string" && CSS_TEXT.indexOf("__BOBAO") !== 0 ? CSS_TEXT : "");
+    shadow.adoptedStyleSheets = [sheet];
+    const pageSheet = new CSSStyleSheet();
+    const wrapper = document.createElement("div");
+    wrapper.innerHTML = TEMPLATE;
+    shadow.appendChild(wrapper.firstElementChild);
+    const $ = (id) => shadow.getElementById(id);
+    const audio = $("audio");
+    const root = shadow.querySelector(".bobao");
+    if (config.large === "true" || config.large === true) root.classList.add("large");
+
+    const W = {
+      settings: loadSettings(), active: false, reading: null, queue: null, index: 0, playing: false,
+      waiting: false, lastSelection: "", snippets: new Map(), hoverTimer: 0, listeners: [], pollTimer: 0,
+      pendingClick: null, lastMessage: "",
+    };
+
+    function loadSettings() {
+      const base = defaults(config);
+      try {
+        const saved = JSON.parse(localStorage.getItem(STORE) || "{}");
+        return Object.assign(base, saved, { keys: Object.assign(base.keys, saved.keys || {}) });
+      } catch (e) { return base; }
+    }
+    function saveSettings() {
+      try { localStorage.setItem(STORE, JSON.stringify(W.settings)); } catch (e) { /* storage off */ }
+    }
+    function on(target, type, fn, opts) {
+      target.addEventListener(type, fn, opts);
+      W.listeners.push(() => target.removeEventListener(type, fn, opts));
+    }
+    function announce(message) {
+      const status = $("status");
+      status.textContent = "";
+      W.lastMessage = message;
+      setTimeout(() => { if (W.lastMessage === message) status.textContent = message; }, 30);
+    }
+    function showAlert(message) { $("alert").textContent = message; $("alertbox").hidden = false; }
+    function hideAlert() { $("alertbox").hidden = true; $("alert").textContent = ""; }
+
+    // ---------- server ----------
+    async function api(path, body) {
+      const response = await fetch(ORIGIN + path, body ? {
+        method: "POST", mode: "cors", credentials: "omit",
+        headers: { "Content-Type": "application/json", Accept: "application/json" }, body: JSON.stringify(body),
+      } : { mode: "cors", credentials: "omit", headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }
+    function flatten(manifest, previous) {
+      const entries = [];
+      manifest.sections.forEach((section) => (section.sentences || []).forEach((s) => {
+        const old = previous && previous[entries.length];
+        entries.push({ data: s, range: old ? old.range : null });
+      }));
+      return entries;
+    }
+    function contentElement() {
+      const chosen = config.selector && document.querySelector(config.selector);
+      if (chosen) return chosen;
+      for (const sel of CONTENT_FALLBACKS) { const found = document.querySelector(sel); if (found) return found; }
+      return document.body;
+    }
+    async function createReading(body, mapRoot) {
+      if (config.voice) body.voice = config.voice;
+      if (config.ttsRate) body.rate = config.ttsRate;
+      const manifest = await api("/api/documents", body);
+      const reading = { manifest: manifest, entries: flatten(manifest), root: mapRoot };
+      if (mapRoot) mapRanges(reading);
+      return reading;
+    }
+    function pollReading(reading) {
+      clearTimeout(W.pollTimer);
+      if (!reading || ["ready", "failed"].includes(reading.manifest.status)) return;
+      W.pollTimer = setTimeout(async () => {
+        try {
+          const manifest = await api("/api/documents/" + encodeURIComponent(reading.manifest.id));
+          reading.manifest = manifest;
+          reading.entries = flatten(manifest, reading.entries);
+        } catch (e) { /* transient: keep polling */ }
+        if (reading.manifest.status === "failed") { fail("语音合成失败，请稍后重试。"); return; }
+        if (reading === W.reading) showDownload(reading.manifest);
+        if (W.waiting && W.queue === reading && reading.entries[W.index] && reading.entries[W.index].data.clip) {
+          playIndex(W.index);
+        }
+        pollReading(reading);
+      }, POLL_MS);
+    }
+
+    function showDownload(manifest) {
+      const link = $("download");
+      const audioInfo = manifest.audio || {};
+      if (manifest.status !== "ready" || !audioInfo.mp3 || !audioInfo.size_bytes) { link.hidden = true; return; }
+      const mb = audioInfo.size_bytes / 1024 / 1024;
+      link.href = ORIGIN + audioInfo.mp3 + "?download=1";
+      link.textContent = "下载本页音频（MP3，" + (mb >= 1 ? mb.toFixed(1) + " MB" : Math.max(1, Math.round(mb * 1024)) + " KB") + "）";
+      link.hidden = false;
+    }
+
+    // ---------- mapping sentences to host text ----------
+    function mapRanges(reading) {
+      const walker = document.createTreeWalker(reading.root, NodeFilter.SHOW_TEXT, {
+        acceptNode(node) {
+          const parent = node.parentElement;
+          if (!parent || host.contains(parent)) return NodeFilter.FILTER_REJECT;
+          if (parent.closest("script,style,noscript,template,[hidden],[aria-hidden=true]")) return NodeFilter.FILTER_REJECT;
+          return NodeFilter.FILTER_ACCEPT;
+        },
+      });
+      const chars = [];
+      const where = [];
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (let i = 0; i < node.data.length; i += 1) {
+          const c = norm(node.data[i]);
+          if (c) { chars.push(c); where.push([node, i]); }
+        }
+      }
+      const text = chars.join("");
+      let cursor = 0;
+      reading.entries.forEach((entry) => {
+        const key = Array.from(entry.data.text).map(norm).join("");
+        entry.range = null;
+        if (!key) return;
+        let at = text.indexOf(key, cursor);
+        let length = key.length;
+        if (at < 0) {
+          const head = key.slice(0, 8);
+          at = text.indexOf(head, cursor);
+          if (at < 0 || at - cursor > 400) return;
+          length = Math.min(key.length, text.length - at);
+        }
+        const start = where[at];
+        const end = where[at + length - 1];
+        const range = document.createRange();
+        range.setStart(start[0], start[1]);
+        range.setEnd(end[0], end[1] + 1);
+        entry.range = range;
+        cursor = at + length;
+      });
+    }
+
+    // ---------- highlight ----------
+    function showHighlight(entry) {
+      clearHighlight();
+      $("captiontext").textContent = entry ? entry.data.text : "";
+      if (!entry || !entry.range) return;
+      if (window.CSS && CSS.highlights && window.Highlight) {
+        CSS.highlights.set("bobao-current", new Highlight(entry.range));
+      } else {
+        drawOverlay(entry.range);
+      }
+      follow(entry.range);
+    }
+    function drawOverlay(range) {
+      const overlay = $("overlay");
+      overlay.textContent = "";
+      Array.from(range.getClientRects()).forEach((rect) => {
+        const box = document.createElement("div");
+        box.className = "hl-box";
+        box.style.left = rect.left + "px";
+        box.style.top = rect.top + "px";
+        box.style.width = rect.width + "px";
+        box.style.height = rect.height + "px";
+        overlay.appendChild(box);
+      });
+    }
+    function clearHighlight() {
+      if (window.CSS && CSS.highlights) CSS.highlights.delete("bobao-current");
+      $("overlay").textContent = "";
+    }
+    function follow(range, force) {
+      if (!force && (!W.settings.follow || W.detached)) return;
+      const rect = range.getBoundingClientRect();
+      const bottomLimit = window.innerHeight - $("panel").offsetHeight - ($("captionbar").hidden ? 0 : $("captionbar").offsetHeight) - 16;
+      if (rect.top >= 16 && rect.bottom <= bottomLimit) return;
+      const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+      window.scrollBy({ top: rect.top - window.innerHeight / 3, behavior: smooth ? "smooth" : "auto" });
+    }
+
+    // ---------- playback ----------
+    function setPlaying(playing) {
+      W.playing = playing;
+      $("play").querySelector(".label").textContent = playing ? "暂停" : "播放";
+    }
+    function applyAudio() {
+      audio.playbackRate = W.settings.rate;
+      audio.preservesPitch = true;
+      audio.muted = !W.settings.sound;
+    }
+    function playIndex(i) {
+      const queue = W.queue;
+      if (!queue || i < 0 || i >= queue.entries.length) return;
+      W.index = i;
+      const entry = queue.entries[i];
+      $("progress").textContent = "第 " + (i + 1) + " 句，共 " + queue.entries.length + " 句";
+      if (queue.highlight) showHighlight(entry);
+      else $("captiontext").textContent = entry.data.text;
+      if (!entry.data.clip) {
+        W.waiting = true;
+        audio.pause();
+        return;
+      }
+      W.waiting = false;
+      audio.src = ORIGIN + entry.data.clip;
+      applyAudio();
+      const attempt = audio.play();
+      if (attempt && attempt.catch) {
+        attempt.then(() => {
+          $("unlock").hidden = true;
+          if (queue.announceStart) { queue.announceStart = false; announce(queue.startMessage); }
+        }).catch((err) => {
+          if (err && err.name === "NotAllowedError") {
+            setPlaying(false);
+            $("unlock").hidden = false;
+            announce("浏览器阻止了播放，请点击继续播放");
+          }
+        });
+      }
+      setPlaying(true);
+      updateMediaSession(entry);
+    }
+    function startQueue(reading, index, options) {
+      if (!W.settings.sound) { announce("声音已关闭，请先打开声音开关"); return; }
+      W.queue = reading;
+      reading.highlight = options.highlight;
+      reading.announceStart = true;
+      reading.startMessage = options.startMessage || "开始朗读";
+      hideAlert();
+      setPlaying(true);
+      pollReading(reading);
+      playIndex(index);
+    }
+    function pause() { setPlaying(false); W.waiting = false; audio.pause(); announce("已暂停"); }
+    function resume() {
+      if (!W.queue) { enter(); return; }
+      if (!W.settings.sound) { announce("声音已关闭，请先打开声音开关"); return; }
+      setPlaying(true);
+      if (audio.getAttribute("src") && !audio.ended && audio.currentTime > 0) { applyAudio(); audio.play().catch(() => {}); }
+      else playIndex(W.index);
+      announce("继续播放");
+    }
+    function stop(quiet) {
+      setPlaying(false);
+      W.waiting = false;
+      audio.pause();
+      audio.removeAttribute("src");
+      audio.load();
+      if (!quiet) announce("已停止");
+    }
+    function step(delta) {
+      if (!W.queue) return;
+      const target = W.index + delta;
+      if (target < 0 || target >= W.queue.entries.length) return;
+      if (W.playing) playIndex(target);
+      else { W.index = target; if (W.queue.highlight) showHighlight(W.queue.entries[target]); }
+    }
+    function fail(message) {
+      setPlaying(false);
+      W.waiting = false;
+      showAlert(message);
+      if (!W.active) announce(message);  // the panel (and its alert) is closed: say it in the status line
+    }
+    on(audio, "ended", () => {
+      if (!W.playing || !W.queue) return;
+      if (W.index + 1 < W.queue.entries.length) playIndex(W.index + 1);
+      else { setPlaying(false); announce(W.queue === W.reading ? "朗读完毕" : "朗读结束"); }
+    });
+    on(audio, "error", () => { if (audio.getAttribute("src")) fail("音频加载失败，请检查网络后重试。"); });
+
+    // ---------- broadcast mode ----------
+    async function enter(startNode) {
+      if (!W.active) {
+        W.active = true;
+        $("launcher").setAttribute("aria-expanded", "true");
+        $("panel").hidden = false;
+        root.classList.add("active");
+        pageSheet.replaceSync(PAGE_CSS + "html{scroll-padding-bottom:" + ($("panel").offsetHeight + 8) + "px}");
+        document.adoptedStyleSheets = document.adoptedStyleSheets.concat([pageSheet]);
+        applySettings();
+        $("play").focus();
+      }
+      announce("语音合成中,请耐心等待...");
+      try {
+        if (!W.reading) {
+          const rootEl = contentElement();
+          W.reading = await createReading({ html: rootEl.outerHTML }, rootEl);
+        }
+      } catch (e) {
+        fail("无法连接语音服务，请稍后重试。");
+        return;
+      }
+      if (!W.active) return;
+      showDownload(W.reading.manifest);
+      let index = 0;
+      if (startNode) index = Math.max(0, sentenceAt(startNode));
+      startQueue(W.reading, index, { highlight: true, startMessage: "已进入播报模式" });
+    }
+    function exit() {
+      if (!W.active) return;
+      stop(true);
+      clearTimeout(W.pollTimer);
+      clearHighlight();
+      W.active = false;
+      W.detached = false;
+      W.queue = null;
+      $("panel").hidden = true;
+      $("captionbar").hidden = true;
+      root.classList.remove("active");
+      $("launcher").setAttribute("aria-expanded", "false");
+      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== pageSheet);
+      $("launcher").focus();
+      announce("已退出播报模式");
+    }
+    function sentenceAt(point) {
+      const entries = W.reading ? W.reading.entries : [];
+      for (let i = 0; i < entries.length; i += 1) {
+        const range = entries[i].range;
+        if (!range) continue;
+        try {
+          if (point.offset != null ? range.comparePoint(point.node, point.offset) === 0 : range.intersectsNode(point.node)) return i;
+        } catch (e) { /* node in another tree */ }
+      }
+      return -1;
+    }
+
+    // ---------- snippets: 指读 and selection ----------
+    async function speakText(text, label) {
+      if (!W.settings.sound || !text) return;
+      let reading = W.snippets.get(text);
+      try {
+        if (!reading) {
+          reading = await createReading({ text: text }, null);
+          W.snippets.set(text, reading);
+        }
+      } catch (e) {
+        fail("无法连接语音服务，请稍后重试。");
+        return;
+      }
+      startQueue(reading, 0, { highlight: false, startMessage: label });
+    }
+    function labelFor(el) {
+      const id = el.id;
+      const label = (id && document.querySelector('label[for="' + CSS.escape(id) + '"]')) || el.closest("label");
+      return (el.getAttribute("aria-label") || (label && label.textContent) || el.placeholder || el.name || "").trim();
+    }
+    function describe(target) {
+      // Never the widget's own controls (focus inside the shadow root is not in the host document).
+      if (!target || target.nodeType !== 1 || host.contains(target) || target.getRootNode() !== document) return null;
+      const el = target.closest("a[href],button,img,input,select,textarea,h1,h2,h3,h4,h5,h6,[role=button],[role=link]") || target;
+      const tag = el.tagName.toLowerCase();
+      const name = (el.getAttribute("aria-label") || el.innerText || el.textContent || "").replace(/\s+/g, " ").trim().slice(0, 200);
+      if (tag === "a" || el.getAttribute("role") === "link") return name ? "链接：" + name : null;
+      if (tag === "button" || el.getAttribute("role") === "button") return "按钮：" + name;
+      if (tag === "img") return "图片：" + (el.alt || "无文字说明");
+      if (tag === "input") {
+        const type = (el.type || "text").toLowerCase();
+        if (["button", "submit", "reset"].includes(type)) return "按钮：" + (el.value || labelFor(el));
+        if (type === "checkbox") return "复选框：" + labelFor(el);
+        if (type === "radio") return "单选按钮：" + labelFor(el);
+        return "文本输入框：" + labelFor(el);
+      }
+      if (tag === "textarea") return "文本输入框：" + labelFor(el);
+      if (tag === "select") return "下拉列表：" + labelFor(el);
+      if (/^h[1-6]$/.test(tag)) return "标题：" + name;
+      const own = Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.data).join("").trim();
+      return own ? name : null;
+    }
+    function pointAt(target) {
+      if (!W.settings.point || !W.settings.sound) return;
+      const text = describe(target);
+      if (text && text !== W.lastPointed) {
+        W.lastPointed = text;
+        speakText(text, "指读");
+      }
+    }
+
+    // ---------- settings ----------
+    function applySettings() {
+      const st = W.settings;
+      $("rate").value = String(st.rate);
+      $("sound").setAttribute("aria-pressed", String(st.sound));
+      $("point").setAttribute("aria-pressed", String(st.point));
+      $("cont").setAttribute("aria-pressed", String(st.cont));
+      $("caption").setAttribute("aria-pressed", String(st.caption));
+      $("follow").setAttribute("aria-pressed", String(st.follow));
+      $("collapse").setAttribute("aria-expanded", String(!st.collapsed));
+      $("collapse").textContent = st.collapsed ? "展开工具" : "收起工具";
+      $("extra").hidden = st.collapsed;
+      $("back").hidden = !(W.active && (W.detached || !st.follow));
+      $("captionbar").hidden = !(st.caption && W.active);
+      root.style.setProperty("--panel-height", $("panel").offsetHeight + "px");
+      const shortcut = (action) => (st.keys[action] ? "Alt+" + st.keys[action] : "");
+      [["sound", "sound"], ["rate", "rate"], ["point", "point"], ["cont", "cont"], ["caption", "caption"], ["reset", "reset"]]
+        .forEach(([id, action]) => {
+          const value = shortcut(action);
+          if (value) $(id).setAttribute("aria-keyshortcuts", value);
+          else $(id).removeAttribute("aria-keyshortcuts");
+        });
+      applyAudio();
+      renderKeyRows();
+    }
+    function setSetting(key, value, message) {
+      W.settings[key] = value;
+      saveSettings();
+      applySettings();
+      if (message) announce(message);
+    }
+    function toggleSetting(key, name) {
+      const value = !W.settings[key];
+      if (key === "sound" && !value) { stop(true); }
+      setSetting(key, value, name + (value ? "已开启" : "已关闭"));
+    }
+    function cycleRate() {
+      const next = RATES[(RATES.indexOf(W.settings.rate) + 1) % RATES.length];
+      setSetting("rate", next, "语速" + next + "倍");
+    }
+    function reset() {
+      W.settings = defaults(config);
+      try { localStorage.removeItem(STORE); } catch (e) { /* storage off */ }
+      applySettings();
+      announce("设置已重置");
+    }
+    function renderKeyRows() {
+      const rows = $("keyrows");
+      rows.textContent = "";
+      ACTIONS.forEach(([action, , name]) => {
+        const tr = document.createElement("tr");
+        const th = document.createElement("th");
+        th.scope = "row";
+        th.textContent = name;
+        const td = document.createElement("td");
+        const label = document.createElement("label");
+        label.className = "visually-hidden";
+        label.htmlFor = "key-" + action;
+        label.textContent = name + "的快捷键";
+        const select = document.createElement("select");
+        select.id = "key-" + action;
+        ["", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"].forEach((digit) => {
+          const option = document.createElement("option");
+          option.value = digit;
+          option.textContent = digit ? "Alt+" + digit : "不使用";
+          option.selected = (W.settings.keys[action] || "") === digit;
+          select.appendChild(option);
+        });
+        select.addEventListener("change", () => remap(action, select.value));
+        td.append(label, select);
+        tr.append(th, td);
+        rows.appendChild(tr);
+      });
+      const esc = document.createElement("tr");
+      esc.innerHTML = '<th scope="row">停止朗读</th><td>Esc</td>';
+      rows.appendChild(esc);
+    }
+    function remap(action, digit) {
+      const keys = W.settings.keys;
+      const other = Object.keys(keys).find((k) => k !== action && digit && keys[k] === digit);
+      if (other) keys[other] = keys[action];
+      keys[action] = digit;
+      saveSettings();
+      const focusedId = shadow.activeElement && shadow.activeElement.id;
+      applySettings();
+      if (focusedId && $(focusedId)) $(focusedId).focus();
+      announce("快捷键已修改");
+    }
+
+    // ---------- shortcuts ----------
+    const runAction = {
+      sound: () => toggleSetting("sound", "声音"), rate: cycleRate, point: () => toggleSetting("point", "指读"),
+      cont: () => toggleSetting("cont", "连读"), caption: () => toggleSetting("caption", "大字幕"), reset: reset,
+    };
+    function onKeydown(e) {
+      const origin = e.composedPath()[0];
+      if (isEditable(origin)) return;
+      if (e.key === "Escape") {
+        if ($("dialog").open) return;
+        if (W.playing || W.waiting) { e.preventDefault(); stop(); }
+        return;
+      }
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      const digit = /^(Digit|Numpad)(\d)$/.exec(e.code);
+      if (!digit) return;
+      const action = Object.keys(W.settings.keys).find((k) => W.settings.keys[k] === digit[2]);
+      if (!action || !runAction[action]) return;
+      e.preventDefault();
+      runAction[action]();
+    }
+
+    // ---------- wiring ----------
+    RATES.forEach((rate) => {
+      const option = document.createElement("option");
+      option.value = String(rate);
+      option.textContent = rate + "倍" + (rate === 1 ? "（正常）" : "");
+      $("rate").appendChild(option);
+    });
+    on($("launcher"), "click", () => (W.active ? exit() : enter()));
+    on($("exit"), "click", exit);
+    on($("play"), "click", () => (W.playing ? pause() : resume()));
+    on($("stop"), "click", () => stop());
+    on($("prev"), "click", () => step(-1));
+    on($("next"), "click", () => step(1));
+    on($("rate"), "change", (e) => setSetting("rate", Number(e.target.value), "语速" + e.target.value + "倍"));
+    on($("sound"), "click", () => toggleSetting("sound", "声音"));
+    on($("point"), "click", () => toggleSetting("point", "指读"));
+    on($("cont"), "click", () => toggleSetting("cont", "连读"));
+    on($("caption"), "click", () => toggleSetting("caption", "大字幕"));
+    on($("reset"), "click", reset);
+    on($("follow"), "click", () => { W.detached = false; toggleSetting("follow", "跟随朗读"); });
+    on($("collapse"), "click", () => setSetting("collapsed", !W.settings.collapsed));
+    on($("back"), "click", () => {
+      W.detached = false;
+      const entry = W.queue && W.queue.entries[W.index];
+      if (entry && entry.range) follow(entry.range, true);
+      applySettings();
+    });
+    // Any scrolling by the user pauses following (WCAG 2.2.2 / guide M2) until 回到朗读位置.
+    const detach = () => { if (W.active && W.playing && !W.detached) { W.detached = true; applySettings(); } };
+    on(window, "wheel", detach, { passive: true });
+    on(window, "touchmove", detach, { passive: true });
+    on($("selection"), "click", () => {
+      if (W.lastSelection) speakText(W.lastSelection, "朗读选中文字");
+      else announce("请先在页面上选中要朗读的文字");
+    });
+    on($("unlock"), "click", () => { $("unlock").hidden = true; resume(); });
+    on($("retry"), "click", () => { hideAlert(); W.reading = null; enter(); });
+    on($("help"), "click", () => { renderKeyRows(); $("dialog").showModal(); });
+    on($("dialog-close"), "click", () => $("dialog").close());
+    on($("dialog"), "close", () => $("help").focus());
+    on(document, "keydown", onKeydown, true);
+    on(document, "selectionchange", () => {
+      const text = String(document.getSelection() || "").trim();
+      if (text) W.lastSelection = text.slice(0, 2000);
+    });
+    on(document, "click", (e) => {
+      if (!W.settings.cont || e.defaultPrevented || e.button !== 0) return;
+      const target = e.target;
+      if (!target || target.nodeType !== 1 || host.contains(target)) return;
+      if (target.closest("a[href],button,input,select,textarea,label,summary,[contenteditable]")) return;
+      const rootEl = contentElement();
+      if (!rootEl.contains(target)) return;
+      const caret = document.caretPositionFromPoint ? document.caretPositionFromPoint(e.clientX, e.clientY) : null;
+      const point = caret ? { node: caret.offsetNode, offset: caret.offset } : { node: target, offset: null };
+      if (W.reading && W.active) {
+        const i = sentenceAt(point);
+        if (i >= 0) startQueue(W.reading, i, { highlight: true, startMessage: "连读" });
+      } else {
+        enter(point);
+      }
+    });
+    on(document, "mouseover", (e) => {
+      if (!W.settings.point) return;
+      clearTimeout(W.hoverTimer);
+      const target = e.target;
+      W.hoverTimer = setTimeout(() => pointAt(target), HOVER_DELAY_MS);
+    });
+    on(document, "focusin", (e) => { if (W.settings.point) pointAt(e.composedPath()[0]); });
+    on(window, "scroll", () => {
+      const entry = W.queue && W.queue.highlight && W.queue.entries[W.index];
+      if (entry && entry.range && !(window.CSS && CSS.highlights)) drawOverlay(entry.range);
+    }, { passive: true });
+
+    function updateMediaSession(entry) {
+      if (!("mediaSession" in navigator) || !window.MediaMetadata) return;
+      navigator.mediaSession.metadata = new MediaMetadata({ title: document.title, artist: entry.data.text.slice(0, 60), album: "语音播报" });
+      const handlers = {
+        play: resume, pause: pause, stop: () => stop(), previoustrack: () => step(-1), nexttrack: () => step(1),
+        seekto: (d) => { audio.currentTime = d.seekTime || 0; },
+      };
+      Object.entries(handlers).forEach(([name, fn]) => {
+        try { navigator.mediaSession.setActionHandler(name, fn); } catch (e) { /* unsupported */ }
+      });
+    }
+
+    applySettings();
+
+    return {
+      teardown() {
+        exit();
+        stop(true);
+        clearTimeout(W.pollTimer);
+        clearTimeout(W.hoverTimer);
+        W.listeners.forEach((off) => off());
+        W.listeners = [];
+        document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== pageSheet);
+        host.remove();
+      },
+      rescan() {
+        const wasActive = W.active;
+        if (wasActive) exit();
+        W.reading = null;
+      },
+      state() { return { active: W.active, playing: W.playing, index: W.index, waiting: W.waiting }; },
+    };
+  }
+
+  function init(options) {
+    if (current) current.teardown();
+    current = createWidget(Object.assign({}, scriptConfig, options || {}));
+    return current;
+  }
+  function destroy() {
+    if (current) { current.teardown(); current = null; }
+  }
+  function rescan() { if (current) current.rescan(); }
+
+  window.Bobao = { version: "1", init: init, destroy: destroy, rescan: rescan,
+    state: () => (current ? current.state() : null) };
+  if (scriptConfig.auto !== "false") {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => init(), { once: true });
+    else init();
+  }
+})();
