@@ -74,9 +74,9 @@ def main() -> None:
         engine.synthesize_samples(clause, voice=args.voice)
         warm.append(time.perf_counter() - began)
 
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     audio_s = sum(engine.synthesize_samples(s, voice=args.voice).size for s in sentences) / SAMPLE_RATE_HZ
-    wall_s = time.perf_counter() - began
+    wall_s, cpu_s = time.perf_counter() - began, time.process_time() - cpu_began
 
     print(f"load average (1 min)         {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"cold: imports                {imported - _START:6.2f} s")
@@ -87,6 +87,8 @@ def main() -> None:
     print(f"warm: first clause (median)  {statistics.median(warm):6.2f} s  over {len(warm)} clauses")
     print(f"full: {len(sentences)} sentences         {audio_s:6.1f} s audio in {wall_s:.1f} s "
           f"→ real-time factor {audio_s / wall_s:.2f}")
+    print(f"full: CPU time               {cpu_s:6.1f} s → {audio_s / cpu_s:.2f} audio s per CPU s "
+          "(less sensitive to other load)")
     print(f"peak RSS                     {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MB")
 
 

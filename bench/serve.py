@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import multiprocessing
 import os
+import random
 import shutil
 import signal
 import socket
@@ -48,9 +49,15 @@ def wait_for_port(port: int, timeout_s: float = 30.0) -> None:
 
 
 def bench_env(instance: Path) -> dict[str, str]:
-    return {**os.environ, "BOBAO_INSTANCE_PATH": str(instance), "BOBAO_TTS_ENGINE": "fake",
-            "BOBAO_EXTRA_ENGINES": "fake=tests.fakes:create", "BOBAO_RATE_LIMIT": "off",
-            "PYTHONPATH": str(ROOT), "BOBAO_SERVER": "gunicorn"}
+    return {
+        **os.environ,
+        "BOBAO_INSTANCE_PATH": str(instance),
+        "BOBAO_TTS_ENGINE": "fake",
+        "BOBAO_EXTRA_ENGINES": "fake=tests.fakes:create",
+        "BOBAO_RATE_LIMIT": "off",
+        "PYTHONPATH": str(ROOT),
+        "BOBAO_SERVER": "gunicorn",
+    }
 
 
 def prepare(instance: Path) -> tuple[str, str, Path, Path]:
@@ -77,22 +84,27 @@ async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, 
     return headers
 
 
-async def _one_client(port: int, path: str, stop_at: float, latencies: list[float], errors: list[int]) -> None:
+async def _one_client(
+    port: int, path: str, stop_at: float, latencies: list[float], errors: list[int], pace_s: float = 0.0
+) -> None:
+    """One keep-alive client: back-to-back requests, or one every ``pace_s`` seconds (a listener)."""
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: bench\r\n\r\n".encode()
     reader = writer = None
+    await asyncio.sleep(random.random() * pace_s)  # paced clients start spread out, not in lockstep
     while time.perf_counter() < stop_at:
         try:
             if writer is None:
                 reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 10)
-            started = time.perf_counter()  # a request's latency includes waiting for its connection
+            started = time.perf_counter()  # from sending the request to the last body byte
             headers = await asyncio.wait_for(_exchange(reader, writer, request), 10)
             latencies.append(time.perf_counter() - started)
+            await asyncio.sleep(max(0.0, pace_s - (time.perf_counter() - started)))
             if not headers.startswith("http/1.1 200") and not headers.startswith("http/1.0 200"):
                 errors.append(1)
             if "connection: close" in headers or headers.startswith("http/1.0"):
                 writer.close()
                 writer = None
-        except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, IndexError, ValueError):
+        except (TimeoutError, OSError, asyncio.IncompleteReadError, IndexError, ValueError):
             errors.append(1)
             if writer is not None:
                 writer.close()
@@ -102,7 +114,9 @@ async def _one_client(port: int, path: str, stop_at: float, latencies: list[floa
         writer.close()
 
 
-def _client_process(port: int, path: str, clients: int, seconds: float, queue: multiprocessing.Queue) -> None:
+def _client_process(
+    port: int, path: str, clients: int, seconds: float, pace_s: float, queue: multiprocessing.Queue
+) -> None:
     latencies: list[float] = []
     errors: list[int] = []
 
@@ -110,17 +124,25 @@ def _client_process(port: int, path: str, clients: int, seconds: float, queue: m
         warm_until = time.perf_counter() + 0.5
         await asyncio.gather(*(_one_client(port, path, warm_until, [], []) for _ in range(clients)))
         stop_at = time.perf_counter() + seconds
-        await asyncio.gather(*(_one_client(port, path, stop_at, latencies, errors) for _ in range(clients)))
+        await asyncio.gather(
+            *(_one_client(port, path, stop_at, latencies, errors, pace_s) for _ in range(clients))
+        )
 
     asyncio.run(main())
     queue.put((latencies, len(errors)))
 
 
-def load(port: int, path: str, clients: int, seconds: float, processes: int = 2) -> dict[str, float]:
+def load(
+    port: int, path: str, clients: int, seconds: float, pace_s: float = 0.0, processes: int = 2
+) -> dict[str, float]:
     """Run ``clients`` keep-alive clients (split over processes) for ``seconds``; summarize."""
     queue: multiprocessing.Queue = multiprocessing.Queue()
-    procs = [multiprocessing.Process(target=_client_process, args=(port, path, clients // processes, seconds, queue))
-             for _ in range(processes)]
+    procs = [
+        multiprocessing.Process(
+            target=_client_process, args=(port, path, clients // processes, seconds, pace_s, queue)
+        )
+        for _ in range(processes)
+    ]
     for proc in procs:
         proc.start()
     results = [queue.get(timeout=seconds + 60) for _ in procs]
@@ -130,25 +152,50 @@ def load(port: int, path: str, clients: int, seconds: float, processes: int = 2)
     errors = sum(e for _, e in results)
     if not latencies:
         return {"rps": 0.0, "p50_ms": float("nan"), "p99_ms": float("nan"), "errors": errors}
-    return {"rps": len(latencies) / seconds, "p50_ms": latencies[len(latencies) // 2] * 1000,
-            "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000, "errors": errors}
+    return {
+        "rps": len(latencies) / seconds,
+        "p50_ms": latencies[len(latencies) // 2] * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "errors": errors,
+    }
 
 
 def start_static(root: Path) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "http.server", "-b", "127.0.0.1", "-d", str(root),
-                             "-p", "HTTP/1.1", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            "-b",
+            "127.0.0.1",
+            "-d",
+            str(root),
+            "-p",
+            "HTTP/1.1",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     wait_for_port(port)
     return proc, port
 
 
 def start_bobao(instance: Path, workers: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    code = ("import sys; from web import create_app; from web.serving import run; "
-            "run(create_app(), '127.0.0.1', int(sys.argv[1]), int(sys.argv[2]))")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(port), str(workers)], env=bench_env(instance),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    code = (
+        "import sys; from web import create_app; from web.serving import run; "
+        "run(create_app(), '127.0.0.1', int(sys.argv[1]), int(sys.argv[2]))"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(port), str(workers)],
+        env=bench_env(instance),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     wait_for_port(port)
     return proc, port
 
@@ -163,6 +210,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--pace-ms", type=int, default=250, help="paced runs: each client's request interval")
     args = parser.parse_args()
     instance = Path(tempfile.mkdtemp(prefix="bobao-bench-"))
     clip, manifest, clip_file, manifest_file = prepare(instance)
@@ -171,16 +219,26 @@ def main() -> None:
     shutil.copy(clip_file, static_root / "audio" / Path(clip).name)
     (static_root / "manifest.json").write_bytes(manifest_file.read_bytes())
     rows = []
-    servers = [("static http.server", 1, lambda: start_static(static_root)),
-               ("bobao gunicorn", 1, lambda: start_bobao(instance, 1)),
-               (f"bobao gunicorn", args.workers, lambda: start_bobao(instance, args.workers))]
+    servers = [
+        ("static http.server", 1, lambda: start_static(static_root)),
+        ("bobao gunicorn", 1, lambda: start_bobao(instance, 1)),
+        ("bobao gunicorn", args.workers, lambda: start_bobao(instance, args.workers)),
+    ]
     for name, workers, start in servers:
         proc, port = start()
         try:
             for label, path in (("clip mp3", clip), ("manifest", manifest)):
-                path = ("/audio/" + Path(clip).name if label == "clip mp3" else "/manifest.json") \
-                    if name.startswith("static") else path
-                rows.append((name, workers, label, load(port, path, args.clients, args.seconds)))
+                path = (
+                    ("/audio/" + Path(clip).name if label == "clip mp3" else "/manifest.json")
+                    if name.startswith("static")
+                    else path
+                )
+                for mode, pace_s in (
+                    ("max", 0.0),
+                    (f"{args.clients * 1000 // args.pace_ms}/s", args.pace_ms / 1000),
+                ):
+                    result = load(port, path, args.clients, args.seconds, pace_s)
+                    rows.append((name, workers, f"{label} {mode}", result))
         finally:
             stop(proc)
     print_table(rows, args)
@@ -189,14 +247,21 @@ def main() -> None:
 
 def print_table(rows: list, args: argparse.Namespace) -> None:
     static = {label: r["rps"] for name, _, label, r in rows if name.startswith("static")}
-    print(f"\n{args.clients} keep-alive clients, {args.seconds:.0f} s per run, {os.cpu_count()} CPUs "
-          f"(load generator shares them)\n")
-    print(f"{'server':<20}{'workers':>8}  {'resource':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'errors':>8}{'vs static':>11}")
+    print(
+        f"\n{args.clients} keep-alive clients, {args.seconds:.0f} s per run, {os.cpu_count()} CPUs "
+        f"(load generator shares them). 'max': back-to-back requests (throughput; latency is then\n"
+        f"queueing, clients/throughput). 'N/s': each client asks every {args.pace_ms} ms, like listeners.\n"
+    )
+    print(
+        f"{'server':<20}{'workers':>8}  {'resource, load':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'errors':>8}{'vs static':>11}"
+    )
     for name, workers, label, r in rows:
         ratio = r["rps"] / static[label] * 100 if static.get(label) else float("nan")
-        print(f"{name:<20}{workers:>8}  {label:<10}{r['rps']:>9.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
-              f"{r['errors']:>8}{ratio:>10.0f}%")
+        print(
+            f"{name:<20}{workers:>8}  {label:<18}{r['rps']:>9.0f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
+            f"{r['errors']:>8}{ratio:>10.0f}%"
+        )
 
 
 if __name__ == "__main__":

@@ -112,6 +112,22 @@ def _sections(found: Outline, max_chars: int) -> tuple[Section, ...]:
     return tuple(out)
 
 
+def _speak(shown: str) -> tuple[str, tuple[Alignment, ...]]:
+    """The normalizer's reading of one sentence.
+
+    A page must never fail to read because one sentence trips a normalizer rule, so an
+    unexpected error there falls back to reading the sentence as written (no alignments,
+    which keeps the model's invariants true).
+    """
+    try:
+        result = normalize(shown)
+    except ReaderError:
+        raise
+    except Exception:  # noqa: BLE001 - see the docstring: degrade one sentence, not the page.
+        return shown, ()
+    return result.spoken, tuple(result.alignments)
+
+
 def _sentences(paragraphs: tuple[str, ...], max_chars: int, first_id: int) -> tuple[Sentence, ...]:
     """Segment each paragraph and normalize each sentence; offsets are into the joined text."""
     out: list[Sentence] = []
@@ -120,8 +136,8 @@ def _sentences(paragraphs: tuple[str, ...], max_chars: int, first_id: int) -> tu
         for start, end in split_sentences(paragraph, max_chars):
             shown = paragraph[start:end]
             if _WORDISH.search(shown):
-                spoken = normalize(shown)
-                out.append(Sentence(first_id + len(out), shown, spoken.spoken, offset + start,
-                                    offset + end, tuple(spoken.alignments)))
+                spoken, alignments = _speak(shown)
+                sid = first_id + len(out)
+                out.append(Sentence(sid, shown, spoken, offset + start, offset + end, alignments))
         offset += len(paragraph) + 1
     return tuple(out)

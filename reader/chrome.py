@@ -17,7 +17,8 @@ _PREFIXES = re.compile(
     r"^[【\[(（]?\s*(?:您的當前位置|現在位置|目前位置|您的当前位置|您现在的位置|您所在的位置|当前位置|所在位置|现在位置|位置\s*[:：]|"
     r"浏览次数|阅读次数|访问次数|点击次数|点击数|点击量|浏览量|阅读量|访问量|"
     r"上一篇|下一篇|上一条|下一条|上一页|下一页|"
-    r"扫一扫|用手机扫|手机扫|微信扫|扫码|打开微信|分享到|分享至|"
+    r"扫一扫|用手机扫|手机扫|微信扫|用微信|扫码|打开微信|分享到|分享至|"
+    r"(?:浏览|阅读|点击|访问)(?:次数|量|数)?\s*[:：]\s*\d|您是第\s*\d|"
     r"版权所有|Copyright|©|运维单位|网站标识码|网站识别码|技术支持\s*[:：]|"
     r"建议使用|推荐使用|最佳分辨率|本站支持|"
     r"语音合成中|语音播报|进入播报模式|退出播报模式|开启语音|关闭语音|无障碍|适老化|关怀版|关怀模式|长者模式|长辈版|"
@@ -28,7 +29,8 @@ _PREFIXES = re.compile(
 
 # Lines that are chrome when they consist of nothing else (menus, toolbars, footer links).
 _EXACT = frozenset(
-    """首页 首頁 网站首页 返回首页 分享 打印 关闭 打印本页 关闭窗口 关闭本页 收藏 加入收藏 设为首页 返回顶部 顶部
+    """首页 首頁 网站首页 返回首页 分享 打印 关闭 打印本页 关闭窗口 关闭本页
+    收藏 加入收藏 设为首页 返回顶部 顶部
     返回 返回列表 相关链接 相关文章 相关新闻 相关阅读 相关稿件 相关文件 相关信息 延伸阅读 推荐阅读 热点新闻
     大 中 小 默认 繁体 简体 繁體 English 登录 注册 个人登录 法人登录 搜索 检索 高级检索 站内搜索
     网站地图 服务地图 政务新媒体 政务新媒体矩阵 新媒体矩阵 矩阵 公开信箱 联系我们 网站声明 隐私声明 使用帮助
@@ -40,7 +42,9 @@ _TOOLBAR_TOKEN = re.compile(
     r"[【\[]?\s*(?:打印本页|关闭窗口|我要打印|返回顶部|收藏本页|打印正文|打印|关闭|分享|收藏|大|中|小|字号|字体|默认)"
     r"\s*[:：]?\s*[】\]]?"
 )
-_ICP = re.compile(r"ICP\s*备|公网安备|ICP证|网安备|网站标识码|版权所有|Copyright|技术支持\s*[:：]|IPv6|网站地图", re.I)
+_OWNER = re.compile(r"^\S.{1,30}(?:主办|承办|协办|版权所有)$")
+_ICP = re.compile(r"ICP\s*备|公网安备|ICP证|网安备|网站标识码|版权所有|Copyright|"
+                  r"技术支持\s*[:：]|IPv6|网站地图", re.I)
 _SENTENCE_PUNCT = re.compile(r"[。！？；，,!?;：:“”]")
 _WS = re.compile(r"\s+")
 _NAV_SPLIT = re.compile(r"[\s|｜/>»＞·]+")
@@ -54,7 +58,7 @@ def is_chrome(line: str) -> bool:
     compact = _WS.sub("", text)
     if compact.rstrip(":：") in _EXACT or _PREFIXES.match(text) or (len(text) < 120 and _ICP.search(text)):
         return True
-    if len(compact) <= 30 and _is_toolbar(text):
+    if len(compact) <= 30 and (_is_toolbar(text) or _OWNER.match(compact)):
         return True
     return _is_nav_line(text)
 
@@ -66,19 +70,23 @@ def _is_toolbar(text: str) -> bool:
 
 
 def _is_nav_line(text: str) -> bool:
-    """A menu row: several short words separated by spaces or bars, one of them 首页."""
-    if "首页" not in text and "首頁" not in text:
+    """A menu row or breadcrumb: short words between spaces, bars or '>', one of them 首页,
+    or at least two '>' separators (政务公开 > 通知公告 > 正文)."""
+    arrows = sum(text.count(c) for c in ">»＞")
+    if "首页" not in text and "首頁" not in text and arrows < 2:
         return False
     tokens = [t for t in _NAV_SPLIT.split(text) if t]
-    if len(tokens) < 3 or _SENTENCE_PUNCT.search(text):
+    short_words = all(len(t) <= 10 and not t.isdigit() for t in tokens)
+    if len(tokens) < 3 or _SENTENCE_PUNCT.search(text) or not short_words:
         return False
-    return bool({"首页", "首頁"} & set(tokens)) and all(len(t) <= 8 for t in tokens)
+    return arrows >= 2 or any(t.endswith(("首页", "首頁")) for t in tokens)
 
 
 _FOOTER_FIELD = re.compile(r"^(?:主办|承办|协办|地址|电话|联系电话|邮编|传真|邮箱|电子邮箱)(?:单位)?\s*[:：]")
 
 
-_RELATED = re.compile(r"^[【\[]?(?:相关|延伸|推荐|热点|热门|最新|更多)(?:链接|文章|新闻|阅读|稿件|文件|信息|解读|推荐|资讯)")
+_RELATED = re.compile(r"^[【\[]?(?:相关|延伸|推荐|热点|热门|最新|更多)"
+                      r"(?:链接|文章|新闻|阅读|稿件|文件|信息|解读|推荐|资讯)")
 
 
 def is_related_header(line: str) -> bool:

@@ -20,7 +20,8 @@ _MAGIC = ((b"%PDF", "a PDF file"), (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF
           (b"\xff\xd8\xff", "a JPEG image"), (b"PK\x03\x04", "a ZIP archive or Office file"),
           (b"\xd0\xcf\x11\xe0", "an old Office file"), (b"\x1f\x8b", "a gzip archive"),
           (b"Rar!", "a RAR archive"), (b"ID3", "an MP3 file"), (b"\x7fELF", "a program"))
-_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|div|p|table)\b",
+_HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*"
+                         r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|table)\b",
                          re.IGNORECASE | re.DOTALL)
 _HTML_NAMES = (".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php")
 
@@ -35,10 +36,10 @@ def decode_bytes(data: bytes, *, content_type: str | None = None) -> str:
         if data.startswith(bom):
             text = _strict(data, name)
             return text if text is not None else _fail(name)
-    declared = _declared(content_type.encode("ascii", "replace") if content_type else b"")
-    declared = declared or _declared(data[:4096])
-    for name in (declared, "utf-8"):
-        if name and (text := _strict(data, name)) is not None:
+    header = _declared(content_type.encode("ascii", "replace") if content_type else b"")
+    declared = header or _declared(data[:4096])
+    for candidate in (declared, "utf-8"):
+        if candidate and (text := _strict(data, candidate)) is not None:
             return text
     if declared and (text := _mostly(data, declared)) is not None:
         return text  # A few broken bytes in a page that says what it is: trust the declaration.
@@ -78,6 +79,8 @@ def _declared(head: bytes) -> str | None:
     if m is None:
         return None
     name = m.group(1).decode("ascii").lower()
+    if name.startswith(("utf-16", "utf-32", "ucs")):
+        return "utf-8"  # A page whose bytes hold ASCII markup is not UTF-16, whatever it says (HTML spec).
     name = _ALIASES.get(name, name)
     try:
         return codecs.lookup(name).name

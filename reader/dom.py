@@ -6,16 +6,20 @@ Python class for every element it hands out, which costs a third of the time on 
 
 from __future__ import annotations
 
+import re
+from typing import TypeAlias
+
 from lxml import etree
 
-Element = etree._Element
+Element: TypeAlias = etree._Element
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)
 _STRING = etree.XPath("string()", smart_strings=False)
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def parse(html: str) -> Element | None:
     """Parse an HTML document; None when there is no element at all."""
-    root = etree.fromstring(html, _PARSER)
+    root: Element | None = etree.fromstring(html, _PARSER)
     return root
 
 
@@ -31,8 +35,9 @@ def drop(el: Element) -> None:
         return
     if el.tail:
         previous = el.getprevious()
+        # The parser keeps control characters that lxml refuses on assignment; they are never read.
         if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
+            previous.tail = _XML_UNSAFE.sub("", (previous.tail or "") + el.tail)
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = _XML_UNSAFE.sub("", (parent.text or "") + el.tail)
     parent.remove(el)

@@ -38,6 +38,7 @@ _INVISIBLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # A path of MAX_DEPTH + 1 steps: evaluated in C, it finds over-deep elements in one pass.
 _TOO_DEEP = etree.XPath("boolean(/" + "/".join(["*"] * (MAX_DEPTH + 1)) + ")")
 _TTS_ONLY = etree.XPath("//*[@data-tts-only]")
+_HEADING_BEFORE = etree.XPath("preceding::*[self::h1 or self::h2 or self::h3][not(ancestor::a)][1]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _TITLEISH = re.compile(r"title|biaoti|bt\b|headline", re.I)
 _SOURCE_ANYWHERE = re.compile(r"(?:来源|信息来源|发布机构)\s*[:：]\s*([^\s|｜:：<>]{2,30})")
@@ -55,12 +56,13 @@ def html_blocks(html: str, *, selector: str | None = None) -> Page:
     named_title = _meta(doc, ("articletitle", "og:title", "title"))
     date, source = _meta_date_source(doc)
     titled = _remove_unreadable(doc)
-    roots = _roots(doc, selector)
+    roots = _roots(doc, selector, "data-tts-only" in html)
     blocks: list[Block] = []
     for root in roots:
         blocks.extend(element_blocks(root))
     blocks.extend(_nearby_attachments(roots, blocks))
-    title = _title_hint(doc, titled, page_title, named_title)
+    title = _title_hint(doc, roots[0], titled, page_title, named_title)
+    date = date or _date_near(roots[0])
     return Page(tuple(blocks), title=title, date=date, source=source)
 
 
@@ -122,8 +124,9 @@ def _skipped(el: Element) -> bool:
     return bool(_SKIP_CLASSES.intersection((attrs.get("class") or "").split()))
 
 
-def _roots(doc: Element, selector: str | None) -> list[Element]:
-    only = _TTS_ONLY(doc)
+def _roots(doc: Element, selector: str | None, marked: bool) -> list[Element]:
+    """The article containers: author-marked, selected, or scored. ``marked``: the page uses data-tts-only."""
+    only = _TTS_ONLY(doc) if marked else []
     if only:
         return [el for el in only if not any("data-tts-only" in a.attrib for a in el.iterancestors())]
     if selector:
@@ -133,14 +136,26 @@ def _roots(doc: Element, selector: str | None) -> list[Element]:
     return [best_container(doc)]
 
 
-def _title_hint(doc: Element, titled: list[Element], page_title: str, named: str | None) -> str | None:
-    """The article title: a heading or title-classed element that ``<title>`` contains, else meta."""
+def _title_hint(doc: Element, root: Element, titled: list[Element], page_title: str,
+                named: str | None) -> str | None:
+    """The article title, never the site's name.
+
+    In order: a heading or title-classed element that ``<title>`` or ``<meta name=ArticleTitle>``
+    contains; that meta; the nearest heading before the article container; ``<title>`` itself.
+    """
+    site = meta.site_name(page_title)
     candidates = list(doc.iter("h1", "h2", "h3"))[:100] + titled
     texts = [tidy(text_of(el)) for el in candidates]
-    inside = [t for t in texts if 4 <= len(t) <= 100 and (t in page_title or t == named)]
+    inside = [t for t in texts if 4 <= len(t) <= 100 and t != site and (t in page_title or t == named)]
     if inside:
         return max(inside, key=len)
-    return named or (meta.clean_title(page_title) if page_title else None)
+    if named:
+        return named
+    before = [tidy(text_of(el)) for el in _HEADING_BEFORE(root)]
+    if before and 4 <= len(before[0]) <= 100 and before[0] != site:
+        return before[0]
+    cleaned = meta.clean_title(page_title) if page_title else None
+    return cleaned if cleaned and cleaned != site else None
 
 
 def _meta(doc: Element, names: tuple[str, ...]) -> str | None:
@@ -167,11 +182,23 @@ def _meta_date_source(doc: Element) -> tuple[str | None, str | None]:
     return date, source
 
 
+def _date_near(root: Element) -> str | None:
+    """A date in a short element just before the article container (the byline under the title)."""
+    for level, el in enumerate([root, *root.iterancestors()]):
+        if level > 3:
+            break
+        for sibling in list(el.itersiblings(preceding=True))[:6]:
+            text = text_of(sibling)
+            if len(text) < 200 and (date := meta.parse_date(text)):
+                return date
+    return None
+
+
 def _nearby_attachments(roots: list[Element], blocks: list[Block]) -> list[Block]:
     """Attachment links placed just outside the article container (a common CMS layout)."""
     parent = roots[0].getparent() if len(roots) == 1 else None
-    if parent is None:
-        return []
+    if parent is None or parent.tag in ("body", "html"):
+        return []  # Links anywhere on the page are a download centre, not this article's files.
     seen = {b.text for b in blocks}
     inside = set(roots[0].iter("a"))
     out: list[Block] = []
@@ -183,4 +210,4 @@ def _nearby_attachments(roots: list[Element], blocks: list[Block]) -> list[Block
         if text not in seen:
             out.append(Block(text, ITEM))
             seen.add(text)
-    return out
+    return out if len(out) <= 10 else []

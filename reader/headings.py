@@ -18,6 +18,7 @@ from dataclasses import dataclass
 _CN_NUM = "[一二三四五六七八九十百零〇]+"
 _STYLES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ("zhang", 1.0, re.compile(rf"^第{_CN_NUM}[章编]")),
+    ("bufen", 1.0, re.compile(rf"^第{_CN_NUM}部分")),
     ("jie", 2.0, re.compile(rf"^第{_CN_NUM}节")),
     ("tiao", 3.0, re.compile(rf"^第{_CN_NUM}条")),
     ("cn", 4.0, re.compile(rf"^{_CN_NUM}\s*[、.．]")),
@@ -25,6 +26,7 @@ _STYLES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ("num_dot", 6.0, re.compile(r"^\d{1,2}\s*[.．](?![\d.．])")),
     ("num_dun", 6.0, re.compile(r"^\d{1,2}\s*、")),
     ("num_paren", 7.0, re.compile(r"^[(（]\s*\d{1,2}\s*[)）]")),
+    ("num_rparen", 7.0, re.compile(r"^\d{1,2}\s*[)）]")),
     ("circled", 8.0, re.compile(r"^[\u2460-\u2473]")),
 )
 _MAX_HEADING = 40
@@ -47,8 +49,11 @@ class Heading:
 
 
 def html_heading(level: int, text: str) -> Heading:
-    """An ``<hN>`` heading; it outranks any numbering."""
-    return Heading(f"h{level}", level / 10, _strip_end(text))
+    """An ``<hN>`` heading, ranked by its tag (above any numbering). Its style is its numbering if it
+    has one, so that ``<h3>一、</h3>`` and a later ``<p>二、</p>`` are siblings."""
+    line = text.strip()
+    style = next((name for name, _, pattern in _STYLES if pattern.match(line)), f"h{level}")
+    return Heading(style, level / 10, _strip_end(line))
 
 
 def numbering_style(text: str) -> str | None:
@@ -79,7 +84,7 @@ def _heading_text(line: str, body_start: int, style: str) -> str | None:
     if style == "tiao" and rest:
         return line[:body_start]  # 第三条 opens an article; the article text is its body.
     if len(line) <= _MAX_HEADING and not line.endswith(_BAD_ENDINGS) and not _inner_stop(line):
-        return _strip_end(line) if rest or style in ("tiao", "zhang", "jie") else None
+        return _strip_end(line) if rest or style in ("tiao", "zhang", "jie", "bufen") else None
     first = _FIRST_CLAUSE.match(line)
     if first and len(first.group(0)) <= _MAX_RUN_IN and len(first.group(0)) - body_start >= 2:
         return _strip_end(first.group(0))

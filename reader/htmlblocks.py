@@ -26,8 +26,10 @@ BLOCK_TAGS = frozenset(
     "header hr html li main ol p pre section summary table tbody td tfoot th thead tr ul caption".split()
 )
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-ATTACHMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|et|ofd|zip|rar|7z|txt|csv|ceb|tif)(?:[?#].*)?$", re.I)
-_CJK_BREAK = re.compile(r"(?<=[\u2e80-\u9fff\uff00-\uffef])[ \t\u3000]*[\r\n]\s*(?=[\u2e80-\u9fff\uff00-\uffef])")
+ATTACHMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|et|ofd|zip|rar|7z|txt|csv|ceb|tif)(?:[?#].*)?$",
+                        re.I)
+_CJK = "[\u2e80-\u9fff\uff00-\uffef]"
+_CJK_BREAK = re.compile(rf"(?<={_CJK})[ \t\u3000]*[\r\n]\s*(?={_CJK})")
 _USELESS_ALT = re.compile(r"^(?:图片?|image|img|photo|pic|logo|icon|二维码|微信|微博|分享|打印|关闭|返回|"
                           r"\S+\.(?:jpe?g|png|gif|bmp|webp)|\d+)$", re.I)
 _ATTACHMENT_LEAD = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")

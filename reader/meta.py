@@ -15,12 +15,16 @@ from dataclasses import dataclass
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _NUM_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-年/.．]\s*(\d{1,2})\s*[-月/.．]\s*(\d{1,2})(?!\d)\s*日?")
-_CN_DATE = re.compile(r"([〇○零Ｏ一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_LABEL = (r"(?:發布日期|發布時間|發佈日期|發佈時間|更新日期|日期|发布日期|发布时间|发文日期|成文日期|印发日期|公开日期|更新时间|更新日期|信息时间|时间|日期|"
+_CN_DATE = re.compile(r"([〇○零Ｏ一二三四五六七八九]{4})年"
+                      r"([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_LABEL = (r"(?:發布日期|發布時間|發佈日期|發佈時間|更新日期|日期|发布日期|发布时间|发文日期|"
+          r"成文日期|印发日期|公开日期|更新时间|更新日期|信息时间|时间|日期|"
           r"发布于|Date)")
 _META_LINE = re.compile(rf"^[【\[(（]?\s*{_LABEL}\s*[:：]")
-_SOURCE = re.compile(r"(?:來源|来源|信息来源|发布机构|来源单位|发布单位|文章来源)\s*[:：]\s*([^\s|｜:：]{2,30})")
-_OTHER_META = re.compile(r"^(?:来源|信息来源|发布机构|作者|编辑|责任编辑|审核|文章来源|字号|索引号|发文字号)\s*[:：]")
+_SOURCE = re.compile(r"(?:來源|来源|信息来源|发布机构|来源单位|发布单位|文章来源)"
+                     r"\s*[:：]\s*([^\s|｜:：]{2,30})")
+_OTHER_META = re.compile(r"^(?:来源|信息来源|发布机构|作者|编辑|责任编辑|审核|文章来源|"
+                         r"字号|索引号|发文字号)\s*[:：]")
 _AUTHORITY = re.compile(
     r"(?:政府|委员会|办公室|办公厅|委|局|厅|院|部|署|中心|公司|协会|联合会|处|科|所|站|队|街道办事处|"
     r"街道|镇|乡|村|社区|党委|党组|总队|支队|大队|集团|银行)(?:[(（]\S{1,8}[)）])?$"
@@ -29,6 +33,7 @@ _WS = re.compile(r"\s+")
 _STOP = re.compile(r"[。！？]")
 _CLAUSE_PUNCT = re.compile(r"[。！？，,；;：:]")
 _TIME = re.compile(r"(?<=\d)(?:日)?\d{1,2}:\d{2}(?::\d{2})?$")
+_TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|--|—|－| - )\s*")
 _SQUASHED_DATE = re.compile(r"^(?:19|20)\d{2}(?:1[0-2]|0?[1-9])(?:3[01]|[12]\d|0?[1-9])$")
 
 
@@ -103,10 +108,21 @@ def is_authority(text: str) -> bool:
     return 2 < len(line) <= 40 and not _CLAUSE_PUNCT.search(line) and bool(_AUTHORITY.search(line))
 
 
+def site_name(title: str) -> str | None:
+    """The site's own name in ``<title>``: its last part (标题_江北区人民政府), or all of a bare site name."""
+    text = re.sub(r"\s+", " ", title).strip()
+    parts = [p.strip() for p in _TITLE_PARTS.split(text) if p.strip()]
+    if len(parts) > 1:
+        return parts[-1]
+    if text and (is_authority(text) or text.endswith(("网", "网站", "门户", "平台"))):
+        return text
+    return None
+
+
 def clean_title(title: str) -> str:
     """Drop a site name appended to ``<title>``: 标题_江北区人民政府 → 标题."""
     text = re.sub(r"\s+", " ", title).strip()
-    parts = [p.strip() for p in re.split(r"\s*(?:_|\||｜|--|—|－| - )\s*", text) if p.strip()]
+    parts = [p.strip() for p in _TITLE_PARTS.split(text) if p.strip()]
     if len(parts) > 1:
         return max(parts[:-1], key=len)
     return text

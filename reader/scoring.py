@@ -20,7 +20,8 @@ from reader.dom import text_of
 # and an article's own lists sit among its paragraphs, which carry the score.
 _PARA_TAGS = frozenset({"p", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"})
 _CONTAINERS = frozenset({"div", "td", "article", "section", "main", "body", "center", "tbody", "form", "ul"})
-_STRONG_HINT = re.compile(r"trs_editor|\bzoom\b|\bconTxt\b|\barticle[-_]?(?:content|body|con)\b|\bzwnr\b", re.I)
+_STRONG_HINT = re.compile(r"trs_editor|\bzoom\b|\bconTxt\b|\barticle[-_]?(?:content|body|con)\b|\bzwnr\b",
+                          re.I)
 _GOOD_HINT = re.compile(r"article|content|detail|main|\btext\b|\bbody\b|zhengwen|\bzw\b|news_?con|\bwz\b|"
                         r"\bxl\b|view|\bpages?_?con|con_?text|neirong|\bnr\b", re.I)
 _BAD_HINT = re.compile(r"nav|menu|foot|header|\bhead\b|sidebar|\bside\b|comment|share|related|xgxx|xglj|link|"
@@ -28,6 +29,9 @@ _BAD_HINT = re.compile(r"nav|menu|foot|header|\bhead\b|sidebar|\bside\b|comment|
                        r"fenye|\bad\b|advert|login|search|hot|rank|list|tab", re.I)
 _PUNCT = re.compile(r"[，。、；：,;！？]")
 _SHORTLIST = 12
+_INLINE = frozenset(
+    {"span", "font", "b", "strong", "em", "i", "u", "small", "big", "sup", "sub", "label", "ins"}
+)
 _LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 
 
@@ -91,7 +95,10 @@ def _link_density(el: Element) -> float:
 
 
 def _own_text(el: Element) -> str:
-    """Text directly inside ``el`` (its text and its children's tails), not in child elements."""
+    """Text directly inside ``el``, counting inline children (``<span>``, ``<font>``…) but not blocks."""
     parts = [el.text or ""]
-    parts.extend(child.tail or "" for child in el)
+    for child in el:
+        if child.tag in _INLINE:
+            parts.append(text_of(child))
+        parts.append(child.tail or "")
     return "".join(parts)

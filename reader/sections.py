@@ -5,6 +5,9 @@ paragraph of the lead section, so it is read exactly once) and metadata lines su
 ``日期:2024-02-07`` (captured, not read). The *body* is split at headings. The *tail* after the
 last prose paragraph holds the signature (issuing authority + date), kept as the last section;
 whatever follows the signature date is site furniture and is dropped.
+
+Levels: 1 is the top heading level found on the page; the untitled lead section (which opens
+with the title line) and the signature section have level 0 and heading None.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from reader.headings import numbering_style
 
 _HEADER_SCAN = 8
 _WS = re.compile(r"\s+")
-_NOT_TITLE = re.compile(r"[。！？；，,]")
+_NOT_TITLE = re.compile(r"[。！？；，,]|[：:]$")
 _ENDS_SENTENCE = re.compile(r"[。！？!?]$")
 
 
@@ -67,11 +70,12 @@ def build_outline(page: Page) -> Outline:
                 date = date or (info.date if info else meta.parse_date(block.text))
                 source = source or (info.source if info else None)
                 continue
-            if _same(block.text, title) or (title_at is not None and i < title_at
-                                            and chrome.is_menu_word(block.text)):
+            if _same(block.text, title) or (title_at is not None and i < title_at and _masthead(block)):
                 continue
         body.append(block)
     body, signature = _split_tail(body)
+    if page.title and not body and not signature:
+        raise EmptyDocument("the page has a title but no readable text")
     if signature:
         date = date or next(filter(None, (meta.parse_date(s) for s in signature)), None)
     sections = _sections(title if title_at is not None or page.title else None, body)
@@ -97,12 +101,17 @@ def _drop_chrome(blocks: tuple[Block, ...]) -> list[Block]:
     return out
 
 
+def _masthead(block: Block) -> bool:
+    """A short line above the title (site name, greeting, column name): never article text."""
+    return chrome.is_menu_word(block.text) or (len(block.text) < 60 and not _ENDS_SENTENCE.search(block.text))
+
+
 def _header_end(blocks: list[Block], title_at: int | None) -> int:
     """Blocks before this index may be metadata lines; the first prose paragraph ends the header."""
     start = (title_at or 0) + 1 if title_at is not None else 0
     limit = min(len(blocks), start + _HEADER_SCAN)
-    return next((i for i in range(start, limit) if _is_prose(blocks[i]) and meta.meta_line(blocks[i].text) is None),
-                limit)
+    ends = (i for i in range(start, limit) if _is_prose(blocks[i]) and meta.meta_line(blocks[i].text) is None)
+    return next(ends, limit)
 
 
 def _compact(text: str) -> str:
@@ -120,13 +129,13 @@ def _find_title(blocks: list[Block], hint: str | None) -> int | None:
         wanted = _compact(hint)
         for i, b in head:
             text = _compact(b.text)
-            if text == wanted or (len(text) >= 6 and text in wanted and (b.kind == HEADING or _title_like(b))):
+            # Most of the hint, not a fragment of it: 国务院办公厅 in a signature is no title.
+            inside = len(text) >= max(6, 0.6 * len(wanted)) and text in wanted
+            if text == wanted or (inside and (b.kind == HEADING or _title_like(b))):
                 return i
-    for i, b in head:
-        if b.kind == HEADING and b.level <= 2 and not hint:
-            return i
-    if hint:
-        return None
+    top_heading = next((i for i, b in head[:3] if b.kind == HEADING and b.level <= 2), None)
+    if top_heading is not None or hint:
+        return top_heading  # The article's own <h1>/<h2> beats a <title> that names only the site.
     first_prose = next((i for i, b in head if len(b.text) > 80 or _ENDS_SENTENCE.search(b.text)), len(head))
     likely = [i for i, b in head[:first_prose] if _title_like(b)]
     for i in likely:  # A title is usually followed by its date/source line.
@@ -161,7 +170,8 @@ def _split_tail(body: list[Block]) -> tuple[list[Block], list[str]]:
     dates = [i for i in starts if meta.is_date_line(tail[i].text)]
     end = dates[0] + 1 if dates else len(tail)
     signature = [b.text for b in tail[first:end] if not _is_trailing_menu(b) or meta.is_authority(b.text)]
-    after = [b for b in tail[end:] if not (dates and (chrome.is_menu_word(b.text) or chrome.is_footer_field(b.text)))]
+    # After the signature's date only full sentences (抄送：…。) still belong to the document.
+    after = [b for b in tail[end:] if not dates or _ENDS_SENTENCE.search(b.text)]
     return body[: last_prose + 1] + tail[:first], signature + [b.text for b in after]
 
 

@@ -19,7 +19,9 @@ _CLOSERS = "”’\"'」』）)】〕》"
 _OPENERS = {"《": "》", "「": "」", "『": "』"}
 _URL = re.compile(r"(?:https?://|www\.)[\w\-./?%&=#:~+@,;!]*[\w/#=]", re.ASCII)
 _WORDISH = re.compile(r"[\w\u3400-\u9fff]")
-_ABBREVIATIONS = frozenset({"mr", "mrs", "ms", "dr", "no", "st", "vs", "etc", "e.g", "i.e", "prof", "inc", "fig"})
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "no", "st", "vs", "etc", "e.g", "i.e", "prof", "inc", "fig"}
+)
 _PHRASE_BREAKS = ("；;", "，,：:", "、 ")
 
 

@@ -15,7 +15,8 @@ from reader.dom import text_of
 from reader.plaintext import tidy
 
 _MAX_DATA_CELL = 200
-_META_LABELS = re.compile(r"索\s*引\s*号|发文字号|文\s*号|成文日期|发布日期|发文机关|发布机构|主题分类|公开方式|有效性")
+_META_LABELS = re.compile(r"索\s*引\s*号|发文字号|文\s*号|成文日期|发布日期|发文机关|发布机构|"
+                          r"主题分类|公开方式|有效性")
 _BLOCKY = frozenset({"table", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "form"})
 
 

@@ -22,8 +22,7 @@ from typing import Any
 from lxml import etree
 from tqdm import tqdm
 
-from web.fetch import FetchError
-from web.fetch import fetch_url
+from web.fetch import FetchError, fetch_url
 
 _SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _XML_TYPES = ("application/xml", "text/xml", "text/plain")
@@ -33,7 +32,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="bobao build", description="Pre-render the audio of many pages.")
     parser.add_argument("source", type=Path, help="a file of URLs (one a line, # comments) or a sitemap.xml")
     parser.add_argument("--state", type=Path, default=None, help="resume file (default: SOURCE.state.jsonl)")
-    parser.add_argument("--max", type=int, default=None, help="stop after this many URLs (the rest: next run)")
+    parser.add_argument(
+        "--max", type=int, default=None, help="stop after this many URLs (the rest: next run)"
+    )
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for one page's audio")
     return parser.parse_args(argv)
 
@@ -115,11 +116,18 @@ def render_one(services: Any, config: Any, url: str, timeout_s: float) -> dict[s
         error = services.jobs.error(doc_id) or manifest.get("error") or f"still {manifest['status']}"
         return {"url": url, "status": "failed", "doc_id": doc_id, "error": str(error)[:300]}
     audio = manifest["audio"]
-    return {"url": url, "status": "ready", "doc_id": doc_id, "duration_ms": audio["duration_ms"],
-            "title": manifest["title"]}
+    return {
+        "url": url,
+        "status": "ready",
+        "doc_id": doc_id,
+        "duration_ms": audio["duration_ms"],
+        "title": manifest["title"],
+    }
 
 
-def run(source: Path, state_path: Path, *, limit: int | None, timeout_s: float, app: Any) -> tuple[int, int, int]:
+def run(
+    source: Path, state_path: Path, *, limit: int | None, timeout_s: float, app: Any
+) -> tuple[int, int, int]:
     """Build every URL not yet ready; returns (ready, failed, skipped because already ready)."""
     config, services = app.config, app.extensions["bobao"]
     urls = read_urls(source, config)
@@ -127,8 +135,9 @@ def run(source: Path, state_path: Path, *, limit: int | None, timeout_s: float, 
     remaining = [u for u in urls if u not in done]
     todo = remaining if limit is None else remaining[:limit]
     ready = failed = 0
-    with tqdm(total=len(urls), initial=len(urls) - len(remaining), unit="page", desc="bobao build",
-              disable=None) as bar:
+    with tqdm(
+        total=len(urls), initial=len(urls) - len(remaining), unit="page", desc="bobao build", disable=None
+    ) as bar:
         for url in todo:
             record = render_one(services, config, url, timeout_s)
             _append(state_path, record)
@@ -153,5 +162,8 @@ def main(argv: list[str]) -> int:
         return 2
     finally:
         app.extensions["bobao"].jobs.shutdown()
-    print(f"bobao build: {ready} ready, {failed} failed, {skipped} skipped; state in {state_path}", file=sys.stderr)
+    print(
+        f"bobao build: {ready} ready, {failed} failed, {skipped} skipped; state in {state_path}",
+        file=sys.stderr,
+    )
     return 1 if failed else 0

@@ -16,19 +16,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
-from collections.abc import Iterable
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from flask import Flask
-from werkzeug.http import http_date
-from werkzeug.http import parse_range_header
+from werkzeug.http import http_date, parse_date, parse_range_header
 from werkzeug.wsgi import get_host
 
-from web.security import EXPOSE_HEADERS
-from web.security import origin_allowed
-from web.security import origin_list
+from web.security import EXPOSE_HEADERS, origin_allowed, origin_list
 
 CLIP_PATH = re.compile(r"/audio/([0-9a-f]{64})\.mp3")
 MAX_AGE_S = 31_536_000
@@ -55,7 +50,9 @@ class ClipFastPath:
         start_response(status, headers)
         return body
 
-    def _answer(self, environ: dict[str, Any], key: str, *, head: bool) -> tuple[str, list, Iterable[bytes]] | None:
+    def _answer(
+        self, environ: dict[str, Any], key: str, *, head: bool
+    ) -> tuple[str, list, Iterable[bytes]] | None:
         path = self.cache.path_for(key)
         try:
             stat = os.stat(path)
@@ -64,7 +61,7 @@ class ClipFastPath:
         size, mtime = stat.st_size, stat.st_mtime
         etag = f'"{key}"'
         headers = self._headers(environ, etag, mtime)
-        if _matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
+        if _not_modified(environ, etag, mtime):
             return "304 Not Modified", headers, []
         start, stop = 0, size
         status = "200 OK"
@@ -83,9 +80,13 @@ class ClipFastPath:
 
     def _headers(self, environ: dict[str, Any], etag: str, mtime: float) -> list[tuple[str, str]]:
         headers = [
-            ("Content-Type", "audio/mpeg"), ("ETag", etag), ("Last-Modified", http_date(mtime)),
-            ("Cache-Control", f"public, max-age={MAX_AGE_S}, immutable"), ("Accept-Ranges", "bytes"),
-            ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "strict-origin-when-cross-origin"),
+            ("Content-Type", "audio/mpeg"),
+            ("ETag", etag),
+            ("Last-Modified", http_date(mtime)),
+            ("Cache-Control", f"public, max-age={MAX_AGE_S}, immutable"),
+            ("Accept-Ranges", "bytes"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "strict-origin-when-cross-origin"),
             ("Vary", "Origin"),
         ]
         origin = environ.get("HTTP_ORIGIN")
@@ -96,11 +97,14 @@ class ClipFastPath:
         return headers
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
-    return "*" in tags or etag in tags
+def _not_modified(environ: dict[str, Any], etag: str, mtime: float) -> bool:
+    """If-None-Match decides when present (RFC 9110 13.2.2); otherwise If-Modified-Since."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+    return since is not None and int(mtime) <= since.timestamp()
 
 
 def _body(environ: dict[str, Any], path: Any, start: int, stop: int, size: int) -> Iterable[bytes]:

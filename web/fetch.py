@@ -31,8 +31,7 @@ import socket
 import ssl
 import time
 from collections.abc import Collection
-from urllib.parse import urljoin
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 MAX_REDIRECTS = 5
 DEFAULT_CONTENT_TYPES = ("text/html", "text/plain", "application/xhtml+xml")
@@ -100,8 +99,12 @@ def is_public_address(address: str) -> bool:
         if embedded is not None:
             return is_public_address(str(embedded))
     flags = (
-        ip.is_private, ip.is_loopback, ip.is_link_local, ip.is_multicast,
-        ip.is_reserved, ip.is_unspecified,
+        ip.is_private,
+        ip.is_loopback,
+        ip.is_link_local,
+        ip.is_multicast,
+        ip.is_reserved,
+        ip.is_unspecified,
     )
     # ``is_global`` alone is not enough: Python counts multicast as global.
     return ip.is_global and not any(flags)
@@ -163,6 +166,8 @@ def _check_url(url: str, allowed_hosts: Collection[str] | None) -> tuple[str, st
 def host_allowed(host: str, allowed_hosts: Collection[str]) -> bool:
     """True when ``host`` equals an entry, or ends with an entry that starts with a dot."""
     host = host.lower()
+    if isinstance(allowed_hosts, str):  # from the environment: "a.gov.cn, .b.gov.cn"
+        allowed_hosts = allowed_hosts.replace(",", " ").split()
     for entry in allowed_hosts:
         entry = entry.strip().lower()
         if entry.startswith(".") and (host.endswith(entry) or host == entry[1:]):

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
-from flask import jsonify
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 
 bp = Blueprint("openapi", __name__)
@@ -39,17 +38,36 @@ def _id_param(name: str, pattern: str, description: str) -> dict[str, Any]:
 DOC_ID = _id_param("doc_id", "[0-9a-f]{24}", "Document id: 24 hex digits.")
 CLIP_KEY = _id_param("key", "[0-9a-f]{64}", "Clip key: the sha256 of engine, voice, prosody and spoken text.")
 SECTION = {"name": "index", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
-RANGE = {"name": "Range", "in": "header", "required": False, "schema": {"type": "string"},
-         "description": "bytes=START-END; answered with 206 Partial Content."}
-DOWNLOAD = {"name": "download", "in": "query", "required": False, "schema": {"type": "string"},
-            "description": "Any value: Content-Disposition attachment instead of inline."}
+RANGE = {
+    "name": "Range",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "bytes=START-END; answered with 206 Partial Content.",
+}
+DOWNLOAD = {
+    "name": "download",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "Any value: Content-Disposition attachment instead of inline.",
+}
 
 
 def _file(mime: str, description: str, *, ready_only: bool) -> dict[str, Any]:
     responses: dict[str, Any] = {
-        "200": {"description": description, "content": {mime: {"schema": {"type": "string", "format": "binary"}}},
-                "headers": {"ETag": {"schema": {"type": "string"}}, "Accept-Ranges": {"schema": {"type": "string"}}}},
-        "206": {"description": "The requested byte range.", "content": {mime: {"schema": {"type": "string"}}}},
+        "200": {
+            "description": description,
+            "content": {mime: {"schema": {"type": "string", "format": "binary"}}},
+            "headers": {
+                "ETag": {"schema": {"type": "string"}},
+                "Accept-Ranges": {"schema": {"type": "string"}},
+            },
+        },
+        "206": {
+            "description": "The requested byte range.",
+            "content": {mime: {"schema": {"type": "string"}}},
+        },
         "304": {"description": "Not modified (If-None-Match / If-Modified-Since)."},
         "404": _error("No such document, section or clip, or a malformed id."),
         "416": {"description": "The range is outside the file."},
@@ -67,36 +85,72 @@ SENTENCE = {
     "type": "object",
     "required": ["id", "text", "spoken", "paragraph", "clip", "duration_ms", "start_ms", "end_ms"],
     "properties": {
-        "id": {"type": "integer", "minimum": 0}, "text": {"type": "string"}, "spoken": {"type": "string"},
+        "id": {"type": "integer", "minimum": 0},
+        "text": {"type": "string"},
+        "spoken": {"type": "string"},
         "paragraph": {"type": "integer", "minimum": 0},
         "clip": {"type": ["string", "null"], "pattern": "^/audio/[0-9a-f]{64}\\.mp3$"},
-        "duration_ms": _NULL_INT, "start_ms": _NULL_INT, "end_ms": _NULL_INT,
+        "duration_ms": _NULL_INT,
+        "start_ms": _NULL_INT,
+        "end_ms": _NULL_INT,
     },
 }
 SECTION_SCHEMA = {
     "type": "object",
     "required": ["index", "heading", "level", "mp3", "size_bytes", "start_ms", "end_ms", "sentences"],
     "properties": {
-        "index": {"type": "integer", "minimum": 0}, "heading": _NULL_STR, "level": {"type": "integer"},
-        "mp3": {"type": "string"}, "size_bytes": _NULL_INT, "start_ms": _NULL_INT, "end_ms": _NULL_INT,
+        "index": {"type": "integer", "minimum": 0},
+        "heading": _NULL_STR,
+        "level": {"type": "integer"},
+        "mp3": {"type": "string"},
+        "size_bytes": _NULL_INT,
+        "start_ms": _NULL_INT,
+        "end_ms": _NULL_INT,
         "sentences": {"type": "array", "items": _ref("Sentence")},
     },
 }
 MANIFEST = {
     "type": "object",
-    "required": ["id", "title", "date", "source", "lang", "status", "engine", "voice", "rate", "progress",
-                 "audio", "sections"],
+    "required": [
+        "id",
+        "title",
+        "date",
+        "source",
+        "lang",
+        "status",
+        "engine",
+        "voice",
+        "rate",
+        "progress",
+        "audio",
+        "sections",
+    ],
     "properties": {
-        "id": {"type": "string", "pattern": "^[0-9a-f]{24}$"}, "title": {"type": "string"}, "date": _NULL_STR,
-        "source": _NULL_STR, "lang": {"type": "string"},
+        "id": {"type": "string", "pattern": "^[0-9a-f]{24}$"},
+        "title": {"type": "string"},
+        "date": _NULL_STR,
+        "source": _NULL_STR,
+        "lang": {"type": "string"},
         "status": {"enum": ["pending", "synthesizing", "ready", "failed"]},
-        "engine": {"type": "string"}, "voice": {"type": "string"}, "rate": {"type": "integer"},
+        "engine": {"type": "string"},
+        "voice": {"type": "string"},
+        "rate": {"type": "integer"},
         "error": _NULL_STR,
-        "progress": {"type": "object", "required": ["done", "total"],
-                     "properties": {"done": _NULL_INT, "total": {"type": "integer", "minimum": 0}}},
-        "audio": {"type": "object", "required": ["mp3", "vtt", "size_bytes", "duration_ms"],
-                  "properties": {"mp3": {"type": "string"}, "vtt": {"type": "string"},
-                                 "size_bytes": _NULL_INT, "duration_ms": _NULL_INT}},
+        "progress": {
+            "type": "object",
+            "required": ["done", "total"],
+            "properties": {"done": _NULL_INT, "total": {"type": "integer", "minimum": 0}},
+        },
+        "audio": {
+            "type": "object",
+            "required": ["mp3", "vtt", "size_bytes", "duration_ms"],
+            "properties": {
+                "mp3": {"type": "string"},
+                "vtt": {"type": "string"},
+                "size_bytes": _NULL_INT,
+                "duration_ms": _NULL_INT,
+            },
+        },
         "sections": {"type": "array", "items": _ref("Section")},
     },
 }
@@ -104,31 +158,52 @@ CREATE = {
     "type": "object",
     "description": "Exactly one of text, html or url.",
     "properties": {
-        "text": {"type": "string", "minLength": 1}, "html": {"type": "string", "minLength": 1},
-        "url": {"type": "string", "format": "uri", "description": "http(s) only; fetched under the SSRF rules"},
-        "engine": {"type": "string"}, "voice": {"type": "string"},
-        "rate": {"type": ["integer", "string"], "description": "Percent, -50..100, e.g. 10 or \"+10%\"."},
+        "text": {"type": "string", "minLength": 1},
+        "html": {"type": "string", "minLength": 1},
+        "url": {
+            "type": "string",
+            "format": "uri",
+            "description": "http(s) only; fetched under the SSRF rules",
+        },
+        "engine": {"type": "string"},
+        "voice": {"type": "string"},
+        "rate": {"type": ["integer", "string"], "description": 'Percent, -50..100, e.g. 10 or "+10%".'},
     },
     "oneOf": [{"required": ["text"]}, {"required": ["html"]}, {"required": ["url"]}],
 }
 ERROR = {
     "type": "object",
     "required": ["error"],
-    "properties": {"error": {
-        "type": "object", "required": ["status", "code", "message"],
-        "properties": {"status": {"type": "integer"}, "code": {"type": "string"}, "message": {"type": "string"},
-                       "detail": {"type": "string"}, "retry_after_s": {"type": "integer"}},
-    }},
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "code", "message"],
+            "properties": {
+                "status": {"type": "integer"},
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "detail": {"type": "string"},
+                "retry_after_s": {"type": "integer"},
+            },
+        }
+    },
 }
 VOICES = {
     "type": "object",
     "required": ["engine", "default", "voices"],
     "properties": {
-        "engine": {"type": "string"}, "default": {"type": "string"},
-        "voices": {"type": "array", "items": {
-            "type": "object", "required": ["name", "engine", "lang"],
-            "properties": {k: {"type": "string"} for k in ("name", "engine", "lang", "gender", "display_name")},
-        }},
+        "engine": {"type": "string"},
+        "default": {"type": "string"},
+        "voices": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "engine", "lang"],
+                "properties": {
+                    k: {"type": "string"} for k in ("name", "engine", "lang", "gender", "display_name")
+                },
+            },
+        },
     },
 }
 HEALTH = {
@@ -136,78 +211,175 @@ HEALTH = {
     "required": ["status", "checks"],
     "properties": {
         "status": {"enum": ["ok", "degraded", "fail"]},
-        "checks": {"type": "object", "required": ["engine", "cache", "documents", "queue"],
-                   "additionalProperties": {"type": "object", "required": ["ok"],
-                                            "properties": {"ok": {"type": "boolean"}}}},
+        "checks": {
+            "type": "object",
+            "required": ["engine", "cache", "documents", "queue"],
+            "additionalProperties": {
+                "type": "object",
+                "required": ["ok"],
+                "properties": {"ok": {"type": "boolean"}},
+            },
+        },
         "time": {"type": "number"},
     },
 }
 
 PATHS: dict[str, Any] = {
-    "/": {"get": {"summary": "The player with the sample page and a form to read other input.",
-                  "responses": {"200": _html("The player page.")}}},
-    "/d/{doc_id}": {"get": {"summary": "The player for one document.", "parameters": [DOC_ID],
-                            "responses": {"200": _html("The player page."), "404": _html("Malformed id.")}}},
-    "/widget.js": {"get": {"summary": "The embeddable widget script (configure with data-* attributes).",
-                           "responses": {"200": {"description": "JavaScript.",
-                                                 "content": {"text/javascript": {"schema": {"type": "string"}}}},
-                                         "304": {"description": "Not modified."}}}},
-    "/static/{filename}": {"get": {
-        "summary": "Static assets of the player (JS, CSS).",
-        "parameters": [{"name": "filename", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "The file."}, "304": {"description": "Not modified."},
-                      "404": {"description": "No such file."}}}},
-    "/api/documents": {"post": {
-        "summary": "Register a document (text, HTML or a URL) and start synthesizing it.",
-        "parameters": [{"name": "wait", "in": "query", "required": False, "schema": {"type": "string"},
-                        "description": "1: answer only when the document is ready (for scripts)."}],
-        "requestBody": {"required": True, "content": {JSON: {"schema": _ref("CreateDocument")}}},
-        "responses": {
-            "201": _json(_ref("Manifest"), "The manifest; audio fields fill in as synthesis progresses."),
-            "400": _error("Malformed body or parameter."),
-            "403": _error("Cross-origin request from an origin that is not allowed."),
-            "413": _error("Body or text too large."),
-            "422": _error("Nothing readable, unknown voice, or a URL that cannot or may not be fetched."),
-            "429": _error("Too many new documents from this client; see Retry-After."),
-            "503": _error("Queue full or engine unavailable; see Retry-After."),
-        }}},
-    "/api/documents/{doc_id}": {"get": {
-        "summary": "A document's manifest.", "parameters": [DOC_ID],
-        "responses": {"200": _json(_ref("Manifest"), "The manifest."), "404": _error("No such document.")}}},
-    "/api/voices": {"get": {
-        "summary": "The voices of an engine.",
-        "parameters": [{"name": "engine", "in": "query", "required": False, "schema": {"type": "string"}}],
-        "responses": {"200": _json(_ref("Voices"), "Voices."), "400": _error("Unknown engine."),
-                      "503": _error("Engine unavailable.")}}},
-    "/documents/{doc_id}.mp3": {"get": {
-        "summary": "The whole page as one MP3 with ID3 chapters.", "parameters": [DOC_ID, RANGE, DOWNLOAD],
-        "responses": _file("audio/mpeg", "The MP3.", ready_only=True)}},
-    "/documents/{doc_id}/sections/{index}.mp3": {"get": {
-        "summary": "One section as an MP3.", "parameters": [DOC_ID, SECTION, RANGE, DOWNLOAD],
-        "responses": _file("audio/mpeg", "The MP3.", ready_only=True)}},
-    "/documents/{doc_id}.vtt": {"get": {
-        "summary": "Sentence timings as WebVTT.", "parameters": [DOC_ID, DOWNLOAD],
-        "responses": _file("text/vtt", "The WebVTT file.", ready_only=True)}},
-    "/audio/{key}.mp3": {"get": {
-        "summary": "One sentence clip; content-addressed, cacheable for a year.", "parameters": [CLIP_KEY, RANGE],
-        "responses": _file("audio/mpeg", "The clip.", ready_only=False)}},
-    "/healthz": {"get": {
-        "summary": "Engine, storage and queue state.",
-        "parameters": [{"name": "deep", "in": "query", "required": False, "schema": {"type": "string"},
-                        "description": "1: also synthesize a short text."}],
-        "responses": {"200": _json(_ref("Health"), "Able to serve."),
-                      "503": _json(_ref("Health"), "A check failed.")}}},
-    "/openapi.json": {"get": {"summary": "This document.",
-                              "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")}}},
+    "/": {
+        "get": {
+            "summary": "The player with the sample page and a form to read other input.",
+            "responses": {"200": _html("The player page.")},
+        }
+    },
+    "/d/{doc_id}": {
+        "get": {
+            "summary": "The player for one document.",
+            "parameters": [DOC_ID],
+            "responses": {"200": _html("The player page."), "404": _html("Malformed id.")},
+        }
+    },
+    "/widget.js": {
+        "get": {
+            "summary": "The embeddable widget script (configure with data-* attributes).",
+            "responses": {
+                "200": {
+                    "description": "JavaScript.",
+                    "content": {"text/javascript": {"schema": {"type": "string"}}},
+                },
+                "304": {"description": "Not modified."},
+            },
+        }
+    },
+    "/static/{filename}": {
+        "get": {
+            "summary": "Static assets of the player (JS, CSS).",
+            "parameters": [
+                {"name": "filename", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": {"description": "The file."},
+                "304": {"description": "Not modified."},
+                "404": {"description": "No such file."},
+            },
+        }
+    },
+    "/api/documents": {
+        "post": {
+            "summary": "Register a document (text, HTML or a URL) and start synthesizing it.",
+            "parameters": [
+                {
+                    "name": "wait",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "1: answer only when the document is ready (for scripts).",
+                }
+            ],
+            "requestBody": {"required": True, "content": {JSON: {"schema": _ref("CreateDocument")}}},
+            "responses": {
+                "201": _json(_ref("Manifest"), "The manifest; audio fields fill in as synthesis progresses."),
+                "400": _error("Malformed body or parameter."),
+                "403": _error("Cross-origin request from an origin that is not allowed."),
+                "413": _error("Body or text too large."),
+                "422": _error("Nothing readable, unknown voice, or a URL that cannot or may not be fetched."),
+                "429": _error("Too many new documents from this client; see Retry-After."),
+                "503": _error("Queue full or engine unavailable; see Retry-After."),
+            },
+        }
+    },
+    "/api/documents/{doc_id}": {
+        "get": {
+            "summary": "A document's manifest.",
+            "parameters": [DOC_ID],
+            "responses": {
+                "200": _json(_ref("Manifest"), "The manifest."),
+                "404": _error("No such document."),
+            },
+        }
+    },
+    "/api/voices": {
+        "get": {
+            "summary": "The voices of an engine.",
+            "parameters": [
+                {"name": "engine", "in": "query", "required": False, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": _json(_ref("Voices"), "Voices."),
+                "400": _error("Unknown engine."),
+                "503": _error("Engine unavailable."),
+            },
+        }
+    },
+    "/documents/{doc_id}.mp3": {
+        "get": {
+            "summary": "The whole page as one MP3 with ID3 chapters.",
+            "parameters": [DOC_ID, RANGE, DOWNLOAD],
+            "responses": _file("audio/mpeg", "The MP3.", ready_only=True),
+        }
+    },
+    "/documents/{doc_id}/sections/{index}.mp3": {
+        "get": {
+            "summary": "One section as an MP3.",
+            "parameters": [DOC_ID, SECTION, RANGE, DOWNLOAD],
+            "responses": _file("audio/mpeg", "The MP3.", ready_only=True),
+        }
+    },
+    "/documents/{doc_id}.vtt": {
+        "get": {
+            "summary": "Sentence timings as WebVTT.",
+            "parameters": [DOC_ID, DOWNLOAD],
+            "responses": _file("text/vtt", "The WebVTT file.", ready_only=True),
+        }
+    },
+    "/audio/{key}.mp3": {
+        "get": {
+            "summary": "One sentence clip; content-addressed, cacheable for a year.",
+            "parameters": [CLIP_KEY, RANGE],
+            "responses": _file("audio/mpeg", "The clip.", ready_only=False),
+        }
+    },
+    "/healthz": {
+        "get": {
+            "summary": "Engine, storage and queue state.",
+            "parameters": [
+                {
+                    "name": "deep",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "1: also synthesize a short text.",
+                }
+            ],
+            "responses": {
+                "200": _json(_ref("Health"), "Able to serve."),
+                "503": _json(_ref("Health"), "A check failed."),
+            },
+        }
+    },
+    "/openapi.json": {
+        "get": {"summary": "This document.", "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")}}
+    },
 }
 
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
-    "info": {"title": "Bobao (播报) read-aloud API", "version": "1.0.0",
-             "description": "Read Chinese public-sector pages aloud: documents, audio, timings, widget."},
+    "info": {
+        "title": "Bobao (播报) read-aloud API",
+        "version": "1.0.0",
+        "description": "Read Chinese public-sector pages aloud: documents, audio, timings, widget.",
+    },
     "paths": PATHS,
-    "components": {"schemas": {"Manifest": MANIFEST, "Section": SECTION_SCHEMA, "Sentence": SENTENCE,
-                               "CreateDocument": CREATE, "Error": ERROR, "Voices": VOICES, "Health": HEALTH}},
+    "components": {
+        "schemas": {
+            "Manifest": MANIFEST,
+            "Section": SECTION_SCHEMA,
+            "Sentence": SENTENCE,
+            "CreateDocument": CREATE,
+            "Error": ERROR,
+            "Voices": VOICES,
+            "Health": HEALTH,
+        }
+    },
 }
 
 

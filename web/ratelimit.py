@@ -22,11 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask
-from flask import current_app
-from flask import has_request_context
-from flask import jsonify
-from flask import request
+from flask import Flask, current_app, has_request_context, jsonify, request
 from werkzeug.exceptions import TooManyRequests
 
 EXTENSION = "bobao.ratelimit"
@@ -64,7 +60,11 @@ class TokenBucketLimiter:
     """Token buckets per client key, in a bounded LRU; thread-safe."""
 
     def __init__(
-        self, rate: Rate, *, max_clients: int = DEFAULT_MAX_CLIENTS, clock: Callable[[], float] = time.monotonic
+        self,
+        rate: Rate,
+        *,
+        max_clients: int = DEFAULT_MAX_CLIENTS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.rate = rate
         self.max_clients = max_clients

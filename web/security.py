@@ -22,11 +22,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterable
 
-from flask import Flask
-from flask import Response
-from flask import current_app
-from flask import jsonify
-from flask import request
+from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -36,10 +32,19 @@ EXPOSE_HEADERS = "Content-Range, Accept-Ranges, Content-Length, ETag, Retry-Afte
 ALLOW_METHODS = "GET, HEAD, POST, OPTIONS"
 ALLOW_HEADERS = frozenset({"content-type", "range", "accept", "accept-language", "if-none-match"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-COMPRESSIBLE = frozenset({
-    "application/json", "application/javascript", "text/javascript", "text/css", "text/html",
-    "text/plain", "text/vtt", "application/xml", "image/svg+xml",
-})
+COMPRESSIBLE = frozenset(
+    {
+        "application/json",
+        "application/javascript",
+        "text/javascript",
+        "text/css",
+        "text/html",
+        "text/plain",
+        "text/vtt",
+        "application/xml",
+        "image/svg+xml",
+    }
+)
 GZIP_MIN_BYTES = 512
 GZIP_MAX_BYTES = 8 * 1024 * 1024
 PAGE_CSP = (
@@ -89,7 +94,9 @@ def _refuse_oversize_body() -> None:
 
 
 def _forbidden_origin() -> Response:
-    response = jsonify({"error": {"status": 403, "code": "origin_not_allowed", "message": "该网站未被授权使用朗读服务。"}})
+    response = jsonify(
+        {"error": {"status": 403, "code": "origin_not_allowed", "message": "该网站未被授权使用朗读服务。"}}
+    )
     response.status_code = 403
     response.vary.add("Origin")
     return response
@@ -175,9 +182,9 @@ def _gzip(response: Response) -> Response:
         return response
     response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
     response.headers["Content-Encoding"] = "gzip"
-    etag, weak = response.get_etag()
-    if etag:  # the compressed bytes are a different representation from the same resource
-        response.set_etag(etag + "-gz", weak=weak)
+    etag, _ = response.get_etag()
+    if etag:  # other bytes, same content: a weak validator (as nginx does), so If-None-Match still 304s
+        response.set_etag(etag, weak=True)
     return response
 
 

@@ -29,11 +29,8 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
-from collections.abc import Iterable
-from collections.abc import Iterator
-from datetime import UTC
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask
@@ -76,13 +73,20 @@ def choose_server() -> str:
 
 
 def run(
-    app: AppOrFactory, host: str = "127.0.0.1", port: int = 8000, workers: int = 1, *, threads: int | None = None
+    app: AppOrFactory,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 1,
+    *,
+    threads: int | None = None,
 ) -> None:
     """Serve ``app`` until interrupted, with ``workers`` processes (gunicorn) of ``threads`` threads."""
     workers = max(1, int(workers))
     threads = max(1, int(threads or os.environ.get("BOBAO_THREADS") or DEFAULT_THREADS))
     server = choose_server()
-    log.info("serving on http://%s:%s with %s (%d workers x %d threads)", host, port, server, workers, threads)
+    log.info(
+        "serving on http://%s:%s with %s (%d workers x %d threads)", host, port, server, workers, threads
+    )
     if server == "gunicorn":
         _run_gunicorn(app, host, port, workers, threads)
     else:

@@ -169,6 +169,7 @@ def synthesize_document(self: Any, doc_id: str) -> None:
         worker_services().synthesize_document(doc_id)
     except _TRANSIENT as exc:
         if self.request.retries < self.max_retries:
+            board.close()
             raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1)) from exc
         _finish(board, doc_id, exc)
         raise

@@ -1,7 +1,7 @@
 """Codes: document numbers, standards, versions, IP addresses, letter-and-digit codes.
 
 * ``渝府发〔2023〕12号`` → 渝府发二零二三十二号; ``〔2023〕`` → 二零二三
-* ``GB/T 37668-2019`` → GB/T 三七六六八—二零一九; ``ISO 9001`` → ISO 九零零一
+* ``GB/T 37668-2019`` → GBT三七六六八杠二零一九; ``ISO 9001`` → ISO九零零一
 * ``V2.1.3`` → V二点一点三; ``192.168.1.1`` → 一九二点一六八点一点一; ``G85`` → G八五; ``H7N9`` → H七N九
 """
 
@@ -17,8 +17,11 @@ from reader.normalize.numbers import read_int
 _DOC = re.compile(r"[〔［\[【(（](?P<y>\d{4})[〕］\]】)）](?P<di>第)?(?P<n>\d+)?(?P<hao>号)?")
 _STD = re.compile(
     r"(?<![A-Za-z])(?P<std>GB/T|GB/Z|GB|GBZ|DB\d{2}/T|DB\d{2}|JGJ/T|JGJ|JT/T|HJ/T|HJ|GA/T|GA|YY/T|YY|WS/T|WS|"
-    r"ISO/IEC|ISO|IEC|CJJ|CJ/T|SL|DL/T|NB/T|QB/T|SB/T|JB/T|T/[A-Z]+)(?P<space>\s?)(?P<num>\d+(?:[.\-]\d+)*?)"
+    r"ISO/IEC|ISO|IEC|CJJ|CJ/T|SL|DL/T|NB/T|QB/T|SB/T|JB/T|T/[A-Z]+)\s?(?P<num>\d+(?:[.\-]\d+)*?)"
     r"(?:\s?[-—–:：]\s?(?P<yr>\d{4}))?(?![\d.])"
+    # Any other code of capitals (JTG D60-2015, Q/GDW 1168-2013) is a standard when a year follows.
+    r"|(?<![A-Za-z])(?P<std2>[A-Z]{2,5}(?:/[A-Z]{1,4})?(?: [A-Z]{1,2})?)\s?(?P<num2>\d+(?:\.\d+)*)"
+    r"\s?[-—–]\s?(?P<yr2>(?:19|20)\d\d)(?![\d.])"
 )
 _VERSION_V = re.compile(
     r"(?<![A-Za-z\d.])(?P<v>[Vv]\s?)(?P<num>\d+(?:\.\d+)*)(?![\d.])"
@@ -37,11 +40,13 @@ def _doc(m: re.Match[str]) -> str:
 
 
 def _std(m: re.Match[str]) -> str:
-    parts = re.split(r"([.\-])", m["num"])
-    spoken = "".join(read_digits(p) if p.isdecimal() else ("点" if p == "." else "—") for p in parts)
-    std = re.sub(r"\d+", lambda d: read_digits(d.group(0)), m["std"])
-    text = f"{std}{m['space']}{spoken}"
-    return text + (f"—{read_digits(m['yr'])}" if m["yr"] else "")
+    # GB/T is said "GBT": the slash is never voiced, and left in the text a TTS engine may read it
+    # as 每 or 斜杠. The dash before the year is voiced 杠, as a bare dash is silent in TTS.
+    std, number, year = (m["std"], m["num"], m["yr"]) if m["std"] else (m["std2"], m["num2"], m["yr2"])
+    parts = re.split(r"([.\-])", number)
+    spoken = "".join(read_digits(p) if p.isdecimal() else ("点" if p == "." else "杠") for p in parts)
+    std = re.sub(r"\d+", lambda d: read_digits(d.group(0)), std.replace("/", ""))
+    return f"{std}{spoken}" + (f"杠{read_digits(year)}" if year else "")
 
 
 def _version(m: re.Match[str]) -> str:

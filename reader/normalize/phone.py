@@ -1,7 +1,7 @@
 """Telephone numbers and other digit strings, read one digit at a time with 幺.
 
-* ``12348热线`` → 幺二三四八热线; ``023-67891234`` → 零二三 六七八九幺二三四; ``+86 138…`` → 加八六 幺三八…
-* ``400-810-1234`` → 四零零 八幺零 幺二三四; ``分机123`` → 分机幺二三; ``尾号1234`` → 尾号幺二三四
+* ``12348热线`` → 幺二三四八热线; ``023-67891234`` → 零二三六七八九幺二三四; ``+86 138…`` → 加八六幺三八…
+* ``400-810-1234`` → 四零零八幺零幺二三四; ``分机123`` → 分机幺二三; ``尾号1234`` → 尾号幺二三四
 * ``1205室`` → 幺二零五室; ``邮编400020`` → 邮编四零零零二零; ``渝A12345`` → 渝A幺二三四五; 18-digit IDs
 """
 
@@ -30,7 +30,9 @@ _PATTERNS = {
     "phone_cue": rf"(?:{alternation(_CUES)})(?:号码|号)?(?:为|是)?[:：]?\s?"
     rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP})\d{{3,8}})*(?!\d)",
     "hotline": rf"(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}){_NOT_COUNT}"
-    rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?={_AFTER})",
+    rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?={_AFTER})"
+    # A second service number listed after a first one: 拨打110或120.
+    rf"|(?<=\d[或、和/])(?:{alternation([n for n, cue in HOTLINES.items() if cue])}){_NOT_COUNT}",
     "room": r"(?<![\d.])\d{3,4}(?=室|房间|号房|房)",
     "plate": rf"[{_PROVINCES}][A-Z][·•]?[A-Z\d]{{5,6}}(?![A-Za-z\d])",
     "id_number": r"(?<![\d.,])\d{10,}(?:[Xx](?![A-Za-z]))?(?![\d.])",
@@ -38,7 +40,9 @@ _PATTERNS = {
 _PIECE = re.compile(r"\d+|[^\d]+")
 
 
-_PUNCT = {"+": "加", "＋": "加", "(": "", "（": "", ")": " ", "）": " ", "-": " ", "－": " ", "—": " "}
+# Announcers run the digit groups together (the rhythm is in the voice, not in a written pause): a space
+# in spoken text is read inconsistently by TTS engines, and reference transcripts never hold one.
+_PUNCT = {"+": "加", "＋": "加", "(": "", "（": "", ")": "", "）": "", "-": "", "－": "", "—": "", " ": ""}
 
 
 def _piece(piece: str) -> str:
@@ -51,15 +55,12 @@ def _piece(piece: str) -> str:
 def _phone(m: re.Match[str]) -> str:
     text = m.group(0)
     if text[:1] in "+＋" and text[1:3] == "86":
-        return "加八六 " + _phone_tail(text[3:].lstrip(" -"))
+        return "加八六" + _phone_tail(text[3:])
     return _phone_tail(text)
 
 
 def _phone_tail(text: str) -> str:
-    spoken = "".join(_piece(p) for p in _PIECE.findall(text))
-    if spoken.startswith(" "):
-        spoken = spoken.lstrip()
-    return spoken.replace("  ", " ")
+    return "".join(_piece(p) for p in _PIECE.findall(text))
 
 
 # One rule per form: each regex then starts with a cheap first-character test, which keeps scans fast.

@@ -1,8 +1,8 @@
 """Serial numbers: codes after a cue word, and dash-joined numbers with zero-led parts.
 
-* ``编号：JB-2023-001`` → 编号：JB 二零二三 零零幺; ``京ICP备12345678号`` → 京ICP备幺二三四五六七八号
+* ``编号：JB-2023-001`` → 编号：JB杠二零二三杠零零幺; ``京ICP备12345678号`` → 京ICP备幺二三四五六七八号
 * ``统一社会信用代码：91500105MA5U123456`` → 统一社会信用代码：九幺五零零幺零五MA五U幺二三四五六
-* ``2023-001号`` → 二零二三 零零幺号
+* ``2023-001号`` → 二零二三杠零零幺号
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ _SERIAL = re.compile(
     # A zero-led part after a dash marks a serial, not a range: 2023-001.
     r"|(?<![\w.\-])(?P<dashed>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])"
 )
-_PAUSE = {"-": " ", "—": " ", "/": " ", "·": " "}
+# A dash inside a code is spoken (杠), as clerks read codes aloud: a bare dash would be silent in
+# TTS, and JB-2023-001 must not run together into one digit string. Grouping spaces are dropped.
+_PAUSE = {"-": "杠", "—": "杠", "/": "斜杠", "·": "点", " ": ""}
 
 
 def _read(code: str) -> str:

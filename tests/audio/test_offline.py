@@ -152,3 +152,9 @@ def test_create_reads_a_lexicon_path(tmp_path: Path) -> None:
     path = tmp_path / "site.tsv"
     path.write_text("江北\tjiang1 bei3\n", encoding="utf-8")
     assert create(lexicon=path).lexicon.version == Lexicon.parse("江北\tjiang1 bei3\n").version
+
+
+def test_every_latin_letter_has_a_spoken_name(offline_engine: OfflineEngine) -> None:
+    (phonemes,) = offline_engine.phonemes("ABCDEFGHIJKLMNOPQRSTUVWXYZ abc")
+    assert len(phonemes.split()) == 29
+    assert not any("A" <= ch <= "Z" for ch in phonemes)

@@ -37,8 +37,6 @@ BROWSER_ARGS = [
 # How much of the sample page the host article carries: the title block and the first sections.
 HOST_PARAGRAPHS = 9
 
-pytestmark = pytest.mark.browser
-
 
 @dataclass(frozen=True)
 class Servers:

@@ -19,7 +19,7 @@ def _open(page: Any, servers: Servers) -> None:
 
 
 def _play_one_sentence(page: Any) -> None:
-    page.locator("#doc-body .s[data-i='3']").click()
+    page.locator("#doc-body .s[data-i='12']").click()
     page.wait_for_function("() => !document.getElementById('audio').paused")
     page.click("#play")  # pause, so the screenshot is stable
 
@@ -28,6 +28,9 @@ def test_player_has_no_serious_axe_violations_in_any_look(page: Any, servers: Se
     _open(page, servers)
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     assert page.locator("main").count() == 1 and page.locator("nav").count() >= 1
+    headings = page.locator("#doc-body h2, #doc-body h3, #doc-body h4, #doc-body h5").all_text_contents()
+    assert headings and all(h.strip() for h in headings), "every section heading is shown"
+    assert any(h.startswith("1. 优化政务服务") for h in headings), headings[:6]
     assert run_axe(page, axe_path) == []
     screenshot(page, "player-normal")
 
@@ -65,3 +68,19 @@ def test_player_reflows_at_400_percent_zoom(page: Any, servers: Servers, axe_pat
     assert min(sizes) >= 24, "targets stay at least 24 px"
     assert run_axe(page, axe_path) == []
     screenshot(page, "player-zoom400")
+
+
+def test_focus_is_not_hidden_by_the_sticky_player_or_caption(page: Any, servers: Servers) -> None:
+    _open(page, servers)
+    page.click("#caption-toggle")
+    page.keyboard.press("Shift+Tab")  # back into the text order, then move down by keyboard only
+    page.locator("#doc-body .s[tabindex='0']").focus()
+    for _ in range(25):
+        page.keyboard.press("ArrowDown")
+    for selector in ("#doc-body .s:focus", "button.read-section[data-section='8']", "#doc-body .s[data-i='40']"):
+        page.locator(selector).focus()
+        box = page.evaluate("""() => { const r = document.activeElement.getBoundingClientRect();
+            const top = document.getElementById('player').getBoundingClientRect().bottom;
+            const bottom = document.getElementById('caption').getBoundingClientRect().top;
+            return {top: r.top, bottom: r.bottom, limitTop: top, limitBottom: bottom}; }""")
+        assert box["top"] >= box["limitTop"] - 1 and box["bottom"] <= box["limitBottom"] + 1, (selector, box)

@@ -134,7 +134,8 @@ def test_broadcast_mode_by_mouse(page: Any, servers: Servers) -> None:
     assert mp3.headers["content-disposition"].startswith("attachment")
     size_kb = len(mp3.body()) / 1024
     shown = link.text_content()
-    assert (f"{size_kb / 1024:.1f} MB" in shown) if size_kb >= 1024 else (f"{round(size_kb)} KB" in shown), shown
+    expected = f"{size_kb / 1024:.1f} MB" if size_kb >= 1024 else f"{round(size_kb)} KB"
+    assert expected in shown, shown
     page.click("#exit")
     wait_status(page, "已退出播报模式")
     assert active_id(page) == "launcher", "leaving returns focus to the launcher"

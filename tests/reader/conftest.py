@@ -16,6 +16,7 @@ EXPECTED = DATA / "expected"
 SAMPLE = Path(__file__).parents[2] / "demo" / "jiangbei-2023-fazhi-report.txt"
 CASES: dict[str, dict[str, Any]] = json.loads((DATA / "cases.json").read_text(encoding="utf-8"))
 PAGES = sorted(HTML.glob("*.html"))
+TEXTS = [SAMPLE, *sorted((DATA / "text").glob("*.txt"))]
 
 
 def read_fixture(path: Path) -> reader.Document:
@@ -24,8 +25,9 @@ def read_fixture(path: Path) -> reader.Document:
     return reader.read_html(path.read_bytes(), **options)
 
 
-def read_sample() -> reader.Document:
-    return reader.read_text(SAMPLE.read_text(encoding="utf-8"))
+def read_sample(path: Path = SAMPLE) -> reader.Document:
+    """Read a plain-text page (by default the sample report)."""
+    return reader.read_text(path.read_text(encoding="utf-8"))
 
 
 def shape(doc: reader.Document) -> dict[str, Any]:
@@ -45,4 +47,4 @@ def shape(doc: reader.Document) -> dict[str, Any]:
 def all_documents() -> list[Any]:
     """Every fixture read once, as pytest params named after the file."""
     docs = [pytest.param(read_fixture(p), id=p.name) for p in PAGES]
-    return docs + [pytest.param(read_sample(), id=SAMPLE.name)]
+    return docs + [pytest.param(read_sample(p), id=p.name) for p in TEXTS]

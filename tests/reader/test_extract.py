@@ -11,15 +11,18 @@ from tests.reader.conftest import EXPECTED
 from tests.reader.conftest import HTML
 from tests.reader.conftest import PAGES
 from tests.reader.conftest import SAMPLE
+from tests.reader.conftest import TEXTS
 from tests.reader.conftest import read_fixture
 from tests.reader.conftest import read_sample
 from tests.reader.conftest import shape
 
 # Never inside any sentence of these pages.
-CHROME_WORDS = ("首页", "语音播报", "语音合成", "播报模式", "扫一扫", "政务新媒体", "服务地图", "当前位置", "字号",
-                "浏览次数", "点击数", "阅读次数", "上一篇", "下一篇", "相关链接", "版权所有", "ICP", "网站标识码")
+CHROME_WORDS = ("首页", "语音播报", "语音合成", "播报模式", "扫一扫", "政务新媒体", "服务地图",
+                "当前位置", "字号", "浏览次数", "点击数", "阅读次数", "上一篇", "下一篇", "相关链接",
+                "版权所有", "ICP", "网站标识码")
 # Words that articles may use, but never as a sentence of their own.
-CHROME_LINES = ("部门街镇", "公开信箱", "矩阵", "打印", "关闭", "分享到", "【打印本页】", "微信", "微博", "二维码")
+CHROME_LINES = ("部门街镇", "公开信箱", "矩阵", "打印", "关闭", "分享到", "【打印本页】", "微信", "微博",
+                "二维码")
 
 
 def test_there_are_enough_fixture_pages() -> None:
@@ -32,14 +35,15 @@ def test_outline_matches_expected_file(page) -> None:
     assert shape(read_fixture(page)) == expected
 
 
-def test_plain_text_sample_matches_expected_file() -> None:
-    expected = json.loads((EXPECTED / f"{SAMPLE.name}.json").read_text(encoding="utf-8"))
-    assert shape(read_sample()) == expected
+@pytest.mark.parametrize("page", TEXTS, ids=[p.name for p in TEXTS])
+def test_plain_text_outline_matches_expected_file(page) -> None:
+    expected = json.loads((EXPECTED / f"{page.name}.json").read_text(encoding="utf-8"))
+    assert shape(read_sample(page)) == expected
 
 
-@pytest.mark.parametrize("page", [*PAGES, SAMPLE], ids=[p.name for p in [*PAGES, SAMPLE]])
+@pytest.mark.parametrize("page", [*PAGES, *TEXTS], ids=[p.name for p in [*PAGES, *TEXTS]])
 def test_no_chrome_in_any_spoken_or_shown_text(page) -> None:
-    doc = read_sample() if page == SAMPLE else read_fixture(page)
+    doc = read_sample(page) if page.suffix == ".txt" else read_fixture(page)
     for sentence in doc.sentences():
         for word in CHROME_WORDS:
             assert word not in sentence.text and word not in sentence.spoken, (word, sentence.text)
@@ -94,7 +98,8 @@ def test_selector_matching_nothing_falls_back_to_automatic() -> None:
 
 
 def test_ordered_list_items_keep_their_numbers() -> None:
-    doc = reader.read_html("<h1>标题测试页面</h1><ol start='3'><li>甲项</li><li>乙项</li></ol><ul><li>丙项</li></ul>")
+    doc = reader.read_html("<h1>标题测试页面</h1><ol start='3'><li>甲项</li><li>乙项</li></ol>"
+                           "<ul><li>丙项</li></ul>")
     assert [s.text for s in doc.sentences()][1:] == ["3. 甲项", "4. 乙项", "丙项"]
 
 
@@ -110,7 +115,8 @@ def test_attachments_are_listed_by_name() -> None:
 
 
 def test_image_alt_read_only_when_it_says_something() -> None:
-    html = "<h1>图片测试页面</h1><p>正文一句。</p><img src='a.jpg' alt='新建的社区服务中心外景'><img src='b.png' alt='logo'>"
+    html = ("<h1>图片测试页面</h1><p>正文一句。</p><img src='a.jpg' alt='新建的社区服务中心外景'>"
+            "<img src='b.png' alt='logo'>")
     texts = [s.text for s in reader.read_html(html).sentences()]
     assert "新建的社区服务中心外景" in texts and "logo" not in texts
 
@@ -127,13 +133,51 @@ def test_read_bytes_tells_html_from_text() -> None:
     assert reader.read_bytes(html).title == "关于2024年春节期间烟花爆竹燃放管理的通告"
     text = SAMPLE.read_bytes()
     assert reader.read_bytes(text, filename="report.txt").date == "2024-02-07"
-    assert reader.read_bytes(text.decode().encode("gb18030"), content_type="text/plain; charset=gbk").date == "2024-02-07"
+    gbk = text.decode().encode("gb18030")
+    assert reader.read_bytes(gbk, content_type="text/plain; charset=gbk").date == "2024-02-07"
 
 
 def test_public_information_box_is_metadata_not_text() -> None:
-    html = ("<div class='TRS_Editor'><h1>关于公布权责清单的通知</h1><table><tr><td>索引号：115001/2024-001</td>"
+    html = ("<div class='TRS_Editor'><h1>关于公布权责清单的通知</h1><table>"
+            "<tr><td>索引号：115001/2024-001</td>"
             "<td>发文字号：江北府发〔2024〕3号</td></tr><tr><td>成文日期：2024年1月5日</td><td>发布日期：2024年1月8日"
             "</td></tr></table><p>现将权责清单予以公布。</p></div>")
     doc = reader.read_html(html)
     assert [s.text for s in doc.sentences()] == ["关于公布权责清单的通知", "现将权责清单予以公布。"]
     assert doc.date == "2024-01-08"
+
+
+def test_simple_selector_translation_without_cssselect() -> None:
+    """The fallback translator that runs when the cssselect package is not installed."""
+    from lxml import etree
+
+    from reader.selector import _simple_xpath
+
+    xpath = _simple_xpath("div.wenzhang p#first")
+    page = "<html><body><div class='a wenzhang'><p id='first'>x</p><p>y</p></div></body></html>"
+    tree = etree.fromstring(page, etree.HTMLParser())
+    assert [el.text for el in tree.xpath(xpath)] == ["x"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["网站首页>政务公开>通知公告", "政务公开 > 通知公告 > 正文", "重庆市江北区人民政府办公室主办",
+     "浏览：123", "用微信“扫一扫”，分享到朋友圈", "【字体：大 中 小】", "【打印本页】【关闭窗口】", "分享：",
+     "（责任编辑：张三）", "政府网站标识码：5001050001", "渝公网安备 50010502000001号",
+     "语音合成中,请耐心等待...", "退出播报模式"],
+)
+def test_chrome_lines_are_recognised(line: str) -> None:
+    from reader.chrome import is_chrome
+
+    assert is_chrome(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["3 > 2 > 1 是正确的", "重庆市江北区人民政府", "2024年2月7日", "一、主要举措",
+     "加强政务舆情回应,公开信箱累计受理问题线索462件。", "打印机采购项目已完成。", "主办单位：区文化旅游委"],
+)
+def test_article_lines_are_not_chrome(line: str) -> None:
+    from reader.chrome import is_chrome
+
+    assert not is_chrome(line)

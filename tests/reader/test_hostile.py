@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 import reader
 from reader import EmptyDocument
@@ -44,7 +47,8 @@ def test_binary_files_are_refused(data: bytes, what: str) -> None:
 
 
 def test_fifty_megabytes_of_html_is_too_large() -> None:
-    page = b"<html><body>" + b"<p>\xe6\xad\xa3\xe6\x96\x87\xe3\x80\x82</p>" * (50 * 1024 * 1024 // 16) + b"</body></html>"
+    paragraph = "<p>正文。</p>".encode()
+    page = b"<html><body>" + paragraph * (50 * 1024 * 1024 // len(paragraph)) + b"</body></html>"
     assert len(page) >= 50 * 1024 * 1024
     with pytest.raises(InputTooLarge, match="MiB"):
         reader.read_html(page)
@@ -111,3 +115,57 @@ def test_malformed_markup_is_read() -> None:
 def test_xml_declaration_and_control_characters() -> None:
     html = '<?xml version="1.0" encoding="utf-8"?><html><body><p>正文\x07内容。</p></body></html>'
     assert [s.text for s in reader.read_html(html).sentences()] == ["正文内容。"]
+
+
+def test_page_with_only_a_title_has_nothing_to_read() -> None:
+    with pytest.raises(EmptyDocument, match="title"):
+        reader.read_html("<html><head><title>只有标题的页面</title></head><body><h1>只有标题的页面</h1></body></html>")
+
+
+def test_one_line_of_text_is_still_read() -> None:
+    assert [s.text for s in reader.read_text("你好。").sentences()] == ["你好。"]
+
+
+def test_meta_claiming_utf16_on_ascii_markup() -> None:
+    page = "<meta charset='utf-16'><h1>标题文字测试</h1><p>正文内容。</p>".encode()
+    assert reader.read_html(page).title == "标题文字测试"
+
+
+_PIECES = st.sampled_from([
+    "<p>", "</p>", "<div>", "</div>", "<br>", "<table><tr><td>", "</td></tr></table>", "<ol><li>",
+    "</li></ol>",
+    "<h2>", "</h2>", "<a href='x.pdf'>", "</a>", "<script>", "一、", "（一）", "1. ", "。", "，", "《",
+    "》", "“", "”", "首页", "日期:2024-02-07", "重庆市江北区人民政府", "正文内容", "3.14",
+    "https://a.gov.cn/x?y=1", "\n", " ", "&amp;",
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=8), max_size=40))
+def test_random_markup_reads_or_refuses_cleanly(pieces: list[str]) -> None:
+    source = "".join(pieces)
+    for read in (reader.read_html, reader.read_text):
+        try:
+            doc = read(source)
+        except ReaderError:
+            continue
+        for section in doc.sections:
+            for s in section.sentences:
+                assert section.text[s.start:s.end] == s.text and "\n" not in s.text
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300))
+def test_random_bytes_read_or_refuse_cleanly(data: bytes) -> None:
+    try:
+        doc = reader.read_bytes(data)
+    except ReaderError:
+        return
+    assert all(s.text for s in doc.sentences())
+
+
+def test_control_characters_next_to_removed_markup() -> None:
+    with pytest.raises(EmptyDocument):
+        reader.read_html("2008-08-08<meta charset='gbk'>\x08")
+    doc = reader.read_html("<p>正文<script>x</script>\x08内容。</p>")
+    assert [s.text for s in doc.sentences()] == ["正文内容。"]

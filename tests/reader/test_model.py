@@ -29,7 +29,8 @@ def test_sentences_and_gaps_rebuild_the_section(doc: reader.Document) -> None:
             at = s.end
         rebuilt.append(section.text[at:])
         assert "".join(rebuilt) == section.text
-        gaps = [section.text[a.end:b.start] for a, b in zip(section.sentences, section.sentences[1:])]
+        pairs = zip(section.sentences, section.sentences[1:], strict=False)
+        gaps = [section.text[a.end:b.start] for a, b in pairs]
         assert all(not g.strip(" \n") or not any(ch.isalnum() for ch in g) for g in gaps)
 
 
@@ -62,7 +63,8 @@ def test_sentences_respect_the_length_cap(doc: reader.Document) -> None:
 
 
 def test_max_sentence_chars_is_honoured() -> None:
-    doc = reader.read_text("标题一行\n" + "，".join(["这是一个比较长的分句"] * 20) + "。", max_sentence_chars=30)
+    text = "标题一行\n" + "，".join(["这是一个比较长的分句"] * 20) + "。"
+    doc = reader.read_text(text, max_sentence_chars=30)
     assert all(len(s.text) <= 30 for s in doc.sentences())
 
 

@@ -68,8 +68,8 @@ def test_chrome_after_the_signature_is_dropped(sample: reader.Document) -> None:
 @pytest.mark.parametrize(
     ("lines", "levels"),
     [
-        (["第一章 总则", "第一条 为了规范管理，制定本办法。", "第二章 附则", "第二条 本办法自公布之日起施行。"],
-         [1, 2, 1, 2]),
+        (["第一章 总则", "第一条 为了规范管理，制定本办法。", "第二章 附则",
+          "第二条 本办法自公布之日起施行。"], [1, 2, 1, 2]),
         (["一、总体要求", "（一）指导思想", "1.坚持稳中求进", "（1）稳增长", "①抓投资", "二、保障措施"],
          [1, 2, 3, 4, 5, 1]),
         (["（一）第一部分", "1、甲", "2、乙", "（二）第二部分"], [1, 2, 2, 1]),
@@ -83,21 +83,23 @@ def test_numbering_styles_nest_by_order_of_appearance(lines: list[str], levels: 
 
 
 def test_html_headings_outrank_numbering() -> None:
-    html = ("<h1>页面标题文字</h1><h2>第一部分</h2><p>一、要点</p><p>内容。</p><h2>第二部分</h2><p>内容二。</p>"
-            "<h3>细节</h3><p>内容三。</p>")
+    html = ("<h1>页面标题文字</h1><h2>第一部分</h2><p>一、要点</p><p>内容。</p>"
+            "<h2>第二部分</h2><p>内容二。</p><h3>细节</h3><p>内容三。</p>")
     doc = reader.read_html(html)
     assert [(s.heading, s.level) for s in doc.sections if s.heading] == [
         ("第一部分", 1), ("一、要点", 2), ("第二部分", 1), ("细节", 2)]
 
 
 def test_numbered_sentences_in_a_list_are_not_headings() -> None:
-    text = "测试文件标题\n主要要求如下：\n1. 各单位要高度重视，认真组织，确保各项工作按时完成并报送有关材料；\n2. 加强宣传；"
+    text = ("测试文件标题\n主要要求如下：\n"
+            "1. 各单位要高度重视，认真组织，确保各项工作按时完成并报送有关材料；\n2. 加强宣传；")
     doc = reader.read_text(text)
     assert [s.heading for s in doc.sections] == [None]
 
 
 def test_meta_line_with_date_and_source() -> None:
-    doc = reader.read_text("某局召开会议\n发布时间：2023年10月8日 10:20  来源：区司法局  浏览次数：35\n会议召开了。")
+    text = "某局召开会议\n发布时间：2023年10月8日 10:20  来源：区司法局  浏览次数：35\n会议召开了。"
+    doc = reader.read_text(text)
     assert (doc.date, doc.source) == ("2023-10-08", "区司法局")
     assert [s.text for s in doc.sentences()] == ["某局召开会议", "会议召开了。"]
 
@@ -109,6 +111,42 @@ def test_chinese_numeral_signature_date_becomes_the_date() -> None:
 
 
 def test_text_without_a_title_line_still_gets_a_title() -> None:
-    doc = reader.read_text("这是一段没有标题的文字，内容较长，说明了一些情况，但是第一行就是正文，没有单独的标题行存在。")
+    doc = reader.read_text("这是一段没有标题的文字，内容较长，说明了一些情况，"
+                           "但是第一行就是正文，没有单独的标题行存在。")
     assert doc.title.startswith("这是一段没有标题的文字")
     assert len(doc.sections) == 1
+
+
+def test_numbered_html_heading_and_numbered_paragraph_are_siblings() -> None:
+    html = ("<h1>页面标题文字测试</h1><h3>一、总则</h3><p>内容。</p><p>（一）细则</p><p>内容。</p>"
+            "<p>二、附则</p><p>内容。</p><h2>附录</h2><p>内容。</p>")
+    doc = reader.read_html(html)
+    assert [(s.heading, s.level) for s in doc.sections if s.heading] == [
+        ("一、总则", 1), ("（一）细则", 2), ("二、附则", 1), ("附录", 1)]
+
+
+def test_masthead_lines_above_the_title_are_not_read() -> None:
+    text = ("重庆市江北区人民政府 欢迎您！今天是2024年2月7日 星期三\n首页 政务公开 政务服务\n"
+            "江北区召开安全生产工作会议\n发布时间：2024-02-08\n2月7日，区政府召开安全生产工作会议。")
+    doc = reader.read_text(text)
+    assert (doc.title, doc.date) == ("江北区召开安全生产工作会议", "2024-02-08")
+    assert [s.text for s in doc.sentences()] == [
+        "江北区召开安全生产工作会议", "2月7日，区政府召开安全生产工作会议。"]
+
+
+def test_authority_name_inside_the_title_is_not_taken_for_the_title() -> None:
+    html = ("<title>国务院办公厅关于优化政务服务的意见_中国政府网</title><div class='pages_content'>"
+            "<p>各省、自治区、直辖市人民政府：</p><p>现提出如下意见，请认真贯彻执行。</p>"
+            "<p>国务院办公厅</p><p>2024年1月12日</p></div>")
+    doc = reader.read_html(html)
+    assert doc.title == "国务院办公厅关于优化政务服务的意见"
+    assert [s.text for s in doc.sections[-1].sentences] == ["国务院办公厅", "2024年1月12日"]
+
+
+def test_report_parts_and_right_paren_numbers() -> None:
+    text = ("年度报告标题文字\n第一部分 工作回顾\n一、经济发展\n1）工业增长\n内容。\n2）农业稳定\n内容。\n"
+            "第二部分 工作安排\n内容。")
+    doc = reader.read_text(text)
+    assert [(s.heading, s.level) for s in doc.sections if s.heading] == [
+        ("第一部分 工作回顾", 1), ("一、经济发展", 2), ("1）工业增长", 3), ("2）农业稳定", 3),
+        ("第二部分 工作安排", 1)]

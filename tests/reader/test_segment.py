@@ -15,8 +15,10 @@ GOLDEN = [
     ("一是加强领导；二是压实责任。", ["一是加强领导；", "二是压实责任。"]),
     ("等等……后来呢？", ["等等……", "后来呢？"]),
     ("真的吗？！太好了。", ["真的吗？！", "太好了。"]),
-    ("详见https://www.gov.cn/a/b.html?id=1。请查阅。", ["详见https://www.gov.cn/a/b.html?id=1。", "请查阅。"]),
-    ("We keep going. The rate was 3.5 percent. Next!", ["We keep going.", "The rate was 3.5 percent.", "Next!"]),
+    ("详见https://www.gov.cn/a/b.html?id=1。请查阅。",
+     ["详见https://www.gov.cn/a/b.html?id=1。", "请查阅。"]),
+    ("We keep going. The rate was 3.5 percent. Next!",
+     ["We keep going.", "The rate was 3.5 percent.", "Next!"]),
     ("1. 优化政务服务。建立目录。", ["1. 优化政务服务。", "建立目录。"]),
     ("Mr. Wang arrived. 他到了。", ["Mr. Wang arrived.", "他到了。"]),
     ("（完）", ["（完）"]),
@@ -46,7 +48,8 @@ def test_comma_preferred_over_a_later_enumeration_mark_when_cutting() -> None:
 
 
 def test_cut_avoids_book_titles_when_it_can() -> None:
-    text = "根据《关于进一步加强和改进行政执法工作，全面提升执法水平的若干意见》，我们制定方案，并认真组织实施"
+    text = ("根据《关于进一步加强和改进行政执法工作，全面提升执法水平的若干意见》，"
+            "我们制定方案，并认真组织实施")
     pieces = [text[s:e] for s, e in split_sentences(text, max_chars=45)]
     assert "》" in pieces[0] and not pieces[0].endswith("工作，")
 

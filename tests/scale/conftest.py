@@ -29,6 +29,13 @@ def create_slow(**options: Any) -> ToneEngine:
     return engine
 
 
+def create_failing(**options: Any) -> ToneEngine:
+    """A tone engine that fails every sentence, for the failure path of a job."""
+    engine = ToneEngine(fail_all=True, **options)
+    engine.name = "failfake"
+    return engine
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -55,9 +62,23 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     data = tmp_path / "redis"
     data.mkdir()
     proc = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data), "--save", "",
-         "--appendonly", "no", "--protected-mode", "yes"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            REDIS_SERVER,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(data),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--protected-mode",
+            "yes",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_for_port(port)
@@ -95,7 +116,8 @@ def cluster_env(tmp_path: Path, redis_url: str) -> dict[str, str]:
         **os.environ,
         "BOBAO_BROKER": redis_url,
         "BOBAO_VISIBILITY_TIMEOUT_S": "4",
-        "BOBAO_EXTRA_ENGINES": "fake=tests.fakes:create,slowfake=tests.scale.conftest:create_slow",
+        "BOBAO_EXTRA_ENGINES": "fake=tests.fakes:create,slowfake=tests.scale.conftest:create_slow,"
+        "failfake=tests.scale.conftest:create_failing",
         "BOBAO_TTS_ENGINE": "slowfake",
         "BOBAO_TTS_VOICE": "fake-female",
         "BOBAO_INSTANCE_PATH": str(tmp_path / "instance"),
@@ -114,9 +136,22 @@ def start_worker(tmp_path: Path, cluster_env: dict[str, str]) -> Iterator[Any]:
         log_path = tmp_path / f"{name}.log"
         with log_path.open("wb") as log:
             proc = subprocess.Popen(
-                [sys.executable, "-c", WORKER_MAIN, "-n", f"{name}@test", "--concurrency=1", "--pool=prefork",
-                 "--without-gossip", "--without-mingle"],
-                stdout=log, stderr=subprocess.STDOUT, env=cluster_env, cwd=os.getcwd(), start_new_session=True,
+                [
+                    sys.executable,
+                    "-c",
+                    WORKER_MAIN,
+                    "-n",
+                    f"{name}@test",
+                    "--concurrency=1",
+                    "--pool=prefork",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=cluster_env,
+                cwd=os.getcwd(),
+                start_new_session=True,
             )
         worker = Worker(name, proc, log_path)
         workers.append(worker)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -65,8 +64,10 @@ SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 def env(tmp_path, monkeypatch):
     register_fake()
     for name, value in {
-        "BOBAO_INSTANCE_PATH": str(tmp_path / "instance"), "BOBAO_TTS_ENGINE": "fake",
-        "BOBAO_EXTRA_ENGINES": "fake=tests.fakes:create", "BOBAO_FETCH_ALLOW_PRIVATE": "true",
+        "BOBAO_INSTANCE_PATH": str(tmp_path / "instance"),
+        "BOBAO_TTS_ENGINE": "fake",
+        "BOBAO_EXTRA_ENGINES": "fake=tests.fakes:create",
+        "BOBAO_FETCH_ALLOW_PRIVATE": "true",
     }.items():
         monkeypatch.setenv(name, value)
     return tmp_path
@@ -79,7 +80,9 @@ def states(path) -> list[dict]:
 def test_url_list_resumes_and_records_failures(env, site):
     base, hits = site
     urls = env / "urls.txt"
-    urls.write_text(f"# the site\n{base}/news/0.html\n{base}/news/1.html\n{base}/missing.html\n{base}/news/2.html\n")
+    urls.write_text(
+        f"# the site\n{base}/news/0.html\n{base}/news/1.html\n{base}/missing.html\n{base}/news/2.html\n"
+    )
     state = env / "urls.txt.state.jsonl"
 
     assert build.main([str(urls), "--max", "2"]) == 0  # an interrupted run: two pages done

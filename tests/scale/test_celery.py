@@ -23,7 +23,7 @@ from web.tasks import CeleryJobs
 pytestmark = pytest.mark.redis
 
 TEXT = "区政府关于分布式朗读测试的报告\n\n" + "\n\n".join(
-    f"{'一二三'[s]}、第{s + 1}部分\n\n" + "".join(f"这是第{s + 1}部分的第{i + 1}句话。" for i in range(12))
+    f"{'一二三'[s]}、第{s + 1}部分\n\n" + "".join(f"这是第{s + 1}部分的第{i + 1}句话。" for i in range(8))
     for s in range(3)
 )
 
@@ -31,8 +31,22 @@ TEXT = "区政府关于分布式朗读测试的报告\n\n" + "\n\n".join(
 def decoded_ms(path: Path) -> int:
     """Decode with ffmpeg; fail on any decoder complaint; return the PCM duration."""
     result = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", "24000", "-"],
-        capture_output=True, check=True,
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            "24000",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
     )
     assert result.stderr == b"", result.stderr.decode()
     return len(result.stdout) // 2 * 1000 // 24000
@@ -45,8 +59,6 @@ def web_app(monkeypatch, cluster_env, redis_url):
             monkeypatch.setenv(name, value)
     app = create_app({"TESTING": True, "BROKER_URL": redis_url, "RATE_LIMIT": "off"})
     services = app.extensions["bobao"]
-    if not isinstance(services.jobs, CeleryJobs):  # wiring only; test_create_app_uses_celery checks the real one
-        services.jobs = CeleryJobs(redis_url)
     yield app
     services.jobs.shutdown()
 
@@ -63,19 +75,26 @@ def test_killed_worker_job_finishes_on_other_worker(web_app, start_worker, redis
     assert created.status_code == 201, created.json
     doc_id = created.json["id"]
     total = created.json["progress"]["total"]
-    assert total >= 36
+    assert total >= 24
 
     first = wait_until(lambda: board.get(f"bobao:worker:{doc_id}"), 30, "a worker to take the job")
     victim = workers[first.decode().split("@")[0]]
-    wait_until(lambda: (client.get(f"/api/documents/{doc_id}").json["progress"]["done"] or 0) >= 5, 30,
-               "some sentences to be done")
+    wait_until(
+        lambda: (client.get(f"/api/documents/{doc_id}").json["progress"]["done"] or 0) >= 4,
+        30,
+        "some sentences to be done",
+    )
     victim.kill()
     done_at_kill = client.get(f"/api/documents/{doc_id}").json["progress"]["done"]
-    assert 5 <= done_at_kill < total, "the worker must die mid-job"
+    assert 4 <= done_at_kill < total, "the worker must die mid-job"
     assert services.jobs.is_active(doc_id)
 
-    wait_until(lambda: client.get(f"/api/documents/{doc_id}").json["status"] in ("ready", "failed"), 90,
-               "the job to finish elsewhere", interval_s=0.3)
+    wait_until(
+        lambda: client.get(f"/api/documents/{doc_id}").json["status"] in ("ready", "failed"),
+        90,
+        "the job to finish elsewhere",
+        interval_s=0.3,
+    )
     manifest = client.get(f"/api/documents/{doc_id}").json
     assert manifest["status"] == "ready"
     survivor = board.get(f"bobao:worker:{doc_id}").decode()
@@ -99,6 +118,22 @@ def test_killed_worker_job_finishes_on_other_worker(web_app, start_worker, redis
     clips_ms = sum(s["duration_ms"] for sec in manifest["sections"] for s in sec["sentences"])
     assert page_ms >= clips_ms
     assert abs(page_ms - manifest["audio"]["duration_ms"]) < 200
+
+
+def test_failed_job_reports_its_error(web_app, start_worker):
+    worker = start_worker("w1")
+    wait_until(lambda: b"ready." in worker.log_path.read_bytes(), 60, "the worker to start")
+    client = web_app.test_client()
+    services = web_app.extensions["bobao"]
+    created = client.post("/api/documents", json={"text": "这句话注定合成失败。", "engine": "failfake"})
+    assert created.status_code == 201
+    doc_id = created.json["id"]
+    assert services.jobs.wait(doc_id, timeout_s=30)
+    assert "SynthesisFailed" in str(services.jobs.error(doc_id))
+    assert client.get(f"/api/documents/{doc_id}").json["status"] == "failed"
+    again = client.post("/api/documents", json={"text": "这句话注定合成失败。", "engine": "failfake"})
+    assert again.status_code == 201 and services.jobs.wait(doc_id, timeout_s=30)
+    assert worker.log_path.read_text().count(f"job {doc_id} started") == 2  # a failed page can be retried
 
 
 def test_create_app_uses_celery_when_a_broker_is_set(redis_url, tmp_path):

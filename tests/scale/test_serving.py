@@ -13,8 +13,7 @@ import urllib.request
 
 import pytest
 
-from web.serving import AccessLog
-from web.serving import choose_server
+from web.serving import AccessLog, choose_server
 
 SCRIPT = """
 import sys
@@ -49,8 +48,13 @@ def test_server_serves_and_logs_json(tmp_path, server, workers):
     env = {**os.environ, "BOBAO_SERVER": server}
     log_path = tmp_path / "out.log"
     with log_path.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-c", SCRIPT, str(port), str(workers)], stdout=out,
-                                stderr=subprocess.STDOUT, env=env, cwd=os.getcwd())
+        proc = subprocess.Popen(
+            [sys.executable, "-c", SCRIPT, str(port), str(workers)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+            cwd=os.getcwd(),
+        )
     try:
         wait_for_port(port)
         for _ in range(3):

@@ -12,10 +12,8 @@ import ipaddress
 import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
-from dataclasses import field
-from http.server import BaseHTTPRequestHandler
-from http.server import ThreadingHTTPServer
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -82,7 +80,9 @@ class Route:
 
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
-    body: bytes = b"<html><head><title>t</title></head><body><p>\xe4\xbd\xa0\xe5\xa5\xbd\xe3\x80\x82</p></body></html>"
+    body: bytes = (
+        b"<html><head><title>t</title></head><body><p>\xe4\xbd\xa0\xe5\xa5\xbd\xe3\x80\x82</p></body></html>"
+    )
 
 
 @dataclass

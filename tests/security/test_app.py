@@ -17,16 +17,30 @@ from tests.web.conftest import make_app
 ALLOWED = "https://www.example.gov.cn"
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 TRAVERSALS = [
-    "..", "../../../../etc/passwd", "..%2f..%2f..%2fetc%2fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
-    "..%5c..%5cwindows%5cwin.ini", "0123456789abcdef01234567%2f..%2f..%2fsecret", "%00", "a" * 300,
-    "0123456789ABCDEF01234567", "／etc／passwd", "....//....//etc",
+    "..",
+    "../../../../etc/passwd",
+    "..%2f..%2f..%2fetc%2fpasswd",
+    "%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "..%5c..%5cwindows%5cwin.ini",
+    "0123456789abcdef01234567%2f..%2f..%2fsecret",
+    "%00",
+    "a" * 300,
+    "0123456789ABCDEF01234567",
+    "／etc／passwd",
+    "....//....//etc",
 ]
 
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(tmp_path, API_ALLOWED_ORIGINS=[ALLOWED], MAX_CONTENT_LENGTH=64 * 1024, MAX_TEXT_CHARS=5000,
-                   RATE_LIMIT="20/hour", JOB_QUEUE_SIZE=64)
+    app = make_app(
+        tmp_path,
+        API_ALLOWED_ORIGINS=[ALLOWED],
+        MAX_CONTENT_LENGTH=64 * 1024,
+        MAX_TEXT_CHARS=5000,
+        RATE_LIMIT="20/hour",
+        JOB_QUEUE_SIZE=64,
+    )
     (tmp_path / "secret.txt").write_text("root:x:0:0 secret")
     yield app
     app.extensions["bobao"].jobs.shutdown()
@@ -40,7 +54,9 @@ def client(app):
 def snapshot(app) -> dict[str, int]:
     """Every file under the instance, cache and document folders, with its size."""
     roots = {Path(app.instance_path), Path(app.config["AUDIO_CACHE_DIR"]), Path(app.config["DOCUMENT_DIR"])}
-    return {str(p): p.stat().st_size for root in roots if root.exists() for p in root.rglob("*") if p.is_file()}
+    return {
+        str(p): p.stat().st_size for root in roots if root.exists() for p in root.rglob("*") if p.is_file()
+    }
 
 
 def id_routes(app) -> list[str]:
@@ -48,7 +64,9 @@ def id_routes(app) -> list[str]:
     templates = []
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and "<" in rule.rule:
-            templates.append(re.sub(r"<(?:int:)?([a-z_]+)>", "{}", re.sub(r"<path:[a-z_]+>", "{}", rule.rule)))
+            templates.append(
+                re.sub(r"<(?:int:)?([a-z_]+)>", "{}", re.sub(r"<path:[a-z_]+>", "{}", rule.rule))
+            )
     return templates
 
 
@@ -119,7 +137,9 @@ def test_cached_document_is_not_limited(app, client):
 
 
 def test_xss_in_title_and_text_is_inert(app, client):
-    html = f"<html><head><title>{XSS}</title></head><body><h1>{XSS}</h1><p>正文{XSS}第一句。</p></body></html>"
+    html = (
+        f"<html><head><title>{XSS}</title></head><body><h1>{XSS}</h1><p>正文{XSS}第一句。</p></body></html>"
+    )
     created = client.post("/api/documents?wait=1", json={"html": html})
     assert created.status_code == 201
     manifest = created.json
@@ -155,8 +175,14 @@ def test_foreign_origin_cannot_create_or_read(app, client):
 
 @pytest.mark.parametrize(
     "url",
-    ["http://127.0.0.1/", "http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/", "http://[::1]/",
-     "http://loopback.example.com/", "file:///etc/passwd"],
+    [
+        "http://127.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.1.2.3/",
+        "http://[::1]/",
+        "http://loopback.example.com/",
+        "file:///etc/passwd",
+    ],
 )
 def test_url_input_refuses_private_targets(app, client, fakenet, url):
     fakenet.names["loopback.example.com"] = ["127.0.0.1"]

@@ -11,13 +11,15 @@ import socket
 import pytest
 
 from tests.security.conftest import Route
-from web.fetch import BadStatus
-from web.fetch import FetchTimeout
-from web.fetch import ResponseTooLarge
-from web.fetch import TargetRefused
-from web.fetch import UnsupportedContentType
-from web.fetch import fetch_url
-from web.fetch import is_public_address
+from web.fetch import (
+    BadStatus,
+    FetchTimeout,
+    ResponseTooLarge,
+    TargetRefused,
+    UnsupportedContentType,
+    fetch_url,
+    is_public_address,
+)
 
 PUBLIC_IP = "93.184.216.34"
 SITE = "www.example.gov.cn"
@@ -162,6 +164,17 @@ def test_allow_list_subdomain_match(public_site):
     assert body
 
 
+@pytest.mark.parametrize("hosts", ["www.example.gov.cn", "other.cn, .gov.cn", ["x.cn", ".example.gov.cn"]])
+def test_allow_list_forms(public_site, hosts):
+    assert fetch_url(f"http://{SITE}/", allowed_hosts=hosts)[0]
+
+
+def test_allow_list_string_is_not_split_into_letters(fakenet):
+    with pytest.raises(TargetRefused):
+        fetch_url("http://g/", allowed_hosts="gov.cn")
+    assert fakenet.lookups == []
+
+
 def test_size_cap(public_site):
     public_site.routes["/big"] = Route(body=b"x" * 20_000)
     with pytest.raises(ResponseTooLarge):
@@ -202,8 +215,15 @@ def test_allow_private_is_explicit(site, fakenet):
 
 @pytest.mark.parametrize(
     ("address", "public"),
-    [("8.8.8.8", True), ("2606:4700::1111", True), ("127.0.0.1", False), ("::ffff:10.0.0.1", False),
-     ("100.100.100.200", False), ("198.18.0.1", False), ("fd12::1", False)],
+    [
+        ("8.8.8.8", True),
+        ("2606:4700::1111", True),
+        ("127.0.0.1", False),
+        ("::ffff:10.0.0.1", False),
+        ("100.100.100.200", False),
+        ("198.18.0.1", False),
+        ("fd12::1", False),
+    ],
 )
 def test_is_public_address(address, public):
     assert is_public_address(address) is public

@@ -6,10 +6,7 @@ import gzip
 import io
 
 import pytest
-from flask import Flask
-from flask import jsonify
-from flask import request
-from flask import send_file
+from flask import Flask, jsonify, request, send_file
 
 from web import security
 
@@ -54,8 +51,13 @@ def client(app):
 def test_page_csp_and_headers(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
-    for directive in ("script-src 'self'", "style-src 'self'", "media-src 'self' blob:", "frame-ancestors 'self'",
-                      "object-src 'none'"):
+    for directive in (
+        "script-src 'self'",
+        "style-src 'self'",
+        "media-src 'self' blob:",
+        "frame-ancestors 'self'",
+        "object-src 'none'",
+    ):
         assert directive in csp
     assert "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -90,9 +92,14 @@ def test_cors_foreign_origin_gets_no_grant(client, path):
 
 
 def test_preflight_allowed(client):
-    response = client.options("/api/documents", headers={
-        "Origin": ALLOWED, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "Content-Type, X-Evil"})
+    response = client.options(
+        "/api/documents",
+        headers={
+            "Origin": ALLOWED,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type, X-Evil",
+        },
+    )
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
@@ -100,21 +107,26 @@ def test_preflight_allowed(client):
 
 
 def test_preflight_foreign_refused(client):
-    response = client.options("/api/documents", headers={"Origin": FOREIGN, "Access-Control-Request-Method": "POST"})
+    response = client.options(
+        "/api/documents", headers={"Origin": FOREIGN, "Access-Control-Request-Method": "POST"}
+    )
     assert response.status_code == 403
     assert "Access-Control-Allow-Origin" not in response.headers
 
 
 def test_foreign_simple_post_refused_before_view(app, client):
-    response = client.post("/api/documents", data="text=x", content_type="text/plain", headers={"Origin": FOREIGN})
+    response = client.post(
+        "/api/documents", data="text=x", content_type="text/plain", headers={"Origin": FOREIGN}
+    )
     assert response.status_code == 403
     assert response.json["error"]["code"] == "origin_not_allowed"
     assert app.extensions["posted"] == []
 
 
 def test_same_origin_post_allowed(app, client):
-    response = client.post("/api/documents", data="{}", content_type="application/json",
-                           headers={"Origin": "http://localhost"})
+    response = client.post(
+        "/api/documents", data="{}", content_type="application/json", headers={"Origin": "http://localhost"}
+    )
     assert response.status_code == 200
     assert app.extensions["posted"] == [b"{}"]
 
@@ -127,7 +139,9 @@ def test_wildcard_must_be_explicit(app, client):
 
 def test_no_origins_configured_means_only_same_origin(app, client):
     app.config["API_ALLOWED_ORIGINS"] = []
-    assert "Access-Control-Allow-Origin" not in client.get("/api/documents", headers={"Origin": ALLOWED}).headers
+    assert (
+        "Access-Control-Allow-Origin" not in client.get("/api/documents", headers={"Origin": ALLOWED}).headers
+    )
 
 
 def test_oversize_body_refused_before_view(app, client):
@@ -145,6 +159,20 @@ def test_gzip_text(client, path):
     assert gzip.decompress(zipped.data) == plain.data
     assert len(zipped.data) < len(plain.data) / 3
     assert "Content-Encoding" not in plain.headers
+
+
+def test_gzip_keeps_conditional_requests_working(app):
+    @app.get("/static-like.css")
+    def css():
+        return send_file(io.BytesIO(b"body { color: black; }\n" * 100), mimetype="text/css", etag="v1")
+
+    client = app.test_client()
+    first = client.get("/static-like.css", headers={"Accept-Encoding": "gzip"})
+    assert first.headers["ETag"] == 'W/"v1"' and first.headers["Content-Encoding"] == "gzip"
+    again = client.get(
+        "/static-like.css", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
 
 
 def test_audio_never_gzipped(client):

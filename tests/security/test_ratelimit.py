@@ -6,10 +6,7 @@ import pytest
 from flask import Flask
 
 from web import ratelimit
-from web.ratelimit import Rate
-from web.ratelimit import TokenBucketLimiter
-from web.ratelimit import check_synthesis_quota
-from web.ratelimit import client_key
+from web.ratelimit import Rate, TokenBucketLimiter, check_synthesis_quota, client_key
 
 
 class Clock:
@@ -65,8 +62,13 @@ def test_lru_keeps_active_client_throttled():
 
 @pytest.mark.parametrize(
     ("addr", "key"),
-    [("203.0.113.9", "203.0.113.9"), ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
-     ("2001:db8:1:2:bbbb::7", "2001:db8:1:2::/64"), ("::ffff:198.51.100.1", "198.51.100.1"), (None, "unknown")],
+    [
+        ("203.0.113.9", "203.0.113.9"),
+        ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2:bbbb::7", "2001:db8:1:2::/64"),
+        ("::ffff:198.51.100.1", "198.51.100.1"),
+        (None, "unknown"),
+    ],
 )
 def test_client_key(addr, key):
     assert client_key(addr) == key

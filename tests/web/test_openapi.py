@@ -14,7 +14,7 @@ _CONVERTER = re.compile(r"<(?:[a-z_]+(?:\([^)]*\))?:)?([a-z_]+)>")
 
 
 def openapi_path(rule: str) -> str:
-    """Flask's ``/documents/<doc_id>/sections/<int:index>.mp3`` → ``/documents/{doc_id}/sections/{index}.mp3``."""
+    """Flask's ``/d/<doc_id>/sections/<int:index>.mp3`` → ``/d/{doc_id}/sections/{index}.mp3``."""
     return _CONVERTER.sub(r"{\1}", rule)
 
 
@@ -81,8 +81,9 @@ def test_create_and_get_match_manifest_schema(client):
 
 
 def test_pending_manifest_matches_schema(client):
-    created = client.post("/api/documents", json={"text": "一句很短的话。", "engine": "slowfake",
-                                                  "voice": "fake-male"})
+    created = client.post(
+        "/api/documents", json={"text": "一句很短的话。", "engine": "slowfake", "voice": "fake-male"}
+    )
     validate(created.json, "Manifest")
 
 

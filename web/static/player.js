@@ -53,6 +53,9 @@
     if (bytes >= 1024 * 1024) return (bytes / 1024 / 1024).toFixed(1) + " MB";
     return Math.max(1, Math.round(bytes / 1024)) + " KB";
   }
+  function bare(text) {
+    return text.replace(/[\s。．.、:：]+$/u, "").trim();
+  }
   function el(tag, attrs, text) {
     const node = document.createElement(tag);
     Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
@@ -79,6 +82,46 @@
   if (!docId) {
     setupForm();
     return;
+  }
+
+  function setupForm() {
+    const form = document.getElementById("read-form");
+    if (!form) return;
+    const status = document.getElementById("form-status");
+    const error = document.getElementById("form-error");
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      error.textContent = "";
+      const text = document.getElementById("text-input").value.trim();
+      const file = document.getElementById("file-input").files[0];
+      const url = document.getElementById("url-input").value.trim();
+      let payload;
+      if (text) payload = { text: text };
+      else if (file) {
+        const content = await file.text();
+        payload = /\.txt$/i.test(file.name) ? { text: content } : { html: content };
+      } else if (url) payload = { url: url };
+      else { error.textContent = "请先粘贴文字、选择文件或填写网址。"; return; }
+      status.textContent = "正在提交，请稍候…";
+      try {
+        const response = await fetch("/api/documents", {
+          method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify(payload),
+        });
+        const data = await response.json().catch(() => ({}));
+        if (!response.ok || !data.id) {
+          const message = (data.error && (data.error.message || data.error)) || data.message || ("错误代码 " + response.status);
+          status.textContent = "";
+          error.textContent = "提交失败：" + message;
+          return;
+        }
+        status.textContent = "已提交，正在打开播放页…";
+        window.location.assign("/d/" + encodeURIComponent(data.id));
+      } catch (e) {
+        status.textContent = "";
+        error.textContent = "提交失败，请检查网络后重试。";
+      }
+    });
   }
 
   const audio = $("audio");
@@ -121,7 +164,7 @@
       let paraNo = null;
       sentences.forEach((sentence, k) => {
         const span = el("span", { class: "s", tabindex: "-1", "data-i": String(S.sentences.length) }, sentence.text);
-        const isHeading = heading && k === 0 && sentence.text.trim() === section.heading.trim();
+        const isHeading = heading && k === 0 && bare(sentence.text) === bare(section.heading);
         if (isHeading) {
           heading.appendChild(span);
         } else {
@@ -136,8 +179,12 @@
         }
         S.sentences.push({ data: sentence, el: span, section: si });
       });
-      if (!heading) toc.appendChild(el("li")).appendChild(el("a", { href: "#sec-" + si }, "（开头）"));
+      if (!heading) {
+        const label = si === 0 ? "（开头）" : "（第 " + (si + 1) + " 部分）";
+        toc.appendChild(el("li")).appendChild(el("a", { href: "#sec-" + si }, label));
+      }
       wrap.insertBefore(tools, heading ? heading.nextSibling : wrap.firstChild);
+      if (heading && !heading.firstChild) heading.textContent = section.heading;  // heading not spoken as a sentence
       info.last = S.sentences.length - 1;
       S.sections.push(info);
       body.appendChild(wrap);
@@ -589,43 +636,3 @@
   poll();
 })();
 
-function setupForm() {
-  "use strict";
-  const form = document.getElementById("read-form");
-  if (!form) return;
-  const status = document.getElementById("form-status");
-  const error = document.getElementById("form-error");
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    error.textContent = "";
-    const text = document.getElementById("text-input").value.trim();
-    const file = document.getElementById("file-input").files[0];
-    const url = document.getElementById("url-input").value.trim();
-    let payload;
-    if (text) payload = { text: text };
-    else if (file) {
-      const content = await file.text();
-      payload = /\.txt$/i.test(file.name) ? { text: content } : { html: content };
-    } else if (url) payload = { url: url };
-    else { error.textContent = "请先粘贴文字、选择文件或填写网址。"; return; }
-    status.textContent = "正在提交，请稍候…";
-    try {
-      const response = await fetch("/api/documents", {
-        method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify(payload),
-      });
-      const data = await response.json().catch(() => ({}));
-      if (!response.ok || !data.id) {
-        const message = (data.error && (data.error.message || data.error)) || data.message || ("错误代码 " + response.status);
-        status.textContent = "";
-        error.textContent = "提交失败：" + message;
-        return;
-      }
-      status.textContent = "已提交，正在打开播放页…";
-      window.location.assign("/d/" + encodeURIComponent(data.id));
-    } catch (e) {
-      status.textContent = "";
-      error.textContent = "提交失败，请检查网络后重试。";
-    }
-  });
-}

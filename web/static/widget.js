@@ -5,6 +5,17 @@
  * script was loaded from; the host DOM is never modified (highlighting uses the CSS Custom
  * Highlight API, or an overlay box in the shadow root), so leaving broadcast mode restores the
  * page byte for byte; nothing plays until the user asks.
+ *
+ * Script attributes (all optional):
+ *   data-selector  CSS selector of the main content (default: article, main, .TRS_Editor, #zoom)
+ *   data-voice     voice name sent to the server;  data-tts-rate  server rate, e.g. "+10%"
+ *   data-rate      default 语速 (playback speed 0.5–2)
+ *   data-keys      JSON remapping of the Alt+digit shortcuts, e.g. '{"point": "3"}'
+ *   data-large     "true": 适老化 sizes (44 px targets);  data-mount  selector to place the button in
+ *   data-auto      "false": do not start; call Bobao.init() yourself (single-page apps)
+ * API: window.Bobao.init(options), .destroy(), .rescan() (after an SPA swaps the content).
+ * The host site's CSP needs script-src, connect-src and media-src for the Bobao origin, and the
+ * Bobao server needs the site's origin in API_ALLOWED_ORIGINS.
  */
 (function () {
   "use strict";
@@ -202,6 +213,7 @@
       link.href = ORIGIN + audioInfo.mp3 + "?download=1";
       link.textContent = "下载本页音频（MP3，" + (mb >= 1 ? mb.toFixed(1) + " MB" : Math.max(1, Math.round(mb * 1024)) + " KB") + "）";
       link.hidden = false;
+      layout();
     }
 
     // ---------- mapping sentences to host text ----------
@@ -495,7 +507,7 @@
       $("extra").hidden = st.collapsed;
       $("back").hidden = !(W.active && (W.detached || !st.follow));
       $("captionbar").hidden = !(st.caption && W.active);
-      root.style.setProperty("--panel-height", $("panel").offsetHeight + "px");
+      layout();
       const shortcut = (action) => (st.keys[action] ? "Alt+" + st.keys[action] : "");
       [["sound", "sound"], ["rate", "rate"], ["point", "point"], ["cont", "cont"], ["caption", "caption"], ["reset", "reset"]]
         .forEach(([id, action]) => {
@@ -505,6 +517,10 @@
         });
       applyAudio();
       renderKeyRows();
+    }
+    function layout() {
+      // The caption bar sits right above the panel, whatever height the panel wraps to.
+      root.style.setProperty("--panel-height", $("panel").offsetHeight + "px");
     }
     function setSetting(key, value, message) {
       W.settings[key] = value;
@@ -622,6 +638,7 @@
     // Any scrolling by the user pauses following (WCAG 2.2.2 / guide M2) until 回到朗读位置.
     const detach = () => { if (W.active && W.playing && !W.detached) { W.detached = true; applySettings(); } };
     on(window, "wheel", detach, { passive: true });
+    on(window, "resize", layout, { passive: true });
     on(window, "touchmove", detach, { passive: true });
     on($("selection"), "click", () => {
       if (W.lastSelection) speakText(W.lastSelection, "朗读选中文字");
