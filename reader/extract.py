@@ -37,6 +37,7 @@ _SKIP_CLASSES = frozenset({"rs_skip", "rs_preserve_skip", "no-read-aloud", "trin
 _INVISIBLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # A path of MAX_DEPTH + 1 steps: evaluated in C, it finds over-deep elements in one pass.
 _TOO_DEEP = etree.XPath("boolean(/" + "/".join(["*"] * (MAX_DEPTH + 1)) + ")")
+_NOTABLE = frozenset({"class", "id", "style", "hidden", "aria-hidden", "data-tts-skip"})
 _TTS_ONLY = etree.XPath("//*[@data-tts-only]")
 _HEADING_BEFORE = etree.XPath("preceding::*[self::h1 or self::h2 or self::h3][not(ancestor::a)][1]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
@@ -89,7 +90,9 @@ def _remove_unreadable(doc: Element) -> list[Element]:
     """Drop the skip list from the tree; return elements whose class or id says "title"."""
     doomed = list(doc.iter(etree.Comment, etree.ProcessingInstruction, *_SKIP_TAGS))
     titled: list[Element] = []
-    for el in doc.iter():  # One pass with ``get`` (no attribute-dict proxies): it sees every element.
+    for el in doc.iter():  # One pass over every element, so it must stay cheap.
+        if _NOTABLE.isdisjoint(el.keys()):
+            continue  # Most elements carry no attribute at all, or only href/src.
         if _maybe_skipped(el) and _skipped(el):
             doomed.append(el)
         names = f"{el.get('class') or ''} {el.get('id') or ''}"

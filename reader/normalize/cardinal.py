@@ -13,13 +13,16 @@ from reader.normalize.engine import Rule
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import NUM
 from reader.normalize.lexicon import is_counted
+from reader.normalize.numbers import read_amount
 from reader.normalize.numbers import read_decimal
 from reader.normalize.numbers import read_digits
 
 _CARDINAL = re.compile(
     rf"(?P<sign>(?<![\dA-Za-z.\-−日月年时号])[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})|(?P<digits>\d+)"
 )
-_ORDINAL = re.compile(r"第(?P<num>\d+)(?:\s?(?:[-—–～~至到]|——)\s?(?P<last>\d+)(?![\d.]))?")
+_ORDINAL = re.compile(r"第(?P<num>\d+(?:\.\d+)*)(?:\s?(?:[-—–～~至到]|——)\s?(?P<last>\d+)(?![\d.]))?")
+# A sum in 元 (1,250,000.00元): its zero cents are not read.
+_YUAN = re.compile(r"(?:万|亿|万亿)?元")
 _LIST = re.compile(r"(?:^|(?<=[\s：:]))(?P<num>\d{1,2})[.．、](?!\d)\s*(?=[\u4e00-\u9fff“《(（])", re.M)
 
 
@@ -31,13 +34,16 @@ def _cardinal(m: re.Match[str]) -> str:
     if number.startswith("0") and len(number) > 1 and number[1].isdecimal():
         # 007, 0086: a zero-led run is a code, not a count.
         return read_digits(number)
+    if _YUAN.match(m.string, m.end()):
+        return read_amount(number) if not m["sign"] else "负" + read_amount(number)
     spoken = read_decimal(number, counted=is_counted(m.string, m.end()))
     return ("负" + spoken) if m["sign"] else spoken
 
 
 def _ordinal(m: re.Match[str]) -> str:
     last = f"至{read_decimal(m['last'])}" if m["last"] else ""
-    return "第" + read_decimal(m["num"]) + last
+    # 第3.2.1条 names a clause by its section numbers: each dotted part is a number of its own.
+    return "第" + "点".join(read_decimal(part) for part in m["num"].split(".")) + last
 
 
 def _list_number(m: re.Match[str]) -> str:

@@ -20,7 +20,8 @@ _STD = re.compile(
     r"ISO/IEC|ISO|IEC|CJJ|CJ/T|SL|DL/T|NB/T|QB/T|SB/T|JB/T|T/[A-Z]+)\s?(?P<num>\d+(?:[.\-]\d+)*?)"
     r"(?:\s?[-—–:：]\s?(?P<yr>\d{4}))?(?![\d.])"
     # Any other code of capitals (JTG D60-2015, Q/GDW 1168-2013) is a standard when a year follows.
-    r"|(?<![A-Za-z])(?P<std2>[A-Z]{2,5}(?:/[A-Z]{1,4})?(?: [A-Z]{1,2})?)\s?(?P<num2>\d+(?:\.\d+)*)"
+    r"|(?<![A-Za-z])(?P<std2>(?:[A-Z]{2,5}|[A-Z](?=/))(?:/[A-Z]{1,4})?(?: [A-Z]{1,2})?)\s?"
+    r"(?!(?:19|20)\d\d\s?[-—–])(?P<num2>\d+(?:\.\d+)*)"
     r"\s?[-—–]\s?(?P<yr2>(?:19|20)\d\d)(?![\d.])"
 )
 _VERSION_V = re.compile(

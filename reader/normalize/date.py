@@ -2,7 +2,7 @@
 
 * ``2024-02-07``, ``2024/2/7``, ``2024.02.07`` → 二零二四年二月七日; ``2024年2月`` → 二零二四年二月
 * ``2月7日`` → 二月七日; ``2号线`` → 二号线; ``1—6月`` → 一至六月; ``7—9日`` → 七至九日
-* ``9·11`` → 九一一
+* ``9·11`` → 九一一; ``3.15晚会`` → 三一五晚会; ``1992.09—1996.07`` → 一九九二年九月至一九九六年七月
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ _FULL = re.compile(
     rf"|(?<![\d.])(?P<y2>\d{{4}})(?P<s2>[-/])(?P<m2>{MONTH})(?![\d/-])"
     # 2023.12 in a government page is a month, not a decimal.
     rf"|(?<![\d.])(?P<y3>(?:19|20)\d\d)\.(?P<m3>1[0-2]|0[1-9])(?![\d.])"
+    # A résumé line spans two such months, or runs up to now: 1992.09—1996.07, 2021.06—至今.
+    rf"(?:\s?(?:——|[—–\-～~至])\s?(?:(?P<y4>(?:19|20)\d\d)\.(?P<m4>1[0-2]|0[1-9])(?![\d.])|(?P<now>至?今)))?"
 )
 _MONTH_DAY = re.compile(
     rf"(?<![\d.])(?P<m1>{MONTH})(?:{_SEP_RANGE}(?P<m2>{MONTH}))?月(?:{_SEP_RANGE}(?P<m4>{MONTH})月)?"
@@ -31,7 +33,11 @@ _MONTH_DAY = re.compile(
 )
 # A dash between two dates or times is read 至: 2023年1月1日—2023年12月31日, 9时—17时.
 _DASH = re.compile(r"(?<=[日月年时号])\s?(?:——|[—–\-～~])\s?(?=\d)")
-_EVENT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})[·•・](?P<b>{DAY})(?![\d.])")
+_EVENT = re.compile(
+    rf"(?<![\d.])(?P<a>{MONTH})[·•・](?P<b>{DAY})(?![\d.])"
+    # With a full stop the date is only an event name before a word that says so: 3.15晚会, 5.12地震.
+    rf"|(?<![\d.])(?P<c>{MONTH})\.(?P<d>{DAY})(?=晚会|大地震|地震|特大|事件|惨案|纪念日|国际|消费者权益)"
+)
 
 
 def year_digits(year: str) -> str:
@@ -43,7 +49,10 @@ def _full(m: re.Match[str]) -> str:
     if m["y"]:
         return f"{year_digits(m['y'])}年{read_int(m['m'])}月{read_int(m['d'])}日"
     if m["y3"]:
-        return f"{year_digits(m['y3'])}年{read_int(m['m3'])}月"
+        text = f"{year_digits(m['y3'])}年{read_int(m['m3'])}月"
+        if m["y4"]:
+            text += f"至{year_digits(m['y4'])}年{read_int(m['m4'])}月"
+        return text + ("至今" if m["now"] else "")
     return f"{year_digits(m['y2'])}年{read_int(m['m2'])}月"
 
 
@@ -69,10 +78,10 @@ def _month_day(m: re.Match[str]) -> str:
 
 
 def _event(m: re.Match[str]) -> str:
-    return read_digits(m["a"] + m["b"])
+    return read_digits(m["a"] + m["b"]) if m["a"] else read_digits(m["c"] + m["d"])
 
 
 DATE = Rule("date", _FULL, _full, needs("-/."))
 MONTH_DAY = Rule("month_day", _MONTH_DAY, _month_day, needs("月日号"))
-EVENT_DATE = Rule("event_date", _EVENT, _event, needs("·•・"))
+EVENT_DATE = Rule("event_date", _EVENT, _event, needs("·•・."))
 DATE_DASH = Rule("date_dash", _DASH, lambda m: "至", needs("—–-～~"))

@@ -1,7 +1,7 @@
 """Money written with a currency sign or code before the amount.
 
 * ``¥13.5`` → 十三点五元; ``$2`` → 两美元; ``US$1,200`` → 一千二百美元; ``HK$3亿`` → 三亿港元
-* ``￥500元`` → 五百元 (the written 元 is not doubled)
+* ``￥500元`` → 五百元 (the written 元 is not doubled); ``¥3,560,000.00`` → 三百五十六万元 (no zero cents)
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from reader.normalize.engine import alternation
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import CURRENCIES
 from reader.normalize.lexicon import NUM
-from reader.normalize.numbers import read_decimal
+from reader.normalize.numbers import read_amount
 
 _MONEY = re.compile(
     rf"(?<![A-Za-z])(?P<cur>{alternation(list(CURRENCIES))})\s?(?P<sign>[-−])?(?P<num>{NUM})"
@@ -23,7 +23,7 @@ _MONEY = re.compile(
 
 def _money(m: re.Match[str]) -> str:
     scale = m["scale"] or ""
-    amount = read_decimal(m["num"], counted=True) + scale
+    amount = read_amount(m["num"]) + scale
     unit = CURRENCIES[m["cur"]]
     if m["yuan"] and unit.startswith("元"):
         unit = "元" + unit[1:]

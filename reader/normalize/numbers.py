@@ -98,6 +98,13 @@ def read_decimal(number: str, *, counted: bool = False) -> str:
     return f"{head}点{read_digits(frac)}" if frac else head
 
 
+def read_amount(number: str, *, counted: bool = True) -> str:
+    """Read a sum of money: trailing zero cents are not spoken (1,250,000.00 → 一百二十五万, 12.50 → 十二点五)."""
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    return read_decimal(number, counted=counted)
+
+
 def read_signed(number: str, *, counted: bool = False) -> str:
     """Read a number with an optional sign (``-3.2`` → 负三点二, ``+5`` → 正五)."""
     if number[:1] in "-−－":

@@ -17,19 +17,21 @@ from reader.normalize.lexicon import UNITS
 from reader.normalize.lexicon import is_counted
 from reader.normalize.numbers import read_decimal
 
-_END = r"(?P<{0}sign>[-−+])?(?P<{0}>{1})\s?(?P<{0}u>[%％‰]|{2})?"
+# One end: sign, number, an optional 万/亿 scale (1.5万-2万元) and an optional unit. The space before
+# the unit is taken only with the unit, so a range never swallows the space after it.
+_END = r"(?P<{0}sign>[-−+])?(?P<{0}>{1})(?P<{0}s>万亿|万|亿)?(?:\s?(?P<{0}u>[%％‰]|{2}))?"
 _RANGE = re.compile(
-    rf"(?<![\d.A-Za-z:/\-]){_END.format('a', NUM, UNIT)}\s?(?:[-—–～~至到]|——)\s?"
+    rf"(?<![\d.A-Za-z:/\-]){_END.format('a', NUM, UNIT)}\s?(?P<sep>[-—–～~至到]|——)\s?"
     rf"{_END.format('b', NUM, UNIT)}(?!\.?\d|[:/A-Za-z])"
 )
 _COLD = frozenset({"℃", "°C", "℉", "°F"})
 
 
-def _end(sign: str | None, number: str, unit: str | None, counted: bool) -> str:
+def _end(sign: str | None, number: str, scale: str | None, unit: str | None, counted: bool) -> str:
     sign_word = {"-": "负", "−": "负", "+": "正"}.get(sign or "", "")
     if unit in ("%", "％", "‰"):
         return sign_word + percent_words(number, unit)
-    spoken = read_decimal(number, counted=counted)
+    spoken = read_decimal(number, counted=counted or bool(scale)) + (scale or "")
     if sign == "+":
         return "正" + spoken + (UNITS[unit] if unit else "")
     if sign:
@@ -39,15 +41,17 @@ def _end(sign: str | None, number: str, unit: str | None, counted: bool) -> str:
 
 def _range(m: re.Match[str]) -> str:
     a_unit, b_unit = m["au"], m["bu"]
+    # A written 至 is read 至; a dash or tilde between counts is read 到, as announcers say 三到五天.
+    joint = "至" if m["sep"] == "至" else "到"
     counted = bool(b_unit and b_unit not in "%％‰" and b_unit not in _COLD) or is_counted(m.string, m.end())
     if b_unit in ("%", "％", "‰") and not a_unit:
         a_unit = b_unit
     elif b_unit in _COLD and m["asign"]:
         a_unit = a_unit or ""  # 零下 needs the unit kind, not the spoken unit
-        first = "零下" + read_decimal(m["a"]) + (UNITS[a_unit] if a_unit else "")
-        return first + "到" + _end(m["bsign"], m["b"], b_unit, False)
-    first = _end(m["asign"], m["a"], a_unit, counted)
-    return first + "到" + _end(m["bsign"], m["b"], b_unit, counted)
+        first = "零下" + read_decimal(m["a"]) + (m["as"] or "") + (UNITS[a_unit] if a_unit else "")
+        return first + joint + _end(m["bsign"], m["b"], m["bs"], b_unit, False)
+    first = _end(m["asign"], m["a"], m["as"], a_unit, counted)
+    return first + joint + _end(m["bsign"], m["b"], m["bs"], b_unit, counted)
 
 
 RANGE = Rule("range", _RANGE, _range, needs("-—–～~至到"))

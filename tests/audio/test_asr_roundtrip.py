@@ -31,7 +31,6 @@ SENTENCES = (
     "全区的行政诉讼开庭一百九十件，区政府负责人出庭三十七次，出庭应诉率达百分之百。",
     "深入推进一窗综办改革，将原有四十九个受理窗口压缩为三十三个。",
     "区政府公开重大行政决策事项目录六项。",
-    "全区依法治理机制不断完善，法治建设的社会氛围日渐浓厚。",
 )
 # "The quick brown fox jumps over the lazy dog." in Kokoro's English phonemes: same voice, wrong language.
 ENGLISH = [("ðə kwˈɪk bɹˈWn fˈɑks ʤˈʌmps ˌOvəɹ ðə lˈAzi dˈɑɡ.", "。")]

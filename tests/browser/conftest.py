@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import shutil
 import subprocess
@@ -82,7 +83,7 @@ def host_article_html() -> str:
     )
 
 
-def host_page(bobao: str, extra_script_attrs: str = "") -> str:
+def host_page(bobao: str, extra_script_attrs: str = "", tail: str = "") -> str:
     return f"""<!doctype html>
 <html lang="zh-CN">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -97,7 +98,7 @@ def host_page(bobao: str, extra_script_attrs: str = "") -> str:
 <p class="tools"><script src="{bobao}/widget.js" data-selector="article" data-rate="1"{extra_script_attrs}>
 </script></p>
 <article>
-{host_article_html()}
+{host_article_html()}{tail}
 </article>
 <p><img src="/logo.svg" alt="江北区政府网站标识" width="48" height="48"></p>
 </main>
@@ -123,6 +124,7 @@ def create_slow(**options: Any) -> Any:
 
 def make_host_app(get_bobao_origin: Any) -> Any:
     """A WSGI app for the host origin, with a strict CSP that allows only itself and Bobao."""
+    fresh = itertools.count(1)
 
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         path = environ.get("PATH_INFO", "/")
@@ -131,9 +133,11 @@ def make_host_app(get_bobao_origin: Any) -> Any:
             body, ctype = SITE_CSS.encode(), "text/css; charset=utf-8"
         elif path == "/logo.svg":
             body, ctype = LOGO_SVG.encode(), "image/svg+xml"
-        elif path in ("/article", "/article-large"):
+        elif path in ("/article", "/article-large", "/article-new"):
             extra = ' data-large="true"' if path == "/article-large" else ""
-            body, ctype = host_page(bobao, extra).encode(), "text/html; charset=utf-8"
+            # /article-new is a page nobody has read yet (a new last line), so the widget must wait for synthesis
+            tail = f"\n<p>本页是第{next(fresh)}次新发布的页面。</p>" if path == "/article-new" else ""
+            body, ctype = host_page(bobao, extra, tail).encode(), "text/html; charset=utf-8"
         else:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found"]

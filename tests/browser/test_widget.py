@@ -88,7 +88,7 @@ def test_loading_the_widget_is_silent_and_changes_nothing(page: Any, servers: Se
 
 
 def test_broadcast_mode_by_mouse(page: Any, servers: Servers) -> None:
-    requests = open_host(page, servers)
+    requests = open_host(page, servers, "/article-new")
     before = page.evaluate("document.body.outerHTML")
     page.click("#launcher")
     assert page.get_attribute("#launcher", "aria-expanded") == "true"
