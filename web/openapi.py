@@ -361,6 +361,111 @@ PATHS: dict[str, Any] = {
     },
 }
 
+BEARER = [{"adminToken": []}]
+_ADMIN_REFUSALS = {
+    "401": _error("Missing or wrong admin token (WWW-Authenticate: Bearer)."),
+    "403": _error("The admin API is disabled: no ADMIN_TOKEN is configured (code admin_disabled)."),
+}
+LEXICON_ENTRY = {
+    "type": "object",
+    "required": ["word", "pinyin"],
+    "properties": {
+        "word": {"type": "string", "minLength": 1, "maxLength": 32, "description": "Chinese characters."},
+        "pinyin": {"type": "string", "description": "One syllable with tone digit 1-5 per character."},
+        "say": {"type": ["string", "null"], "description": "Homophone spelling for text-only engines."},
+    },
+}
+LEXICON = {
+    "type": "object",
+    "required": ["version", "source", "count", "entries"],
+    "properties": {
+        "version": {"type": "string", "pattern": "^[0-9a-f]{12}$"},
+        "source": {"enum": ["site", "default"]},
+        "count": {"type": "integer", "minimum": 0},
+        "entries": {"type": "array", "items": _ref("LexiconEntry")},
+    },
+}
+_INT_OBJECT = {"type": "object", "additionalProperties": {"type": ["integer", "null"]}}
+
+
+def _admin(summary: str, ok: dict[str, Any], body: dict[str, Any] | None = None, **more: Any) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "security": BEARER,
+        "responses": {"200": ok, **_ADMIN_REFUSALS, **more},
+    }
+    if body is not None:
+        operation["requestBody"] = {"required": False, "content": {JSON: {"schema": body}}}
+    return operation
+
+
+_BAD_BODY = {"400": _error("Malformed JSON or a bad field.")}
+PATHS.update(
+    {
+        "/admin/api/cache": {"get": _admin("Clip cache size.", _json(_INT_OBJECT, "entries, total_bytes, max_bytes."))},
+        "/admin/api/cache/prune": {
+            "post": _admin(
+                "Evict least-recently-used clips down to max_bytes (default AUDIO_CACHE_MAX_BYTES).",
+                _json(_INT_OBJECT, "removed_entries, removed_bytes, remaining_bytes."),
+                {"type": "object", "properties": {"max_bytes": {"type": "integer", "minimum": 0}}},
+                **_BAD_BODY,
+            )
+        },
+        "/admin/api/cache/verify": {
+            "post": _admin(
+                "Check every clip's checksum; with repair, delete partial, orphan and corrupt files.",
+                _json({"type": "object", "required": ["checked", "clean", "corrupt"]}, "The report."),
+                {"type": "object", "properties": {"repair": {"type": "boolean"}}},
+                **_BAD_BODY,
+            )
+        },
+        "/admin/api/lexicon": {
+            "get": _admin("The pronunciation lexicon in use.", _json(_ref("Lexicon"), "Entries and version.")),
+            "put": {
+                **_admin(
+                    "Replace the site lexicon (atomically); engines use it at once.",
+                    _json(_ref("Lexicon"), "The new lexicon."),
+                    **_BAD_BODY,
+                    **{"422": _error("Invalid entries; error.entries lists each with its problems.")},
+                ),
+                "requestBody": {
+                    "required": True,
+                    "content": {JSON: {"schema": {"type": "array", "items": _ref("LexiconEntry")}}},
+                },
+            },
+        },
+        "/admin/api/lexicon/preview": {
+            "post": {
+                **_admin(
+                    "How a text is read: spoken form, lexicon readings, phonemes (offline), cache key.",
+                    {
+                        "description": "JSON preview, or with ?audio=1 an MP3 clip (header X-Clip-Key).",
+                        "content": {
+                            JSON: {"schema": {"type": "object", "required": ["engine", "sentences"]}},
+                            "audio/mpeg": {"schema": {"type": "string", "format": "binary"}},
+                        },
+                    },
+                    {
+                        "type": "object",
+                        "required": ["text"],
+                        "properties": {
+                            "text": {"type": "string", "minLength": 1, "maxLength": 300},
+                            "engine": {"type": "string"},
+                            "voice": {"type": "string"},
+                        },
+                    },
+                    **_BAD_BODY,
+                    **{"422": _error("Unknown voice."), "503": _error("Engine unavailable.")},
+                ),
+                "parameters": [
+                    {"name": "audio", "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": "1: answer with an MP3 audition clip, synthesized through the cache."}
+                ],
+            }
+        },
+    }
+)
+
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -378,9 +483,24 @@ SPEC: dict[str, Any] = {
             "Error": ERROR,
             "Voices": VOICES,
             "Health": HEALTH,
-        }
+            "Lexicon": LEXICON,
+            "LexiconEntry": LEXICON_ENTRY,
+        },
+        "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
     },
 }
+
+
+@bp.record_once
+def _serve_admin_api(state: Any) -> None:
+    """The admin routes are documented here, so the app that serves this document serves them too.
+
+    ``create_app`` may register ``web.admin.bp`` itself (before this blueprint); then this is a no-op.
+    """
+    from web import admin
+
+    if admin.bp.name not in state.app.blueprints:
+        state.app.register_blueprint(admin.bp)
 
 
 @bp.get("/openapi.json")

@@ -12,7 +12,13 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
+from flask import Blueprint
+from flask import Flask
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import render_template
+from flask import request
 
 bp = Blueprint("player", __name__)
 

@@ -3,6 +3,7 @@
 * ``共3.07万户`` → 共三点零七万户; ``2户`` → 两户; ``-5`` → 负五; ``1,200`` → 一千二百
 * ``第2批`` → 第二批; ``2`` → 二
 * ``1. 优化`` (a list number at a line start) → 一、优化
+* ``Ⅳ级`` → 四级; ``Ⅲ期`` → 三期; ``IV级`` → 四级 (Latin capitals only before a grade word)
 """
 
 from __future__ import annotations
@@ -24,6 +25,21 @@ _ORDINAL = re.compile(r"第(?P<num>\d+(?:\.\d+)*)(?:\s?(?:[-—–～~至到]|�
 # A sum in 元 (1,250,000.00元): its zero cents are not read.
 _YUAN = re.compile(r"(?:万|亿|万亿)?元")
 _LIST = re.compile(r"(?:^|(?<=[\s：:]))(?P<num>\d{1,2})[.．、](?!\d)\s*(?=[\u4e00-\u9fff“《(（])", re.M)
+
+
+ROMAN_CHARS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹⅺⅻ"
+_ROMAN_ASCII = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_ROMAN = re.compile(
+    rf"(?P<char>[{ROMAN_CHARS}])"
+    rf"|(?<![A-Za-z\d])(?P<ascii>{'|'.join(sorted(_ROMAN_ASCII, key=len, reverse=True))})(?=[类级期型])"
+)
+
+
+def _roman(m: re.Match[str]) -> str:
+    if m["char"]:
+        # The Unicode numerals run Ⅰ..Ⅻ then ⅰ..ⅻ, twelve of each.
+        return read_decimal(str(ROMAN_CHARS.index(m["char"]) % 12 + 1))
+    return read_decimal(str(_ROMAN_ASCII[m["ascii"]]))
 
 
 def _cardinal(m: re.Match[str]) -> str:
@@ -50,6 +66,7 @@ def _list_number(m: re.Match[str]) -> str:
     return read_decimal(m["num"]) + "、"
 
 
+ROMAN = Rule("roman", _ROMAN, _roman, needs(ROMAN_CHARS + "IVX"))
 CARDINAL = Rule("cardinal", _CARDINAL, _cardinal, needs("0"))
 ORDINAL = Rule("ordinal", _ORDINAL, _ordinal, needs("第"))
 LIST_NUMBER = Rule("list_number", _LIST, _list_number, needs(".．、"))

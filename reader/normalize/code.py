@@ -33,6 +33,11 @@ _LETTERS = re.compile(
 )
 
 
+# A number of three or more digits standing alone in quotes names a slogan or scheme (“1361”整体构架),
+# read digit by digit; a quoted year (“2035”) is left to the year rule's reading as a number.
+_QUOTED = re.compile(r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?=[”\"」])")
+
+
 def _doc(m: re.Match[str]) -> str:
     text = read_digits(m["y"])
     if m["n"]:
@@ -66,6 +71,7 @@ def _letters(m: re.Match[str]) -> str:
 
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+QUOTED_CODE = Rule("quoted_code", _QUOTED, lambda m: read_digits(m["n"]), needs("“\"「"))
 DOC_NUMBER = Rule("doc_number", _DOC, _doc, needs("〔［[【(（"))
 STANDARD = Rule("standard", _STD, _std, needs(_UPPER))
 VERSION = Rule("version", _VERSION_V, _version, needs(".Vv"))

@@ -16,6 +16,7 @@ from reader.normalize import money
 from reader.normalize import phone
 from reader.normalize import range as ranges
 from reader.normalize import serial
+from reader.normalize import url
 from reader.normalize import whitelist
 from reader.normalize import year
 from reader.normalize.engine import Rule
@@ -23,6 +24,7 @@ from reader.normalize.lexicon import SYMBOLS
 
 RULES: tuple[Rule, ...] = (
     whitelist.WHITELIST_RULE,
+    url.URL,
     damage.DAMAGE,
     code.DOC_NUMBER,
     code.STANDARD,
@@ -43,6 +45,8 @@ RULES: tuple[Rule, ...] = (
     code.VERSION,
     math.RATIO,
     code.LETTER_CODE,
+    code.QUOTED_CODE,
+    cardinal.ROMAN,
     cardinal.ORDINAL,
     cardinal.LIST_NUMBER,
     cardinal.CARDINAL,
@@ -60,7 +64,8 @@ def _pick(*names: str) -> tuple[Rule, ...]:
 CLASSES: dict[str, tuple[Rule, ...]] = {
     "whitelist": _pick("whitelist"),
     "damage": _pick("damage"),
-    "code": _pick("doc_number", "standard", "version", "letter_code"),
+    "code": _pick("doc_number", "standard", "version", "letter_code", "quoted_code"),
+    "url": _pick("url"),
     "phone": phone.PHONE_RULES,
     "serial": _pick("serial"),
     "date": _pick("date", "year_range", "year", "month_day", "event_date", "date_dash"),
@@ -70,10 +75,14 @@ CLASSES: dict[str, tuple[Rule, ...]] = {
     "fraction": _pick("percent", "fraction"),
     "measure": _pick("measure", "per"),
     "math": _pick("ratio", "cardinal", "symbol"),
-    "cardinal": _pick("ordinal", "list_number", "cardinal"),
+    "cardinal": _pick("roman", "ordinal", "list_number", "cardinal"),
     "letters": _pick("whitelist", "letter_code", "cardinal"),
     "liang": _pick("month_day", "measure", "ordinal", "cardinal"),
 }
 
 # A text without any of these characters has nothing to rewrite.
-TRIGGER = re.compile("[" + re.escape("".join(sorted({c for s in SYMBOLS for c in s}))) + r"\d/]")
+# Roman numerals in Latin capitals count only before a grade word (IV级), so only that pair triggers.
+TRIGGER = re.compile(
+    "[" + re.escape("".join(sorted({c for s in SYMBOLS for c in s}))) + r"\d/." + cardinal.ROMAN_CHARS + "]"
+    r"|[IVX][类级期型]"
+)

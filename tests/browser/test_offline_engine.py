@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Servers, _ServerThread, wait_ready
+from tests.browser.conftest import Servers
+from tests.browser.conftest import _ServerThread
+from tests.browser.conftest import wait_ready
 
 pytestmark = pytest.mark.browser
 

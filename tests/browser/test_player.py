@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Servers, demo_id, wait_ready
+from tests.browser.conftest import Servers
+from tests.browser.conftest import demo_id
+from tests.browser.conftest import wait_ready
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,11 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Servers, demo_id, run_axe, screenshot, wait_ready
+from tests.browser.conftest import Servers
+from tests.browser.conftest import demo_id
+from tests.browser.conftest import run_axe
+from tests.browser.conftest import screenshot
+from tests.browser.conftest import wait_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.bypass_csp]
 
@@ -77,7 +81,8 @@ def test_focus_is_not_hidden_by_the_sticky_player_or_caption(page: Any, servers:
     page.locator("#doc-body .s[tabindex='0']").focus()
     for _ in range(25):
         page.keyboard.press("ArrowDown")
-    for selector in ("#doc-body .s:focus", "button.read-section[data-section='8']", "#doc-body .s[data-i='40']"):
+    targets = ("#doc-body .s:focus", "button.read-section[data-section='8']", "#doc-body .s[data-i='40']")
+    for selector in targets:
         page.locator(selector).focus()
         box = page.evaluate("""() => { const r = document.activeElement.getBoundingClientRect();
             const top = document.getElementById('player').getBoundingClientRect().bottom;

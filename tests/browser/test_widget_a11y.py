@@ -6,8 +6,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import Servers, run_axe, screenshot
-from tests.browser.test_widget import SHADOW, open_host, wait_playing
+from tests.browser.conftest import Servers
+from tests.browser.conftest import run_axe
+from tests.browser.conftest import screenshot
+from tests.browser.test_widget import SHADOW
+from tests.browser.test_widget import open_host
+from tests.browser.test_widget import wait_playing
 
 pytestmark = [pytest.mark.browser, pytest.mark.bypass_csp]
 
