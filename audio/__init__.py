@@ -21,8 +21,10 @@ from audio.errors import AudioError
 from audio.errors import CacheError
 from audio.errors import EngineError
 from audio.errors import EngineUnavailable
+from audio.errors import LexiconError
 from audio.errors import SynthesisFailed
 from audio.errors import VoiceNotFound
+from audio.lexicon import Lexicon
 from audio.model import AudioClip
 from audio.model import Chapter
 from audio.model import Cue
@@ -49,6 +51,8 @@ __all__ = [
     "Engine",
     "EngineError",
     "EngineUnavailable",
+    "Lexicon",
+    "LexiconError",
     "Mark",
     "PruneResult",
     "Segment",

@@ -19,10 +19,12 @@ import time
 from collections.abc import Iterator
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 from audio.engines import Engine
 from audio.errors import CacheError
+from audio.errors import EngineUnavailable
 from audio.model import AudioClip
 from audio.model import Mark
 from audio.model import Speech
@@ -105,6 +107,54 @@ class ClipCache:
     ) -> str:
         return cache_key(
             engine=engine.name, engine_version=engine.version, params=params, text=text, extra=extra
+        )
+
+    def lookup_keys(
+        self, engine: Engine, params: SpeechParams, text: str, *, extra: Mapping[str, str] | None = None
+    ) -> list[str]:
+        """Where a clip for ``text`` may already be stored, best first.
+
+        A plain engine has one key. An engine made of members (``auto``) says through
+        ``lookup_order(params)`` which members and voices could answer right now; its clips are stored
+        under those members' own keys (see ``store_key``).
+        """
+        order = getattr(engine, "lookup_order", None)
+        members = order(params) if callable(order) else [(engine, params)]
+        return [self.key_for(member, member_params, text, extra=extra) for member, member_params in members]
+
+    def store_key(
+        self,
+        engine: Engine,
+        params: SpeechParams,
+        text: str,
+        speech: Speech,
+        *,
+        extra: Mapping[str, str] | None = None,
+    ) -> str:
+        """The key to store ``speech`` under: that of the engine and voice that really spoke.
+
+        A member of a composite engine is keyed as itself, so the edge voice and the offline
+        fallback never share a key and ``--engine offline`` reuses the fallback's clips. A foreign
+        label from a plain engine gets a key that no lookup ever produces, so such a clip is served
+        by its key only and the engine is asked again next time.
+        """
+        if speech.engine == engine.name:
+            return self.key_for(engine, params, text, extra=extra)
+        member_of = getattr(engine, "engine_for", None)
+        if callable(member_of):
+            try:
+                member = member_of(speech.engine)
+            except EngineUnavailable:
+                member = None
+            if member is not None:
+                spoken = replace(params, voice=speech.voice or params.voice)
+                return self.key_for(member, spoken, text, extra=extra)
+        return cache_key(
+            engine=speech.engine,
+            engine_version=f"fallback-for:{engine.name}/{engine.version}",
+            params=replace(params, voice=speech.voice or params.voice),
+            text=text,
+            extra=extra,
         )
 
     def path_for(self, key: str) -> Path:

@@ -6,6 +6,7 @@
     │   ├── VoiceNotFound       the engine has no such voice
     │   └── SynthesisFailed     the engine answered, but the audio is missing or broken
     ├── CacheError              the cache cannot be read or written (disk full, permissions)
+    ├── LexiconError            a pronunciation lexicon is malformed (also a ValueError)
     └── AssemblyError           clips cannot be joined into a track
 """
 
@@ -38,3 +39,7 @@ class CacheError(AudioError):
 
 class AssemblyError(AudioError):
     """Clips could not be joined into one track."""
+
+
+class LexiconError(AudioError, ValueError):
+    """A lexicon file cannot be read or has a malformed line."""

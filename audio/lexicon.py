@@ -23,15 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from audio.errors import AudioError
+from audio.errors import LexiconError
 
 _HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 _SYLLABLE = re.compile(r"^[a-z]+[1-5]$")
 DEFAULT_RESOURCE = "lexicon.tsv"
-
-
-class LexiconError(AudioError, ValueError):
-    """A lexicon file cannot be read or has a malformed line."""
 
 
 @dataclass(frozen=True, slots=True)

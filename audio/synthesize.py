@@ -4,9 +4,12 @@
 because the pool takes jobs first-in first-out, item 0 is always the first one ready. Identical
 texts (a repeated heading, a refrain) are spoken once.
 
-A clip the engine produced with a *different* engine than requested (a fallback, e.g. edge → offline)
-is never stored under the requested engine's key, or the fallback voice would be served as the real
-one forever; it is stored under a key naming the engine that actually spoke.
+Clips are stored under the key of the engine and voice that actually spoke (``ClipCache.store_key``),
+never under the requested engine's key: a fallback voice must not be served as the real one. For a
+composite engine (``auto``) that is a member's own key, and ``ClipCache.lookup_keys`` asks the engine
+which members to look under (``lookup_order``): the edge voice always, the offline fallback only while
+edge is known to be down. So a rerun during an outage is all hits, and once edge answers again the
+edge key misses and the page is re-spoken in the edge voice.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from audio.cache import ClipCache
-from audio.cache import cache_key
 from audio.engines import Engine
 from audio.errors import AudioError
 from audio.errors import SynthesisFailed
@@ -31,19 +33,6 @@ from audio.model import SpeechParams
 OnClip = Callable[[int, AudioClip], None]
 
 
-def fallback_key(
-    engine: Engine, speech: Speech, params: SpeechParams, text: str, extra: Mapping[str, str] | None
-) -> str:
-    """The key for a clip spoken by ``speech.engine`` on behalf of ``engine``."""
-    return cache_key(
-        engine=speech.engine,
-        engine_version=f"fallback-for:{engine.name}/{engine.version}",
-        params=replace(params, voice=speech.voice or params.voice),
-        text=text,
-        extra=extra,
-    )
-
-
 def clip_for(
     text: str,
     engine: Engine,
@@ -52,14 +41,12 @@ def clip_for(
     extra_key: Mapping[str, str] | None = None,
 ) -> AudioClip:
     """One text's clip: a cache hit, or synthesized and stored."""
-    key = cache.key_for(engine, params, text, extra=extra_key)
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    for key in cache.lookup_keys(engine, params, text, extra=extra_key):
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
     speech = _speak(engine, text, params)
-    if speech.engine != engine.name:
-        key = fallback_key(engine, speech, params, text, extra_key)
-    return cache.put(key, speech)
+    return cache.put(cache.store_key(engine, params, text, speech, extra=extra_key), speech)
 
 
 def _speak(engine: Engine, text: str, params: SpeechParams) -> Speech:

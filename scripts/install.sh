@@ -18,6 +18,8 @@ if (( want_test )); then
   [[ -x /usr/bin/chromedriver ]] || apt_packages+=(chromium-driver)
   command -v redis-server >/dev/null || apt_packages+=(redis-server)
   command -v npm >/dev/null || apt_packages+=(npm)
+  # A CJK font, so that screenshots of the player show characters rather than boxes.
+  [[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] || apt_packages+=(fonts-wqy-microhei)
 fi
 if (( ${#apt_packages[@]} )); then
   as_root apt-get update -qq
@@ -29,9 +31,7 @@ fi
 if (( want_test )); then
   .venv/bin/python -m pip install -q -e '.[test]'
   # axe-core (the accessibility checker the browser tests inject) comes from the npm registry.
-  if [[ ! -f tests/browser/node_modules/axe-core/axe.min.js ]]; then
-    (cd tests/browser && npm install --no-audit --no-fund --silent axe-core@4)
-  fi
+  bash tests/browser/install_axe.sh
 else
   .venv/bin/python -m pip install -q -e .
 fi

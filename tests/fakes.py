@@ -59,6 +59,8 @@ class ToneEngine:
         ]
 
     def synthesize(self, text: str, params: SpeechParams) -> Speech:
+        if not text.strip():
+            raise SynthesisFailed("nothing to speak: the text is empty")
         if params.voice not in _BASE_HZ:
             raise VoiceNotFound(f"fake engine has no voice {params.voice!r}")
         with self._lock:

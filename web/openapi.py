@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint
+from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 bp = Blueprint("openapi", __name__)
@@ -361,7 +362,7 @@ PATHS: dict[str, Any] = {
     },
 }
 
-BEARER = [{"adminToken": []}]
+BEARER: list[dict[str, list[str]]] = [{"adminToken": []}]
 _ADMIN_REFUSALS = {
     "401": _error("Missing or wrong admin token (WWW-Authenticate: Bearer)."),
     "403": _error("The admin API is disabled: no ADMIN_TOKEN is configured (code admin_disabled)."),
@@ -388,7 +389,9 @@ LEXICON = {
 _INT_OBJECT = {"type": "object", "additionalProperties": {"type": ["integer", "null"]}}
 
 
-def _admin(summary: str, ok: dict[str, Any], body: dict[str, Any] | None = None, **more: Any) -> dict[str, Any]:
+def _admin(
+    summary: str, ok: dict[str, Any], body: dict[str, Any] | None = None, **more: Any
+) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": summary,
         "security": BEARER,
@@ -402,7 +405,9 @@ def _admin(summary: str, ok: dict[str, Any], body: dict[str, Any] | None = None,
 _BAD_BODY = {"400": _error("Malformed JSON or a bad field.")}
 PATHS.update(
     {
-        "/admin/api/cache": {"get": _admin("Clip cache size.", _json(_INT_OBJECT, "entries, total_bytes, max_bytes."))},
+        "/admin/api/cache": {
+            "get": _admin("Clip cache size.", _json(_INT_OBJECT, "entries, total_bytes, max_bytes."))
+        },
         "/admin/api/cache/prune": {
             "post": _admin(
                 "Evict least-recently-used clips down to max_bytes (default AUDIO_CACHE_MAX_BYTES).",
@@ -420,7 +425,9 @@ PATHS.update(
             )
         },
         "/admin/api/lexicon": {
-            "get": _admin("The pronunciation lexicon in use.", _json(_ref("Lexicon"), "Entries and version.")),
+            "get": _admin(
+                "The pronunciation lexicon in use.", _json(_ref("Lexicon"), "Entries and version.")
+            ),
             "put": {
                 **_admin(
                     "Replace the site lexicon (atomically); engines use it at once.",
@@ -458,8 +465,13 @@ PATHS.update(
                     **{"422": _error("Unknown voice."), "503": _error("Engine unavailable.")},
                 ),
                 "parameters": [
-                    {"name": "audio", "in": "query", "required": False, "schema": {"type": "string"},
-                     "description": "1: answer with an MP3 audition clip, synthesized through the cache."}
+                    {
+                        "name": "audio",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "1: answer with an MP3 audition clip, synthesized through the cache.",
+                    }
                 ],
             }
         },

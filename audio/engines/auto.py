@@ -8,8 +8,9 @@ A voice the service stops answering in (edge-tts #447) is replaced by the edge d
 ``VOICE_PAUSE_S``; only when edge as a whole fails does the offline voice speak.
 
 Every ``Speech`` says which engine and voice really made it (``Speech.engine``/``Speech.voice``),
-so a fallback clip is never stored as if it were the Edge voice: caches must key clips by
-``engine_for(speech.engine)`` and ``speech.voice``, and may look clips up in ``lookup_order()``.
+so a fallback clip is never stored as if it were the Edge voice: ``ClipCache.store_key`` keys clips
+by ``engine_for(speech.engine)`` and ``speech.voice``, and ``ClipCache.lookup_keys`` looks them up in
+``lookup_order()``. The version of ``auto`` itself is in no key.
 """
 
 from __future__ import annotations
@@ -74,14 +75,21 @@ class AutoEngine:
         raise EngineUnavailable(f"auto has no member engine {name!r}")
 
     def lookup_order(self, params: SpeechParams) -> list[tuple[Engine, SpeechParams]]:
-        """Where a cache should look for a clip: the primary; also the fallback while the primary is down."""
+        """Where a cache should look for a clip, best first: the member and voice that would speak now.
+
+        Always the primary (in the voice it would use); also the fallback while the primary is down
+        or when ``params.voice`` is one of the fallback's own voices. While the primary answers, a
+        fallback clip left from an outage is not offered, so the page is spoken in the primary's voice.
+        """
         primary_voice = self._primary_voice_for(params.voice)
         order: list[tuple[Engine, SpeechParams]] = [
             (self.primary, dataclasses.replace(params, voice=primary_voice))]
-        if self._primary_down():
-            fallback = self.fallback
-            voice = self._fallback_voice_for(params.voice)
-            order.append((fallback, dataclasses.replace(params, voice=voice)))
+        try:
+            if self._primary_down() or self._is_fallback_voice(params.voice):
+                voice = self._fallback_voice_for(params.voice)
+                order.append((self.fallback, dataclasses.replace(params, voice=voice)))
+        except EngineError:
+            pass  # No usable fallback: nothing of it can be cached; ``synthesize`` reports why.
         return order
 
     def voices(self) -> list[Voice]:
@@ -156,6 +164,10 @@ class AutoEngine:
         if not names:
             raise EngineUnavailable(f"the fallback engine {self.fallback.name!r} offers no voice")
         return sorted(names)[0]
+
+    def _is_fallback_voice(self, voice: str) -> bool:
+        """Whether only the fallback speaks ``voice`` (the default voice is the primary's: no need to build it)."""
+        return voice != self.default_voice and voice in self._fallback_voice_names()
 
     def _fallback_voice_names(self) -> set[str]:
         return {v.name for v in self.fallback.voices()}

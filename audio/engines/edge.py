@@ -38,6 +38,7 @@ from audio.engines.resilience import CircuitBreaker, backoff_delays
 from audio.engines.textsplit import split_text
 from audio.errors import EngineError, EngineUnavailable, SynthesisFailed, VoiceNotFound
 from audio.model import Mark, Speech, SpeechParams, Voice
+from audio.lexicon import Lexicon
 
 DEFAULT_VOICE = "zh-CN-XiaoxiaoNeural"
 TICKS_PER_MS = 10_000  # The service counts in 100-ns ticks.
@@ -73,9 +74,16 @@ class EdgeEngine:
     name = "edge"
 
     def __init__(
-        self, settings: EdgeSettings, voice_list: edge_voices.VoiceList, *, voice: str = DEFAULT_VOICE
+        self,
+        settings: EdgeSettings,
+        voice_list: edge_voices.VoiceList,
+        *,
+        voice: str = DEFAULT_VOICE,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.settings = settings
+        # The service takes no phonemes, so the lexicon can only respell words by homophones.
+        self.lexicon = lexicon if lexicon is not None else Lexicon.default()
         self.default_voice = voice
         self.breaker = CircuitBreaker(threshold=settings.breaker_threshold, cooldown_s=settings.cooldown_s)
         self._slots = threading.BoundedSemaphore(settings.max_connections)
@@ -83,6 +91,7 @@ class EdgeEngine:
         major = edge_tts.__version__.split(".", 1)[0]
         self.version = (
             f"edge-tts{major}/{settings.boundary}/split{_SPLIT_VERSION}-{settings.max_request_bytes}"
+            f"/lex-{self.lexicon.version}"
         )
 
     def voices(self) -> list[Voice]:
@@ -102,6 +111,7 @@ class EdgeEngine:
         self._check_voice(params.voice)
         joined = bytearray()
         marks: list[Mark] = []
+        text = self.lexicon.apply_text(text)
         for piece in split_text(text, max_bytes=self.settings.max_request_bytes, measure=_escaped_len):
             audio, piece_marks = self._request_with_retries(piece, params)
             offset_ms = len(joined) // mp3.BYTES_PER_MS
@@ -265,6 +275,7 @@ def create(
     voice_cache_path: str | Path | None = None,
     voice_cache_ttl_s: float = 86_400.0,
     locales: tuple[str, ...] = ("zh-CN",),
+    lexicon: Lexicon | str | Path | None = None,
     **options: Any,
 ) -> EdgeEngine:
     """Build an edge engine; ``voice`` is its default voice, ``options`` are ``EdgeSettings`` fields."""
@@ -280,4 +291,6 @@ def create(
         ttl_s=voice_cache_ttl_s,
         locales=locales,
     )
-    return EdgeEngine(settings, voice_list, voice=voice or DEFAULT_VOICE)
+    if isinstance(lexicon, (str, Path)):
+        lexicon = Lexicon.load(lexicon)
+    return EdgeEngine(settings, voice_list, voice=voice or DEFAULT_VOICE, lexicon=lexicon)

@@ -33,11 +33,10 @@ _MONTH_DAY = re.compile(
 )
 # A dash between two dates or times is read 至: 2023年1月1日—2023年12月31日, 9时—17时.
 _DASH = re.compile(r"(?<=[日月年时号])\s?(?:——|[—–\-～~])\s?(?=\d)")
-_EVENT = re.compile(
-    rf"(?<![\d.])(?P<a>{MONTH})[·•・](?P<b>{DAY})(?![\d.])"
-    # With a full stop the date is only an event name before a word that says so: 3.15晚会, 5.12地震.
-    rf"|(?<![\d.])(?P<c>{MONTH})\.(?P<d>{DAY})(?=晚会|大地震|地震|特大|事件|惨案|纪念日|国际|消费者权益)"
-)
+_EVENT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})[·•・](?P<b>{DAY})(?![\d.])")
+# With a full stop the date is only an event name before a word that says so: 3.15晚会, 5.12地震.
+_EVENT_CUES = ("晚会", "大地震", "地震", "特大", "事件", "惨案", "纪念日", "国际", "消费者权益")
+_EVENT_DOT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})\.(?P<b>{DAY})(?={'|'.join(_EVENT_CUES)})")
 
 
 def year_digits(year: str) -> str:
@@ -78,10 +77,11 @@ def _month_day(m: re.Match[str]) -> str:
 
 
 def _event(m: re.Match[str]) -> str:
-    return read_digits(m["a"] + m["b"]) if m["a"] else read_digits(m["c"] + m["d"])
+    return read_digits(m["a"] + m["b"])
 
 
 DATE = Rule("date", _FULL, _full, needs("-/."))
 MONTH_DAY = Rule("month_day", _MONTH_DAY, _month_day, needs("月日号"))
-EVENT_DATE = Rule("event_date", _EVENT, _event, needs("·•・."))
+EVENT_DATE = Rule("event_date", _EVENT, _event, needs("·•・"))
+EVENT_DOT = Rule("event_dot", _EVENT_DOT, _event, needs("".join(cue[0] for cue in _EVENT_CUES)))
 DATE_DASH = Rule("date_dash", _DASH, lambda m: "至", needs("—–-～~"))

@@ -21,11 +21,12 @@ _MEASURE = re.compile(
 )
 _PER_UNITS = (
     "吨|千克|公斤|克|斤|平方米|平方公里|立方米|米|公里|千米|公顷|亩|人次|人|户|次|件|天|日|周|月|年|小时|分钟|秒|"
-    "棵|株|箱|袋|瓶|盒|床|"
+    "棵|株|箱|袋|瓶|盒|床|d|"
     "台|辆|套|间|张|份|只|头|个|家|度|升|毫升|千瓦时|" + UNIT
 )
 # "/" between a unit and a unit: 元/吨 → 元每吨, 次/分 → 次每分.
-_PER = re.compile(rf"(?<=[\u4e00-\u9fff²³A-Za-z])/(?=(?:{_PER_UNITS})(?![A-Za-z]))")
+# A Latin unit after the slash is spoken too: 立方米/h → 立方米每小时, 元/kg → 元每千克.
+_PER = re.compile(rf"(?<=[\u4e00-\u9fff²³A-Za-z])/(?P<unit>{_PER_UNITS})(?![A-Za-z])")
 _TEMPERATURE = frozenset({"℃", "°C", "℉", "°F"})
 
 
@@ -38,4 +39,6 @@ def _measure(m: re.Match[str]) -> str:
 
 
 MEASURE = Rule("measure", _MEASURE, _measure, needs("".join(u[0] for u in UNITS)))
-PER = Rule("per", _PER, lambda m: "每", needs("/"))
+# Units met only after a slash (万m³/d: ten thousand cubic metres a day).
+_PER_ONLY = {"d": "天"}
+PER = Rule("per", _PER, lambda m: "每" + _PER_ONLY.get(m["unit"], UNITS.get(m["unit"], m["unit"])), needs("/"))

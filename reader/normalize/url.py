@@ -59,4 +59,6 @@ def _address(m: re.Match[str]) -> str:
     return "".join(out)
 
 
-URL = Rule("url", _URL, _address, needs("@.:"))
+# Every address holds "@" or a lower-case host (TLDs are written lower-case); Chinese text without
+# either, the usual case, never runs this regex.
+URL = Rule("url", _URL, _address, needs("@abcdefghijklmnopqrstuvwxyz"))

@@ -142,8 +142,6 @@ def test_registered_as_auto(edge_fake):
     assert engine.synthesize("好。", SpeechParams(engine.default_voice)).voice == "zh-CN-YunxiNeural"
 
 
-@pytest.mark.xfail(strict=True, reason="audio/synthesize.py keys auto's clips so that they never hit; "
-                   "see the edge engineer's report (use engine_for/lookup_order)")
 def test_a_second_run_through_auto_is_all_cache_hits(auto_engine, edge_fake, tmp_path):
     cache = audio.ClipCache(tmp_path)
     items = list(enumerate(SENTENCES[:3]))
@@ -152,6 +150,84 @@ def test_a_second_run_through_auto_is_all_cache_hits(auto_engine, edge_fake, tmp
     second = audio.synthesize(items, auto_engine, XIAOXIAO, cache)
     assert [c.key for c in second] == [c.key for c in first]
     assert len(edge_fake.exchanges) == requests
+
+
+def test_a_rerun_during_an_outage_is_all_cache_hits_and_calls_no_engine(auto_engine, tone, dns_lookups,
+                                                                         tmp_path):
+    cache = audio.ClipCache(tmp_path)
+    items = list(enumerate(SENTENCES[:3]))
+    auto_engine.voices()
+    first = audio.synthesize(items, auto_engine, XIAOXIAO, cache)
+    assert {c.engine for c in first} == {"tone"} and len(tone.calls) == 3
+    # Stored as the fallback's own clips, never under the edge voice's key.
+    tone_a = SpeechParams("tone-a")
+    assert [c.key for c in first] == [cache.key_for(tone, tone_a, text) for _, text in items]
+    edge_keys = [cache.key_for(auto_engine.primary, XIAOXIAO, text) for _, text in items]
+    assert all(cache.get(key) is None for key in edge_keys)
+    second = audio.synthesize(items, auto_engine, XIAOXIAO, cache)
+    assert second == first and len(tone.calls) == 3 and dns_lookups == ["edge.invalid"]
+
+
+def test_a_new_process_during_the_outage_probes_edge_once_then_hits(auto_engine, fast_edge_options, tone,
+                                                                     dns_lookups, tmp_path):
+    cache = audio.ClipCache(tmp_path)
+    items = list(enumerate(SENTENCES[:4]))
+    auto_engine.voices()
+    first = audio.synthesize(items, auto_engine, XIAOXIAO, cache)
+    # A new process knows nothing of the outage: its first miss tries edge, which opens the breaker.
+    fresh_tone = ToneEngine()
+    fresh = auto.create(fallback=fresh_tone, **{**fast_edge_options, "attempts": 2, "breaker_threshold": 2})
+    fresh.voices()
+    assert audio.synthesize(items, fresh, XIAOXIAO, cache) == first
+    assert dns_lookups == ["edge.invalid"] * 2 and [t for t, _ in fresh_tone.calls] == SENTENCES[:1]
+
+
+def test_once_edge_answers_again_the_page_is_spoken_in_the_edge_voice(edge_fake, fast_edge_options, tone,
+                                                                       monkeypatch, tmp_path):
+    cache = audio.ClipCache(tmp_path)
+    items = list(enumerate(SENTENCES[:2]))
+    engine = auto.create(fallback=tone, **{**fast_edge_options, "cooldown_s": 0.2})
+    engine.voices()
+    with monkeypatch.context() as patch:
+        patch.setattr(edge_tts.communicate, "WSS_URL", f"ws://127.0.0.1:{_closed_port()}/v1?x=1")
+        during = audio.synthesize(items, engine, XIAOXIAO, cache)
+    assert {c.engine for c in during} == {"tone"}
+    time.sleep(0.25)
+    after = audio.synthesize(items, engine, XIAOXIAO, cache)
+    assert {(c.engine, c.voice) for c in after} == {("edge", XIAOXIAO.voice)}
+    assert len(edge_fake.exchanges) == 2 and len(tone.calls) == 2
+    assert [c.key for c in after] == [cache.key_for(engine.primary, XIAOXIAO, t) for _, t in items]
+    assert all(cache.get(c.key) == c for c in during)  # Kept for the next outage (or `--engine tone`).
+
+
+def test_edge_clips_are_shared_with_the_plain_edge_engine(auto_engine, edge_fake, fast_edge_options, tmp_path):
+    cache = audio.ClipCache(tmp_path)
+    items = list(enumerate(SENTENCES[:2]))
+    through_auto = audio.synthesize(items, auto_engine, XIAOXIAO, cache)
+    requests = len(edge_fake.exchanges)
+    plain = audio.synthesize(items, edge.create(**fast_edge_options), XIAOXIAO, cache)
+    assert plain == through_auto and len(edge_fake.exchanges) == requests == 2
+
+
+def test_a_fallback_voice_through_auto_is_cached_too(auto_engine, tone, edge_fake, tmp_path):
+    cache = audio.ClipCache(tmp_path)
+    items = list(enumerate(SENTENCES[:2]))
+    first = audio.synthesize(items, auto_engine, SpeechParams("tone-b"), cache)
+    second = audio.synthesize(items, auto_engine, SpeechParams("tone-b"), cache)
+    assert second == first and {(c.engine, c.voice) for c in first} == {("tone", "tone-b")}
+    assert len(tone.calls) == 2 and edge_fake.exchanges == []
+
+
+def test_a_withdrawn_voice_is_cached_under_the_voice_that_spoke(edge_fake, fast_edge_options, tone, tmp_path):
+    cache = audio.ClipCache(tmp_path)
+    engine = auto.create(fallback=tone, **{**fast_edge_options, "attempts": 2, "breaker_threshold": 5})
+    edge_fake.silent_voices = {"zh-CN-YunxiNeural"}
+    yunxi = SpeechParams("zh-CN-YunxiNeural")
+    items = list(enumerate(SENTENCES[:2]))
+    first = audio.synthesize(items, engine, yunxi, cache)
+    requests = len(edge_fake.exchanges)
+    assert [c.key for c in first] == [cache.key_for(engine.primary, XIAOXIAO, t) for _, t in items]
+    assert audio.synthesize(items, engine, yunxi, cache) == first and len(edge_fake.exchanges) == requests
 
 
 def test_falls_back_to_the_real_offline_voice(edge_fake, fast_edge_options, offline_engine, dns_lookups):

@@ -238,3 +238,20 @@ def test_unwritable_root_is_a_cache_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(CacheError, match="cannot create"):
         ClipCache(blocker / "cache")
+
+
+def test_a_plain_engine_is_looked_up_and_stored_under_its_own_key(cache):
+    engine = ToneEngine()
+    own = cache.key_for(engine, PARAMS, "第一句。")
+    assert cache.lookup_keys(engine, PARAMS, "第一句。") == [own]
+    spoken = engine.synthesize("第一句。", PARAMS)
+    assert cache.store_key(engine, PARAMS, "第一句。", spoken) == own
+
+
+def test_a_foreign_label_is_stored_where_no_lookup_finds_it(cache):
+    engine = ToneEngine(fallback_as="other")
+    spoken = engine.synthesize("第一句。", PARAMS)
+    key = cache.store_key(engine, PARAMS, "第一句。", spoken, extra={"normalizer": "1"})
+    assert key not in cache.lookup_keys(engine, PARAMS, "第一句。", extra={"normalizer": "1"})
+    assert key != cache.key_for(ToneEngine(), PARAMS, "第一句。", extra={"normalizer": "1"})
+    assert cache.put(key, spoken).engine == "other"

@@ -18,8 +18,6 @@ from tests.audio.edge_fixtures import decode_ms
 from tests.fakes import ToneEngine
 
 TEXT = "你好。"
-_FAKE_SPEAKS_EMPTY = pytest.mark.xfail(
-    strict=True, reason="tests/fakes.py ToneEngine speaks empty text instead of raising SynthesisFailed")
 
 
 @pytest.fixture
@@ -109,10 +107,6 @@ def test_unknown_voice_is_voice_not_found(engine):
         engine.synthesize(TEXT, SpeechParams("no-such-voice"))
 
 
-@pytest.mark.parametrize(
-    "engine", [pytest.param(name, marks=_FAKE_SPEAKS_EMPTY) if name == "fake" else name for name in ENGINES],
-    indirect=True,
-)
 def test_empty_text_is_a_clear_error(engine):
     with pytest.raises(SynthesisFailed):
         engine.synthesize("   ", SpeechParams(_default_voice(engine)))

@@ -139,3 +139,8 @@ def test_registered_fake_is_built_by_name():
     engine = get_engine("fake", delay_s=0.0)
     assert (engine.name, engine.version) == ("fake", "fake-1")
     assert [v.name for v in engine.voices()] == ["fake-female", "fake-male"]
+
+
+def test_empty_text_is_a_clear_error_from_the_fake(cache):
+    with pytest.raises(SynthesisFailed, match="empty"):
+        synthesize([(0, "  ")], ToneEngine(), PARAMS, cache)

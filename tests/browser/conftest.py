@@ -183,10 +183,17 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     app.extensions["bobao"].jobs.shutdown()
 
 
+def _missing(reason: str) -> None:
+    """Skip on a developer machine without the tool; fail in CI, where the install script provides it."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must install it (scripts/install.sh --test)")
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+        _missing(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
@@ -228,7 +235,7 @@ def axe_path() -> Path:
         if shutil.which("npm"):
             subprocess.run(["bash", str(script)], check=False, timeout=180)
     if not AXE_JS.exists():
-        pytest.skip("axe-core not installed (run tests/browser/install_axe.sh)")
+        _missing("axe-core not installed (run tests/browser/install_axe.sh)")
     return AXE_JS
 
 

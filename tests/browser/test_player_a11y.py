@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.bypass_csp]
 
 
 def _open(page: Any, servers: Servers) -> None:
+    page.emulate_media(reduced_motion="reduce")  # follow-scrolling jumps instead of animating: stable shots
     wait_ready(servers, demo_id(servers))
     page.goto(servers.bobao + "/")
     page.wait_for_selector("#doc-body .s")
