@@ -23,7 +23,6 @@ from flask import Response
 from flask import current_app
 from flask import jsonify
 from flask import request
-from flask import send_file
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -200,9 +199,12 @@ def lexicon_preview() -> ResponseReturnValue:
     extra = narration.extra_key()
     if request.args.get("audio") in ("1", "true"):
         clip = audio.synthesize([(0, "".join(spoken))], engine, params, services.cache, extra_key=extra)[0]
-        response = send_file(clip.path, mimetype="audio/mpeg", max_age=0)
-        response.headers["X-Clip-Key"] = clip.key
-        return response
+        try:  # read now: an eviction between synthesis and sending must not end in a half response
+            data = clip.path.read_bytes()
+        except OSError as exc:
+            raise audio.CacheError(f"the audition clip vanished from the cache: {exc}") from exc
+        headers = {"X-Clip-Key": clip.key, "Cache-Control": "no-store"}
+        return Response(data, mimetype="audio/mpeg", headers=headers)
     return jsonify(
         {
             "engine": engine.name,
@@ -238,4 +240,5 @@ def _preview(
 
 def audio_key(engine: audio.Engine, params: audio.SpeechParams, spoken: str, extra: dict[str, str]) -> str:
     """The clip-cache key narration uses for this spoken sentence."""
-    return current_app.extensions["bobao"].cache.key_for(engine, params, spoken, extra=extra)
+    cache: audio.ClipCache = current_app.extensions["bobao"].cache
+    return cache.key_for(engine, params, spoken, extra=extra)

@@ -21,9 +21,15 @@ import threading
 import time
 from typing import Any
 
-from audio.engines import Engine, get_engine
-from audio.errors import EngineError, EngineUnavailable, SynthesisFailed, VoiceNotFound
-from audio.model import Speech, SpeechParams, Voice
+from audio.engines import Engine
+from audio.engines import get_engine
+from audio.errors import EngineError
+from audio.errors import EngineUnavailable
+from audio.errors import SynthesisFailed
+from audio.errors import VoiceNotFound
+from audio.model import Speech
+from audio.model import SpeechParams
+from audio.model import Voice
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +172,7 @@ class AutoEngine:
         return sorted(names)[0]
 
     def _is_fallback_voice(self, voice: str) -> bool:
-        """Whether only the fallback speaks ``voice`` (the default voice is the primary's: no need to build it)."""
+        """Whether only the fallback speaks ``voice`` (not asked for the primary's default: no build)."""
         return voice != self.default_voice and voice in self._fallback_voice_names()
 
     def _fallback_voice_names(self) -> set[str]:

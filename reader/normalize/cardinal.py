@@ -3,6 +3,7 @@
 * ``共3.07万户`` → 共三点零七万户; ``2户`` → 两户; ``-5`` → 负五; ``1,200`` → 一千二百
 * ``第2批`` → 第二批; ``2`` → 二
 * ``1. 优化`` (a list number at a line start) → 一、优化
+* ``95#汽油`` → 九十五号汽油; ``1,250,000.00元`` → 一百二十五万元 (no zero cents)
 * ``Ⅳ级`` → 四级; ``Ⅲ期`` → 三期; ``IV级`` → 四级 (Latin capitals only before a grade word)
 """
 
@@ -12,6 +13,7 @@ import re
 
 from reader.normalize.engine import Rule
 from reader.normalize.engine import needs
+from reader.normalize.lexicon import NOT_AFTER_COUNT
 from reader.normalize.lexicon import NUM
 from reader.normalize.lexicon import is_counted
 from reader.normalize.numbers import read_amount
@@ -19,20 +21,30 @@ from reader.normalize.numbers import read_decimal
 from reader.normalize.numbers import read_digits
 
 _CARDINAL = re.compile(
-    rf"(?P<sign>(?<![\dA-Za-z.\-−日月年时号])[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})|(?P<digits>\d+)"
+    rf"(?P<sign>(?<![\dA-Za-z.\-−日月年时号]){NOT_AFTER_COUNT}[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})|(?P<digits>\d+)"
 )
 _ORDINAL = re.compile(r"第(?P<num>\d+(?:\.\d+)*)(?:\s?(?:[-—–～~至到]|——)\s?(?P<last>\d+)(?![\d.]))?")
 # A sum in 元 (1,250,000.00元): its zero cents are not read.
 _YUAN = re.compile(r"(?:万|亿|万亿)?元")
-_LIST = re.compile(r"(?:^|(?<=[\s：:]))(?P<num>\d{1,2})[.．、](?!\d)\s*(?=[\u4e00-\u9fff“《(（])", re.M)
+# "1." "1、" after a line start, space or colon; "1）" only at a line start (mid-line it closes a bracket).
+_LIST = re.compile(
+    r"(?:(?:^|(?<=[\s：:。；;！？]))(?P<num>\d{1,2})[.．、]|^\s*(?P<num2>\d{1,2})[)）])(?!\d)\s*(?=[\u4e00-\u9fff“《(（])",
+    re.M,
+)
 
 
 ROMAN_CHARS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫⅰⅱⅲⅳⅴⅵⅶⅷⅸⅹⅺⅻ"
 _ROMAN_ASCII = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 _ROMAN = re.compile(
     rf"(?P<char>[{ROMAN_CHARS}])"
-    rf"|(?<![A-Za-z\d])(?P<ascii>{'|'.join(sorted(_ROMAN_ASCII, key=len, reverse=True))})(?=[类级期型])"
+    rf"|(?<![A-Za-z\d])(?P<ascii>{'|'.join(sorted(_ROMAN_ASCII, key=len, reverse=True))})"
+    # V型反弹 and X型 are shapes, so before 型 only I..IV count (II型糖尿病).
+    r"(?:(?=[类级期])|(?<![VX])(?=型))"
 )
+
+
+# A number sign after a number is 号: 95#汽油 → 九十五号汽油, 6#楼 → 六号楼.
+_HASH = re.compile(r"(?<![\dA-Za-z.])(?P<num>\d{1,4})[#＃](?![\d#＃])")
 
 
 def _roman(m: re.Match[str]) -> str:
@@ -63,10 +75,12 @@ def _ordinal(m: re.Match[str]) -> str:
 
 
 def _list_number(m: re.Match[str]) -> str:
-    return read_decimal(m["num"]) + "、"
+    lead = m.group(0)[: len(m.group(0)) - len(m.group(0).lstrip())]
+    return lead + read_decimal(m["num"] or m["num2"]) + "、"
 
 
 ROMAN = Rule("roman", _ROMAN, _roman, needs(ROMAN_CHARS + "IVX"))
+NUMBER_SIGN = Rule("number_sign", _HASH, lambda m: read_decimal(m["num"]) + "号", needs("#＃"))
 CARDINAL = Rule("cardinal", _CARDINAL, _cardinal, needs("0"))
 ORDINAL = Rule("ordinal", _ORDINAL, _ordinal, needs("第"))
-LIST_NUMBER = Rule("list_number", _LIST, _list_number, needs(".．、"))
+LIST_NUMBER = Rule("list_number", _LIST, _list_number, needs(".．、)）"))

@@ -29,6 +29,8 @@ def read_time(hour: str, minute: str, second: str | None, ampm: str | None) -> s
     if ampm:
         prefix = "上午" if ampm[0] in "Aa" else "下午"
     text = prefix + read_int(hour, counted=True) + "点"
+    # Zero seconds are not read: 10:30:00 → 十点三十分, 10:00:00 → 十点.
+    second = second if second and int(second) else None
     if int(minute) or second:
         text += ("零" if minute.startswith("0") and int(minute) else "") + read_int(minute) + "分"
     if second:

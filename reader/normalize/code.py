@@ -2,6 +2,7 @@
 
 * ``渝府发〔2023〕12号`` → 渝府发二零二三十二号; ``〔2023〕`` → 二零二三
 * ``GB/T 37668-2019`` → GBT三七六六八杠二零一九; ``ISO 9001`` → ISO九零零一
+* ``“1361”`` → 一三六一; ``318国道`` → 三一八国道; ``K1520+300`` → K一千五百二十加三百; ``TOP10`` → TOP十
 * ``V2.1.3`` → V二点一点三; ``192.168.1.1`` → 一九二点一六八点一点一; ``G85`` → G八五; ``H7N9`` → H七N九
 """
 
@@ -38,6 +39,30 @@ _LETTERS = re.compile(
 _QUOTED = re.compile(r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?=[”\"」])")
 
 
+# Prefixes whose number counts (TOP10 → TOP十, U17 → U十七, No.12 → 第十二), and virus lineages
+# whose dotted number is read with 点 (BA.5 → BA点五, XBB.1.5 → XBB点一点五).
+# Highway stake numbers count kilometres and metres: K1520+300 → K一千五百二十加三百.
+_COUNTED = re.compile(
+    r"(?<![A-Za-z\d])(?:(?P<pre>TOP|Top|U)(?P<count>\d{1,3})|No\.\s?(?P<no>\d{1,4})"
+    r"|K(?P<km>\d{1,4})\+(?P<m>\d{3})"
+    r"|(?P<lineage>[A-Z]{2,6})(?P<dots>(?:\.\d+)+))(?![A-Za-z\d]|\.\d)"
+)
+
+
+def _counted(m: re.Match[str]) -> str:
+    if m["pre"]:
+        return m["pre"] + read_int(m["count"])
+    if m["no"]:
+        return "第" + read_int(m["no"])
+    if m["km"]:
+        return f"K{read_int(m['km'])}加{read_int(m['m'])}"
+    return m["lineage"] + "".join("点" + read_digits(g) for g in m["dots"][1:].split("."))
+
+
+# National and provincial road numbers are names, read digit by digit: 318国道, 国道318线 → 三一八.
+_ROAD = re.compile(r"(?<=国道|省道|县道)(?P<a>\d{3})(?!\d)|(?<![\d.])(?P<b>\d{3})(?=国道|省道|县道)")
+
+
 def _doc(m: re.Match[str]) -> str:
     text = read_digits(m["y"])
     if m["n"]:
@@ -71,7 +96,9 @@ def _letters(m: re.Match[str]) -> str:
 
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-QUOTED_CODE = Rule("quoted_code", _QUOTED, lambda m: read_digits(m["n"]), needs("“\"「"))
+COUNTED_CODE = Rule("counted_code", _COUNTED, _counted, needs("TUN" + _UPPER))
+ROAD = Rule("road", _ROAD, lambda m: read_digits(m["a"] or m["b"]), needs("国省县"))
+QUOTED_CODE = Rule("quoted_code", _QUOTED, lambda m: read_digits(m["n"]), needs('“"「'))
 DOC_NUMBER = Rule("doc_number", _DOC, _doc, needs("〔［[【(（"))
 STANDARD = Rule("standard", _STD, _std, needs(_UPPER))
 VERSION = Rule("version", _VERSION_V, _version, needs(".Vv"))

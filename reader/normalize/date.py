@@ -31,8 +31,9 @@ _MONTH_DAY = re.compile(
     rf"(?:份|(?P<d1>{DAY})(?:{_SEP_RANGE}(?P<d2>{DAY}))?(?P<dm>[日号])(?:{_SEP_RANGE}(?P<d5>{DAY})[日号])?)?"
     rf"|(?<![\d.])(?P<d3>{DAY})(?:{_SEP_RANGE}(?P<d4>{DAY}))?(?P<dm2>[日号])"
 )
-# A dash between two dates or times is read 至: 2023年1月1日—2023年12月31日, 9时—17时.
-_DASH = re.compile(r"(?<=[日月年时号])\s?(?:——|[—–\-～~])\s?(?=\d)")
+# A dash between two dates or times is read 至: 2023年1月1日—2023年12月31日, 9时—17时, 14时30分—16时.
+# The date or time word must follow a digit: in 比上月-3分 the dash is a minus sign.
+_DASH = re.compile(r"(?<=\d[日月年时号分秒])\s?(?:——|[—–\-～~])\s?(?=\d)")
 _EVENT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})[·•・](?P<b>{DAY})(?![\d.])")
 # With a full stop the date is only an event name before a word that says so: 3.15晚会, 5.12地震.
 _EVENT_CUES = ("晚会", "大地震", "地震", "特大", "事件", "惨案", "纪念日", "国际", "消费者权益")

@@ -122,8 +122,9 @@ def _present(text: str) -> set[str]:
 # character for one, so offsets into the folded copy are offsets into the original text.
 _LATIN = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _FOLD = str.maketrans(
-    "０１２３４５６７８９％＋－／" + "".join(chr(ord(c) + 0xFEE0) for c in _LATIN),
-    "0123456789%+-/" + _LATIN,
+    # Also the full-width point (２．５), the wave dash (3〜5) and the Unicode hyphens (‐ ﹣).
+    "０１２３４５６７８９％＋－／．〜‐﹣" + "".join(chr(ord(c) + 0xFEE0) for c in _LATIN),
+    "0123456789%+-/.~--" + _LATIN,
 )
 
 

@@ -11,11 +11,14 @@ import re
 from reader.normalize.engine import Rule
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import LEFT
+from reader.normalize.lexicon import NOT_AFTER_COUNT
 from reader.normalize.lexicon import NUM
 from reader.normalize.lexicon import SYMBOLS
 from reader.normalize.numbers import read_decimal
 
-_PERCENT = re.compile(rf"(?P<sign>(?<![\dA-Za-z.])[-−－+＋](?=\d))?{LEFT}(?P<num>{NUM})\s?(?P<sym>[%％‰])")
+_PERCENT = re.compile(
+    rf"(?P<sign>(?<![\dA-Za-z.]){NOT_AFTER_COUNT}[-−－+＋](?=\d))?{LEFT}(?P<num>{NUM})\s?(?P<sym>[%％‰])"
+)
 _VULGAR = "½⅓⅔¼¾⅕⅛"
 _FRACTION = re.compile(
     rf"{LEFT}(?:(?P<whole>\d+)(?:又|\s?(?=[{_VULGAR}])))?"

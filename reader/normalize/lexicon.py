@@ -11,6 +11,8 @@ from reader.normalize.engine import load_table
 NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 # No digit, decimal point or Latin letter glued on the left (keeps "V2.1" or "3.5" whole).
 LEFT = r"(?<![\d.A-Za-z])"
+# A dash right after a number and its word (8点-12点, 4级-5级) joins a range: it is not a minus sign.
+NOT_AFTER_COUNT = r"(?<!\d[点级倍度岁层分秒])"
 # Dashes and tildes used between the two ends of a range.
 RANGE_SEP = r"[-—–～~至到]|——|－"
 
@@ -22,9 +24,10 @@ WHITELIST = load_table("whitelist")
 
 UNIT = alternation(list(UNITS))
 # 年级/年代/月 etc. are ordinals or dates, never counted: 二年级, 二月.
-MEASURE = rf"(?:{alternation(list(load_table('measure_words')))})(?!级|代|型|号)"
+# 2期工程 is phase two, not two phases: 期 before the project it names is an ordinal.
+MEASURE = rf"(?:{alternation(list(load_table('measure_words')))})(?!级|代|型|号)(?!(?<=期)(?:工程|项目))"
 # A number right before an opening quote counts the quoted things: 对2“示范村” → 对两“示范村”.
-MEASURE_RE = re.compile(rf"\s?(?:余|多|来)?{MEASURE}|“")
+MEASURE_RE = re.compile(rf"[ \t\u3000]?(?:余|多|来)?{MEASURE}|“")
 
 
 def is_counted(text: str, end: int) -> bool:

@@ -99,7 +99,7 @@ def read_decimal(number: str, *, counted: bool = False) -> str:
 
 
 def read_amount(number: str, *, counted: bool = True) -> str:
-    """Read a sum of money: trailing zero cents are not spoken (1,250,000.00 → 一百二十五万, 12.50 → 十二点五)."""
+    """Read a sum of money without trailing zero cents (1,250,000.00 → 一百二十五万, 12.50 → 十二点五)."""
     if "." in number:
         number = number.rstrip("0").rstrip(".")
     return read_decimal(number, counted=counted)

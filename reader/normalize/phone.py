@@ -59,8 +59,13 @@ def _phone(m: re.Match[str]) -> str:
     return _phone_tail(text)
 
 
+# Two full numbers listed with only a space between (023-63899999 63891234) are two numbers: the
+# space becomes an enumeration pause instead of vanishing.
+_TWO_NUMBERS = re.compile(r"(?<=\d{7})\s+(?=\d{7})")
+
+
 def _phone_tail(text: str) -> str:
-    return "".join(_piece(p) for p in _PIECE.findall(text))
+    return "、".join("".join(_piece(p) for p in _PIECE.findall(part)) for part in _TWO_NUMBERS.split(text))
 
 
 # One rule per form: each regex then starts with a cheap first-character test, which keeps scans fast.

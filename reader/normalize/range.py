@@ -1,7 +1,8 @@
 """Ranges between counts, percents, measures and temperatures (years, dates, times have their own).
 
 * ``3-5天`` → 三到五天; ``2～3个`` → 两到三个; ``30%-50%`` → 百分之三十到百分之五十
-* ``-5~3℃`` → 零下五到三摄氏度; ``10-20km`` → 十到二十公里
+* ``-5~3℃`` → 零下五到三摄氏度; ``10-20km`` → 十到二十公里; ``1至3季度`` → 一至三季度 (a written 至 stays)
+* ``1.5万-2万元`` → 一点五万到两万元; ``8点-12点`` → 八点至十二点; ``4级-5级`` → 四级到五级
 """
 
 from __future__ import annotations
@@ -54,4 +55,14 @@ def _range(m: re.Match[str]) -> str:
     return first + joint + _end(m["bsign"], m["b"], m["bs"], b_unit, counted)
 
 
+# A dash between two numbers that each carry their word: 8点-12点 → 八点至十二点, 4级-5级 → 四级到五级.
+_WORD_DASH = re.compile(r"(?<=\d[点级倍度岁层])\s?(?:——|[—–\-～~])\s?(?=\d)")
+
+
+def _word_dash(m: re.Match[str]) -> str:
+    # A clock hour range is read 至 like other times (9时—17时); counts are read 到.
+    return "至" if m.string[m.start() - 1] == "点" else "到"
+
+
 RANGE = Rule("range", _RANGE, _range, needs("-—–～~至到"))
+WORD_DASH = Rule("word_dash", _WORD_DASH, _word_dash, needs("-—–～~"))

@@ -15,11 +15,13 @@ from reader.normalize.engine import needs
 from reader.normalize.numbers import read_digits
 
 _CUES = (
-    "编号 代码 信用代码 证号 账号 卡号 工号 单号 订单号 批准文号 备案号 登记号 许可证号 ICP备 网安备".split()
-)
+    "编号 索引号 代码 信用代码 证号 账号 卡号 工号 单号 订单号 批准文号 备案号 登记号 许可证号 ICP备 网安备"
+).split()
 _SERIAL = re.compile(
     rf"(?P<cue>(?:{alternation(_CUES)})(?:为|是)?[:：]?\s?)"
     r"(?P<code>[A-Za-z\d](?:[A-Za-z\d]|[-—/·](?=[A-Za-z\d])| (?=\d{3}))*)"
+    # A site's licence number may carry a sub-number after its 号: 渝ICP备2023012345号-1.
+    r"(?P<sub>号[-—]\d{1,3}(?!\d))?"
     # A zero-led part after a dash marks a serial, not a range: 2023-001.
     r"|(?<![\w.\-])(?P<dashed>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])"
 )
@@ -38,7 +40,7 @@ def _read(code: str) -> str:
 def _serial(m: re.Match[str]) -> str:
     if m["dashed"]:
         return _read(m["dashed"])
-    return m["cue"] + _read(m["code"])
+    return m["cue"] + _read(m["code"]) + (_read(m["sub"]) if m["sub"] else "")
 
 
 SERIAL = Rule("serial", _SERIAL, _serial, needs("编代证账卡工单批备登许-"))

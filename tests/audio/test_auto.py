@@ -9,11 +9,14 @@ import edge_tts.communicate
 import pytest
 
 import audio
-from audio.engines import auto, edge
-from audio.errors import SynthesisFailed, VoiceNotFound
+from audio.engines import auto
+from audio.engines import edge
+from audio.errors import SynthesisFailed
+from audio.errors import VoiceNotFound
 from audio.model import SpeechParams
 from tests.audio.edge_fixtures import *  # noqa: F403
-from tests.audio.edge_fixtures import ToneEngine, decode_ms
+from tests.audio.edge_fixtures import ToneEngine
+from tests.audio.edge_fixtures import decode_ms
 from tests.fakes import register_fake
 
 XIAOXIAO = SpeechParams("zh-CN-XiaoxiaoNeural")
@@ -200,7 +203,8 @@ def test_once_edge_answers_again_the_page_is_spoken_in_the_edge_voice(edge_fake,
     assert all(cache.get(c.key) == c for c in during)  # Kept for the next outage (or `--engine tone`).
 
 
-def test_edge_clips_are_shared_with_the_plain_edge_engine(auto_engine, edge_fake, fast_edge_options, tmp_path):
+def test_edge_clips_are_shared_with_the_plain_edge_engine(auto_engine, edge_fake, fast_edge_options,
+                                                          tmp_path):
     cache = audio.ClipCache(tmp_path)
     items = list(enumerate(SENTENCES[:2]))
     through_auto = audio.synthesize(items, auto_engine, XIAOXIAO, cache)

@@ -9,10 +9,16 @@ from __future__ import annotations
 import pytest
 
 import audio
-from audio.engines import Engine, auto, edge
-from audio.errors import EngineUnavailable, SynthesisFailed, VoiceNotFound
-from audio.model import Speech, SpeechParams
-from audio.mp3 import FRAME_MS, check_canonical
+from audio.engines import Engine
+from audio.engines import auto
+from audio.engines import edge
+from audio.errors import EngineUnavailable
+from audio.errors import SynthesisFailed
+from audio.errors import VoiceNotFound
+from audio.model import Speech
+from audio.model import SpeechParams
+from audio.mp3 import FRAME_MS
+from audio.mp3 import check_canonical
 from tests.audio.edge_fixtures import *  # noqa: F403
 from tests.audio.edge_fixtures import decode_ms
 from tests.fakes import ToneEngine
