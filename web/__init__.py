@@ -28,7 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _configure(app, test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in JSON
 
-    from web import api, downloads, health, openapi, player, ratelimit, security
+    from web import admin, api, downloads, health, openapi, player, ratelimit, security
     from web.errors import register_error_handlers
     from web.services import Services
 
@@ -45,7 +45,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         services.jobs = CeleryJobs(str(broker))
     app.extensions["bobao"] = services
-    for blueprint in (api.bp, downloads.bp, player.bp, health.bp, openapi.bp):
+    for blueprint in (api.bp, downloads.bp, player.bp, health.bp, admin.bp, openapi.bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
     ratelimit.init_app(app)
@@ -78,6 +78,8 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["AUDIO_CACHE_DIR"] = str(instance / "audio")
     if not app.config.get("DOCUMENT_DIR"):
         app.config["DOCUMENT_DIR"] = str(instance / "documents")
+    if not app.config.get("LEXICON_PATH"):
+        app.config["LEXICON_PATH"] = str(instance / "lexicon.tsv")
 
 
 def _engine_names(extra: str, default: str) -> tuple[str, ...]:

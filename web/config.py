@@ -28,7 +28,9 @@ DEFAULTS: Mapping[str, Any] = {
     # Intranet deployments may read pages on private addresses; off by default (SSRF).
     "FETCH_ALLOW_PRIVATE": False,
     "API_ALLOWED_ORIGINS": [],
-    "ADMIN_TOKEN": None,
+    "ADMIN_TOKEN": None,  # None or "" → the admin API answers 403 admin_disabled
+    # The site pronunciation lexicon (word → pinyin), edited through the admin API.
+    "LEXICON_PATH": None,  # None → <instance>/lexicon.tsv; the shipped default applies until it exists
     "BROKER_URL": None,
     # Background synthesis: threads in this process; a full queue answers 503 with Retry-After.
     "JOB_WORKERS": 1,

@@ -97,7 +97,7 @@ HTTP_PROBLEMS: dict[int, Problem] = {
 }
 
 INTERNAL = Problem(500, "internal_error", "服务器内部错误。")
-JSON_PREFIXES = ("/api/", "/documents/", "/audio/")
+JSON_PREFIXES = ("/api/", "/documents/", "/audio/", "/admin/api/")
 
 
 def problem_for(error: BaseException) -> Problem:

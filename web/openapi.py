@@ -503,18 +503,6 @@ SPEC: dict[str, Any] = {
 }
 
 
-@bp.record_once
-def _serve_admin_api(state: Any) -> None:
-    """The admin routes are documented here, so the app that serves this document serves them too.
-
-    ``create_app`` may register ``web.admin.bp`` itself (before this blueprint); then this is a no-op.
-    """
-    from web import admin
-
-    if admin.bp.name not in state.app.blueprints:
-        state.app.register_blueprint(admin.bp)
-
-
 @bp.get("/openapi.json")
 def openapi_json() -> ResponseReturnValue:
     """The OpenAPI document."""

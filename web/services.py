@@ -23,6 +23,7 @@ from web.config import parse_rate
 from web.documents import DocumentStore, make_doc_id
 from web.errors import Busy, InvalidRequest, TextTooLong
 from web.jobs import JobRunner
+from web.ratelimit import check_synthesis_quota
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +71,23 @@ class Services:
             raise InvalidRequest(f"unknown engine {name!r}; known: {', '.join(self.engine_names)}")
         with self._lock:
             if name not in self._engines:
-                self._engines[name] = audio.get_engine(name)
+                self._engines[name] = audio.get_engine(name, **self._engine_options(name))
             return self._engines[name]
+
+    def _engine_options(self, name: str) -> dict[str, Any]:
+        """Factory options from config: the site lexicon, and where edge keeps its voice list."""
+        options: dict[str, Any] = {}
+        lexicon = self.config.get("LEXICON_PATH")
+        if name in ("offline", "edge") and lexicon and Path(lexicon).is_file():
+            options["lexicon"] = str(lexicon)
+        if name in ("edge", "auto"):
+            options["voice_cache_path"] = str(self.store.root.parent / "edge-voices.json")
+        return options
+
+    def reload_lexicon(self) -> None:
+        """Forget built engines so that the next use reads the (changed) site lexicon."""
+        with self._lock:
+            self._engines.clear()
 
     def prewarm(self) -> threading.Thread:
         """Load the default engine (and its model) in a background thread."""
@@ -163,7 +179,7 @@ class Services:
         doc_id = make_doc_id(
             kind,
             content,
-            engine=tts.name,
+            engine=f"{tts.name}@{tts.version}",  # a new lexicon or model re-reads the page
             voice=params.voice,
             rate=params.rate,
             normalizer=str(reader.NORMALIZER_VERSION),
@@ -172,6 +188,7 @@ class Services:
             manifest = self.store.load(doc_id)
             if manifest["status"] == "ready" or self._in_progress(doc_id):
                 return manifest
+        check_synthesis_quota()  # only new work is rate limited; ready documents are free
         document = self.parse(kind, content, url, content_type)
         manifest = narration.new_manifest(
             doc_id, document, engine=tts.name, voice=params.voice, rate=params.rate

@@ -18,7 +18,8 @@ from reader.normalize.inventory import RULES
 from reader.normalize.inventory import RULES_BY_NAME
 from reader.normalize.inventory import TRIGGER
 
-NORMALIZER_VERSION = "zh-1"
+# Bumped whenever a reading changes: it keys cached audio (zh-2: phone groups run together, 杠 in codes).
+NORMALIZER_VERSION = "zh-2"
 
 __all__ = ["CLASSES", "NORMALIZER_VERSION", "RULES", "RULES_BY_NAME", "Normalized", "Rule", "normalize"]
 

@@ -21,14 +21,16 @@ from reader.normalize.numbers import read_decimal
 from reader.normalize.numbers import read_digits
 
 _CARDINAL = re.compile(
-    rf"(?P<sign>(?<![\dA-Za-z.\-−日月年时号]){NOT_AFTER_COUNT}[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})|(?P<digits>\d+)"
+    rf"(?P<sign>(?<![\dA-Za-z.\-−])(?<!\d[日月年时号]){NOT_AFTER_COUNT}[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})|(?P<digits>\d+)"
 )
 _ORDINAL = re.compile(r"第(?P<num>\d+(?:\.\d+)*)(?:\s?(?:[-—–～~至到]|——)\s?(?P<last>\d+)(?![\d.]))?")
 # A sum in 元 (1,250,000.00元): its zero cents are not read.
 _YUAN = re.compile(r"(?:万|亿|万亿)?元")
 # "1." "1、" after a line start, space or colon; "1）" only at a line start (mid-line it closes a bracket).
 _LIST = re.compile(
-    r"(?:(?:^|(?<=[\s：:。；;！？]))(?P<num>\d{1,2})[.．、]|^\s*(?P<num2>\d{1,2})[)）])(?!\d)\s*(?=[\u4e00-\u9fff“《(（])",
+    r"(?:(?:^|(?<=[\s：:。；;！？]))(?P<num>\d{1,2})[.．、]|^\s*(?P<num2>\d{1,2})[)）])(?!\d)\s*"
+    # The item may open with a year after a space: "1. 2023年…" (but "1. 5万" is a damaged 1.5万).
+    r"(?:(?=[\u4e00-\u9fff“《(（])|(?<=\s)(?=\d{4}年))",
     re.M,
 )
 
