@@ -16,11 +16,14 @@ import re
 from dataclasses import dataclass
 
 _CN_NUM = "[一二三四五六七八九十百零〇]+"
+# "第一部分的第一句话" and "第三条规定…" mention a part in running text; a heading's marker is followed by
+# its title or a separator, never by a particle or a verb like these.
+_NOT_TITLE = r"(?![的是中里和与及所在有为规明提指已，,。；;])"
 _STYLES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
-    ("zhang", 1.0, re.compile(rf"^第{_CN_NUM}[章编]")),
-    ("bufen", 1.0, re.compile(rf"^第{_CN_NUM}部分")),
-    ("jie", 2.0, re.compile(rf"^第{_CN_NUM}节")),
-    ("tiao", 3.0, re.compile(rf"^第{_CN_NUM}条")),
+    ("zhang", 1.0, re.compile(rf"^第{_CN_NUM}[章编]{_NOT_TITLE}")),
+    ("bufen", 1.0, re.compile(rf"^第{_CN_NUM}部分{_NOT_TITLE}")),
+    ("jie", 2.0, re.compile(rf"^第{_CN_NUM}节{_NOT_TITLE}")),
+    ("tiao", 3.0, re.compile(rf"^第{_CN_NUM}条{_NOT_TITLE}")),
     ("cn", 4.0, re.compile(rf"^{_CN_NUM}\s*[、.．]")),
     ("cn_paren", 5.0, re.compile(rf"^[(（]\s*{_CN_NUM}\s*[)）]")),
     ("num_dot", 6.0, re.compile(r"^\d{1,2}\s*[.．](?![\d.．])")),
@@ -83,6 +86,8 @@ def _heading_text(line: str, body_start: int, style: str) -> str | None:
     rest = line[body_start:].strip()
     if style == "tiao" and rest:
         return line[:body_start]  # 第三条 opens an article; the article text is its body.
+    if style in ("zhang", "bufen", "jie") and line.rstrip().endswith(("。", "！", "？")):
+        return None  # a sentence that happens to start with 第一部分…, not a part title
     if len(line) <= _MAX_HEADING and not line.endswith(_BAD_ENDINGS) and not _inner_stop(line):
         return _strip_end(line) if rest or style in ("tiao", "zhang", "jie", "bufen") else None
     first = _FIRST_CLAUSE.match(line)

@@ -239,6 +239,9 @@ def _preview(
 
 
 def audio_key(engine: audio.Engine, params: audio.SpeechParams, spoken: str, extra: dict[str, str]) -> str:
-    """The clip-cache key narration uses for this spoken sentence."""
+    """The clip-cache key narration uses for this spoken sentence: the first one holding a clip, else
+    the best (``auto`` looks under several keys)."""
     cache: audio.ClipCache = current_app.extensions["bobao"].cache
-    return cache.key_for(engine, params, spoken, extra=extra)
+    keys = cache.lookup_keys(engine, params, spoken, extra=extra)
+    held = [key for key in keys if cache.path_for(key).with_suffix(".json").is_file()]
+    return (held or keys)[0]

@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in DELEGATED:  # their own parsers take every option (``worker -n w1 …``)
+        argv = [argv[0], "--", *argv[1:]]
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -134,8 +137,13 @@ def _count_cached(
 ) -> int:
     """How many items the cache already holds (so a second run can say it synthesized nothing)."""
     extra = narration.extra_key()
-    keys = [services.cache.key_for(engine, params, item.spoken, extra=extra) for item in items]
-    return sum(1 for key in keys if services.cache.path_for(key).with_suffix(".json").is_file())
+    cache = services.cache
+
+    def cached(text: str) -> bool:  # ``auto`` may hold a clip under edge's or the fallback's key
+        keys = cache.lookup_keys(engine, params, text, extra=extra)
+        return any(cache.path_for(key).with_suffix(".json").is_file() for key in keys)
+
+    return sum(1 for item in items if cached(item.spoken))
 
 
 def _synthesize_with_progress(
@@ -208,7 +216,13 @@ def cmd_delegate(args: argparse.Namespace) -> int:
         module = importlib.import_module(module_name)
     except ImportError:
         raise WebError(f"bobao {args.command} is not available in this installation") from None
-    return int(module.main(list(args.args)) or 0)
+    rest = [a for a in args.args]
+    if rest[:1] == ["--"]:
+        rest = rest[1:]
+    return int(module.main(rest) or 0)
+
+
+DELEGATED = ("worker", "build")
 
 
 COMMANDS = {

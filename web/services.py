@@ -77,15 +77,32 @@ class Services:
     def _engine_options(self, name: str) -> dict[str, Any]:
         """Factory options from config: the site lexicon, and where edge keeps its voice list."""
         options: dict[str, Any] = {}
-        lexicon = self.config.get("LEXICON_PATH")
-        if name in ("offline", "edge") and lexicon and Path(lexicon).is_file():
-            options["lexicon"] = str(lexicon)
+        lexicon = self._site_lexicon()
+        if name in ("offline", "edge") and lexicon is not None:
+            options["lexicon"] = lexicon
         if name in ("edge", "auto"):
             options["voice_cache_path"] = str(self.store.root.parent / "edge-voices.json")
         return options
 
+    def _site_lexicon(self) -> audio.Lexicon | None:
+        """The site lexicon file, if there is a usable one (a broken file is logged and skipped)."""
+        path = self.config.get("LEXICON_PATH")
+        if not path or not Path(path).is_file():
+            return None
+        try:
+            return audio.Lexicon.load(path)
+        except audio.LexiconError:
+            log.exception("site lexicon %s is unusable; speaking with the shipped one", path)
+            return None
+
     def reload_lexicon(self) -> None:
-        """Forget built engines so that the next use reads the (changed) site lexicon."""
+        """Forget built engines so that the next use reads the changed site lexicon.
+
+        Raises LexiconError for a broken file and keeps the engines in use (the previous reading).
+        """
+        path = self.config.get("LEXICON_PATH")
+        if path and Path(path).is_file():
+            audio.Lexicon.load(path)
         with self._lock:
             self._engines.clear()
 
