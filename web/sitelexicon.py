@@ -13,9 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import logging
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from typing import Any
 from flask import Flask
 
 import audio
+from web.documents import atomic_write_bytes
 from web.errors import InvalidRequest
 from web.errors import WebError
 
@@ -160,17 +159,7 @@ def write_entries(path: Path, entries: list[Entry]) -> None:
         _HEADER,
         *(f"{e.word}\t{' '.join(e.syllables)}\t{e.say or ''}".rstrip("\t") + "\n" for e in entries),
     ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-lexicon-", suffix=".tsv", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.writelines(lines)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, "".join(lines).encode("utf-8"))
 
 
 def install_lexicon(app: Flask) -> None:

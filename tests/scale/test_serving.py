@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ import urllib.request
 
 import pytest
 
+from tests.scale.conftest import free_port, wait_for_port
 from web.serving import AccessLog, choose_server
 
 SCRIPT = """
@@ -23,23 +23,6 @@ app = Flask("tiny")
 app.add_url_rule("/hello", "hello", lambda: "hello " * 100)
 run(app, "127.0.0.1", int(sys.argv[1]), int(sys.argv[2]), threads=2)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout_s: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing listens on {port}")
 
 
 @pytest.mark.parametrize(("server", "workers"), [("gunicorn", 2), ("waitress", 1)])
