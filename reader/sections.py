@@ -70,7 +70,11 @@ def build_outline(page: Page) -> Outline:
                 date = date or (info.date if info else meta.parse_date(block.text))
                 source = source or (info.source if info else None)
                 continue
-            if _same(block.text, title) or (title_at is not None and i < title_at and _masthead(block)):
+            # A fallback title (the first line, when the page names none) stays in the body.
+            real_title = title_at is not None or bool(page.title)
+            if (real_title and _same(block.text, title)) or (
+                title_at is not None and i < title_at and _masthead(block)
+            ):
                 continue
         body.append(block)
     body, signature = _split_tail(body)

@@ -150,3 +150,16 @@ def test_report_parts_and_right_paren_numbers() -> None:
     assert [(s.heading, s.level) for s in doc.sections if s.heading] == [
         ("第一部分 工作回顾", 1), ("一、经济发展", 2), ("1）工业增长", 3), ("2）农业稳定", 3),
         ("第二部分 工作安排", 1)]
+
+
+def test_text_opening_with_a_heading_keeps_it_and_reads_every_line_in_order() -> None:
+    doc = reader.read_text("一、测试报告\n\n第一句话。第二句话。\n\n二、其他事项\n\n第三句话。\n")
+    assert [(s.heading, s.level) for s in doc.sections] == [("一、测试报告", 1), ("二、其他事项", 1)]
+    assert [s.text for s in doc.sentences()] == [
+        "一、测试报告", "第一句话。", "第二句话。", "二、其他事项", "第三句话。"
+    ]
+
+
+def test_a_sentence_starting_with_a_part_number_is_not_a_heading() -> None:
+    doc = reader.read_text("报告\n\n一、主要举措\n\n第一部分的第一句话。第一部分的第二句话。\n第一部分第二段的一句话。\n")
+    assert [s.heading for s in doc.sections if s.heading] == ["一、主要举措"]
