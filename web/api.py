@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 
 from web.errors import InvalidRequest
@@ -55,8 +55,13 @@ def create_document() -> ResponseReturnValue:
 
 @bp.get("/documents/<doc_id>")
 def get_document(doc_id: str) -> ResponseReturnValue:
-    """The document's manifest."""
-    response = jsonify(services().manifest(doc_id))
+    """The document's manifest; a finished one is sent as stored, with an ETag (pollers get 304)."""
+    svc = services()
+    ready = svc.ready_manifest_path(doc_id)
+    if ready is not None:
+        response = send_file(ready, mimetype="application/json", conditional=True, etag=True, max_age=0)
+    else:
+        response = jsonify(svc.manifest(doc_id))
     response.headers["Cache-Control"] = "no-cache"
     return response
 

@@ -51,7 +51,8 @@ class Services:
         self._engines: dict[str, Engine] = {}
         self._lock = threading.Lock()
         self._create_lock = threading.Lock()
-        self._documents: dict[str, reader.Document] = {}  # parsed at request time, handed to the job
+        self._documents: dict[str, reader.Document] = {}
+        self._ready: set[str] = set()  # documents seen finished; their manifests are immutable  # parsed at request time, handed to the job
 
     @property
     def engine(self) -> Engine:
@@ -237,6 +238,21 @@ class Services:
             except Busy:
                 log.warning("could not resume document %s: queue full", doc_id)
         return manifest
+
+    def ready_manifest_path(self, doc_id: str) -> Path | None:
+        """The stored manifest file of a finished document, else None.
+
+        A finished manifest never changes (its id covers input, engine version, voice, rate and
+        normalizer), so it can be served as stored; the ids seen finished are remembered.
+        """
+        path = self.store.dir_for(doc_id) / "manifest.json"
+        if doc_id in self._ready:
+            return path
+        if self.store.exists(doc_id) and self.store.load(doc_id)["status"] == "ready":
+            with self._lock:
+                self._ready.add(doc_id)
+            return path
+        return None
 
     def _in_progress(self, doc_id: str) -> bool:
         """Queued here, or being synthesized by this or another process (its lock is held)."""

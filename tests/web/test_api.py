@@ -83,6 +83,15 @@ def test_get_returns_the_stored_manifest(client, reader):
     assert response.get_json() == manifest
 
 
+def test_a_ready_manifest_is_served_as_stored_with_an_etag(client, reader):
+    manifest = reader.read()
+    first = client.get(f"/api/documents/{manifest['id']}")
+    assert first.status_code == 200 and first.get_json() == manifest
+    assert first.headers["Content-Type"].startswith("application/json") and first.headers.get("ETag")
+    again = client.get(f"/api/documents/{manifest['id']}", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
 def test_sentence_zero_is_playable_before_the_page_is_ready(tmp_path):
     app = make_app(tmp_path, TTS_ENGINE="slowfake")
     client = app.test_client()
