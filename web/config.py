@@ -33,7 +33,9 @@ DEFAULTS: Mapping[str, Any] = {
     "LEXICON_PATH": None,  # None → <instance>/lexicon.tsv; the shipped default applies until it exists
     "BROKER_URL": None,
     # Background synthesis: threads in this process; a full queue answers 503 with Retry-After.
-    "JOB_WORKERS": 1,
+    # Two, so that a visitor's new page starts at once instead of queueing behind a long one (the
+    # demo page alone is 25 minutes of speech); they share the CPU while both run.
+    "JOB_WORKERS": 2,
     "JOB_QUEUE_SIZE": 16,
     "JOB_RETRY_AFTER_S": 30,
     # Max-age for files that may change (page MP3s are rebuilt when a document is re-synthesized).
