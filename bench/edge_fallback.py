@@ -18,7 +18,8 @@ import socket
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,7 +29,11 @@ sys.path.insert(0, str(ROOT))
 import edge_tts.communicate  # noqa: E402
 import edge_tts.voices  # noqa: E402
 
-from audio import Engine, Speech, SpeechParams, Voice, get_engine  # noqa: E402
+from audio import Engine  # noqa: E402
+from audio import Speech  # noqa: E402
+from audio import SpeechParams  # noqa: E402
+from audio import Voice  # noqa: E402
+from audio import get_engine  # noqa: E402
 from audio.engines import auto  # noqa: E402
 from audio.mp3 import silence  # noqa: E402
 from tests.audio.edge_server import EdgeFake  # noqa: E402

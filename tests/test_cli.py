@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.web.conftest import decode_mp3, parse_vtt
+from tests.web.conftest import decode_mp3
+from tests.web.conftest import parse_vtt
 from web.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

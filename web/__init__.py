@@ -28,7 +28,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _configure(app, test_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Chinese stays readable in JSON
 
-    from web import admin, api, downloads, health, openapi, player, ratelimit, security
+    from web import admin
+    from web import api
+    from web import downloads
+    from web import health
+    from web import openapi
+    from web import player
+    from web import ratelimit
+    from web import security
     from web.errors import register_error_handlers
     from web.services import Services
 

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, send_file, url_for
+from flask import Blueprint
+from flask import current_app
+from flask import jsonify
+from flask import request
+from flask import url_for
 from flask.typing import ResponseReturnValue
 
 from web.errors import InvalidRequest
@@ -59,7 +63,10 @@ def get_document(doc_id: str) -> ResponseReturnValue:
     svc = services()
     ready = svc.ready_manifest_path(doc_id)
     if ready is not None:
-        response = send_file(ready, mimetype="application/json", conditional=True, etag=True, max_age=0)
+        # Bytes, not a file handle: no JSON parse or re-encode, and nothing left open for the caller.
+        response = current_app.response_class(ready.read_bytes(), mimetype="application/json")
+        response.add_etag()
+        response.make_conditional(request)
     else:
         response = jsonify(svc.manifest(doc_id))
     response.headers["Cache-Control"] = "no-cache"

@@ -22,7 +22,8 @@ from typing import Any
 from lxml import etree
 from tqdm import tqdm
 
-from web.fetch import FetchError, fetch_url
+from web.fetch import FetchError
+from web.fetch import fetch_url
 
 _SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _XML_TYPES = ("application/xml", "text/xml", "text/plain")

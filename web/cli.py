@@ -24,7 +24,8 @@ from typing import Any
 
 import audio
 import reader
-from web import create_app, narration
+from web import create_app
+from web import narration
 from web.config import parse_rate
 from web.errors import WebError
 from web.services import Services

@@ -12,10 +12,15 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, request, send_file
+from flask import Blueprint
+from flask import Response
+from flask import current_app
+from flask import request
+from flask import send_file
 from flask.typing import ResponseReturnValue
 
-from web.errors import AudioNotReady, DocumentNotFound
+from web.errors import AudioNotReady
+from web.errors import DocumentNotFound
 from web.services import Services
 
 bp = Blueprint("downloads", __name__)

@@ -18,12 +18,23 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask
+from flask import Response
+from flask import jsonify
+from flask import request
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
-from audio import AssemblyError, AudioError, CacheError, EngineUnavailable, SynthesisFailed, VoiceNotFound
-from reader import EmptyDocument, InputTooLarge, ReaderError, UnsupportedInput
+from audio import AssemblyError
+from audio import AudioError
+from audio import CacheError
+from audio import EngineUnavailable
+from audio import SynthesisFailed
+from audio import VoiceNotFound
+from reader import EmptyDocument
+from reader import InputTooLarge
+from reader import ReaderError
+from reader import UnsupportedInput
 
 log = logging.getLogger(__name__)
 

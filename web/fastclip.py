@@ -16,14 +16,20 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask
-from werkzeug.http import http_date, parse_date, parse_range_header
+from werkzeug.http import http_date
+from werkzeug.http import parse_date
+from werkzeug.http import parse_range_header
 from werkzeug.wsgi import get_host
 
-from web.security import EXPOSE_HEADERS, origin_allowed, origin_list
+from web.security import EXPOSE_HEADERS
+from web.security import origin_allowed
+from web.security import origin_list
 
 CLIP_PATH = re.compile(r"/audio/([0-9a-f]{64})\.mp3")
 MAX_AGE_S = 31_536_000

@@ -31,7 +31,8 @@ import socket
 import ssl
 import time
 from collections.abc import Collection
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
+from urllib.parse import urlsplit
 
 MAX_REDIRECTS = 5
 DEFAULT_CONTENT_TYPES = ("text/html", "text/plain", "application/xhtml+xml")

@@ -19,7 +19,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint
+from flask import current_app
+from flask import jsonify
+from flask import request
 from flask.typing import ResponseReturnValue
 
 from audio import SpeechParams

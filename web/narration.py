@@ -13,14 +13,21 @@ Flask-free, so the CLI, the web jobs and ops' Celery tasks share it. The steps:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import audio
 import reader
-from audio import AudioClip, ChapterInput, ClipCache, Engine, Segment, SpeechParams, Track
+from audio import AudioClip
+from audio import ChapterInput
+from audio import ClipCache
+from audio import Engine
+from audio import Segment
+from audio import SpeechParams
+from audio import Track
 
 PAUSE_SENTENCE_MS = 250
 PAUSE_PARAGRAPH_MS = 600

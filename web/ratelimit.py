@@ -22,7 +22,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, current_app, has_request_context, jsonify, request
+from flask import Flask
+from flask import current_app
+from flask import has_request_context
+from flask import jsonify
+from flask import request
 from werkzeug.exceptions import TooManyRequests
 
 EXTENSION = "bobao.ratelimit"

@@ -22,7 +22,11 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterable
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask
+from flask import Response
+from flask import current_app
+from flask import jsonify
+from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 

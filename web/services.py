@@ -17,11 +17,16 @@ from typing import Any
 
 import audio
 import reader
-from audio import ClipCache, Engine, SpeechParams
+from audio import ClipCache
+from audio import Engine
+from audio import SpeechParams
 from web import narration
 from web.config import parse_rate
-from web.documents import DocumentStore, make_doc_id
-from web.errors import Busy, InvalidRequest, TextTooLong
+from web.documents import DocumentStore
+from web.documents import make_doc_id
+from web.errors import Busy
+from web.errors import InvalidRequest
+from web.errors import TextTooLong
 from web.jobs import JobRunner
 from web.ratelimit import check_synthesis_quota
 
@@ -51,8 +56,8 @@ class Services:
         self._engines: dict[str, Engine] = {}
         self._lock = threading.Lock()
         self._create_lock = threading.Lock()
-        self._documents: dict[str, reader.Document] = {}
-        self._ready: set[str] = set()  # documents seen finished; their manifests are immutable  # parsed at request time, handed to the job
+        self._documents: dict[str, reader.Document] = {}  # parsed at request time, handed to the job
+        self._ready: set[str] = set()  # documents seen finished; their manifests are immutable
 
     @property
     def engine(self) -> Engine:

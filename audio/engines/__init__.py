@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
+from typing import Protocol
+from typing import runtime_checkable
 
 from audio.errors import EngineUnavailable
-from audio.model import Speech, SpeechParams, Voice
+from audio.model import Speech
+from audio.model import SpeechParams
+from audio.model import Voice
 
 
 @runtime_checkable

@@ -25,7 +25,8 @@ import time
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
+from typing import TypeVar
 from xml.sax.saxutils import escape
 
 import aiohttp
@@ -34,11 +35,18 @@ from edge_tts import exceptions as edge_errors
 
 from audio import mp3
 from audio.engines import edge_voices
-from audio.engines.resilience import CircuitBreaker, backoff_delays
+from audio.engines.resilience import CircuitBreaker
+from audio.engines.resilience import backoff_delays
 from audio.engines.textsplit import split_text
-from audio.errors import EngineError, EngineUnavailable, SynthesisFailed, VoiceNotFound
-from audio.model import Mark, Speech, SpeechParams, Voice
+from audio.errors import EngineError
+from audio.errors import EngineUnavailable
+from audio.errors import SynthesisFailed
+from audio.errors import VoiceNotFound
 from audio.lexicon import Lexicon
+from audio.model import Mark
+from audio.model import Speech
+from audio.model import SpeechParams
+from audio.model import Voice
 
 DEFAULT_VOICE = "zh-CN-XiaoxiaoNeural"
 TICKS_PER_MS = 10_000  # The service counts in 100-ns ticks.

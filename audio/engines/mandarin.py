@@ -23,8 +23,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from audio.errors import LexiconError
 from audio.lexicon import Lexicon
-from audio.lexicon import LexiconError
 
 CLAUSE_MARKS = "，。！？；、"
 _CLAUSE_SPLIT = re.compile(rf"([{CLAUSE_MARKS},!?;]+)")

@@ -19,10 +19,15 @@ import pytest
 from edge_tts.drm import DRM
 
 from audio.engines import edge
-from audio.errors import SynthesisFailed, VoiceNotFound
-from audio.model import Mark, Speech, SpeechParams, Voice
+from audio.errors import SynthesisFailed
+from audio.errors import VoiceNotFound
+from audio.model import Mark
+from audio.model import Speech
+from audio.model import SpeechParams
+from audio.model import Voice
 from tests.audio.edge_server import EdgeFake
-from tests.audio.edge_wire import encode_mp3, render
+from tests.audio.edge_wire import encode_mp3
+from tests.audio.edge_wire import render
 
 __all__ = ["ToneEngine", "decode_ms", "edge_engine", "edge_fake", "edge_service", "fast_edge_options"]
 

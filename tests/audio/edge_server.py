@@ -27,21 +27,21 @@ import threading
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field
 from xml.sax.saxutils import unescape
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSMsgType
+from aiohttp import web
 
-from tests.audio.edge_wire import (
-    binary_message,
-    encode_mp3,
-    metadata,
-    render,
-    short_voice_name,
-    split_text_message,
-    text_message,
-    wants_words,
-)
+from tests.audio.edge_wire import binary_message
+from tests.audio.edge_wire import encode_mp3
+from tests.audio.edge_wire import metadata
+from tests.audio.edge_wire import render
+from tests.audio.edge_wire import short_voice_name
+from tests.audio.edge_wire import split_text_message
+from tests.audio.edge_wire import text_message
+from tests.audio.edge_wire import wants_words
 
 BASE_PATH = "/consumer/speech/synthesize/readaloud"
 TOKEN = "6A5AA1D4EAFF4E9FB37E23D68491D6F4"

@@ -15,7 +15,9 @@ from edge_tts import exceptions as edge_errors
 from edge_tts.drm import DRM
 
 from audio.engines import edge
-from audio.errors import EngineUnavailable, SynthesisFailed, VoiceNotFound
+from audio.errors import EngineUnavailable
+from audio.errors import SynthesisFailed
+from audio.errors import VoiceNotFound
 from audio.model import SpeechParams
 from audio.mp3 import BYTES_PER_MS
 from tests.audio.edge_fixtures import *  # noqa: F403

@@ -11,8 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audio.engines.edge_voices import VoiceList
-from audio.engines.resilience import CircuitBreaker, backoff_delays
-from audio.engines.textsplit import split_text, utf8_len
+from audio.engines.resilience import CircuitBreaker
+from audio.engines.resilience import backoff_delays
+from audio.engines.textsplit import split_text
+from audio.engines.textsplit import utf8_len
 from audio.errors import EngineUnavailable
 
 _TEXT = st.text(alphabet=st.sampled_from(list("中文字词句段，。！？；、 \nab&<") + ["😀"]), max_size=400)

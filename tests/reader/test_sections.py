@@ -161,5 +161,6 @@ def test_text_opening_with_a_heading_keeps_it_and_reads_every_line_in_order() ->
 
 
 def test_a_sentence_starting_with_a_part_number_is_not_a_heading() -> None:
-    doc = reader.read_text("报告\n\n一、主要举措\n\n第一部分的第一句话。第一部分的第二句话。\n第一部分第二段的一句话。\n")
+    text = "报告\n\n一、主要举措\n\n第一部分的第一句话。第一部分的第二句话。\n第一部分第二段的一句话。\n"
+    doc = reader.read_text(text)
     assert [s.heading for s in doc.sections if s.heading] == ["一、主要举措"]

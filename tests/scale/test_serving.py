@@ -12,8 +12,10 @@ import urllib.request
 
 import pytest
 
-from tests.scale.conftest import free_port, wait_for_port
-from web.serving import AccessLog, choose_server
+from tests.scale.conftest import free_port
+from tests.scale.conftest import wait_for_port
+from web.serving import AccessLog
+from web.serving import choose_server
 
 SCRIPT = """
 import sys

@@ -11,15 +11,13 @@ import socket
 import pytest
 
 from tests.security.conftest import Route
-from web.fetch import (
-    BadStatus,
-    FetchTimeout,
-    ResponseTooLarge,
-    TargetRefused,
-    UnsupportedContentType,
-    fetch_url,
-    is_public_address,
-)
+from web.fetch import BadStatus
+from web.fetch import FetchTimeout
+from web.fetch import ResponseTooLarge
+from web.fetch import TargetRefused
+from web.fetch import UnsupportedContentType
+from web.fetch import fetch_url
+from web.fetch import is_public_address
 
 PUBLIC_IP = "93.184.216.34"
 SITE = "www.example.gov.cn"

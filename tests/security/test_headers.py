@@ -6,7 +6,10 @@ import gzip
 import io
 
 import pytest
-from flask import Flask, jsonify, request, send_file
+from flask import Flask
+from flask import jsonify
+from flask import request
+from flask import send_file
 
 from web import security
 

@@ -6,7 +6,10 @@ import pytest
 from flask import Flask
 
 from web import ratelimit
-from web.ratelimit import Rate, TokenBucketLimiter, check_synthesis_quota, client_key
+from web.ratelimit import Rate
+from web.ratelimit import TokenBucketLimiter
+from web.ratelimit import check_synthesis_quota
+from web.ratelimit import client_key
 
 
 class Clock:

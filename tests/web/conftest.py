@@ -16,7 +16,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from audio import register
-from tests.fakes import ToneEngine, register_fake
+from tests.fakes import ToneEngine
+from tests.fakes import register_fake
 from web import create_app
 
 SHORT_TEXT = """区政府关于测试工作的报告

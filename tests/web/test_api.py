@@ -6,7 +6,10 @@ import re
 
 import pytest
 
-from tests.web.conftest import SHORT_TEXT, Reader, make_app, spoken_sentences
+from tests.web.conftest import SHORT_TEXT
+from tests.web.conftest import Reader
+from tests.web.conftest import make_app
+from tests.web.conftest import spoken_sentences
 
 MANIFEST_KEYS = {
     "id",

@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 from mutagen.id3 import ID3
 
-from tests.web.conftest import decode_mp3, parse_vtt, spoken_sentences
+from tests.web.conftest import decode_mp3
+from tests.web.conftest import parse_vtt
+from tests.web.conftest import spoken_sentences
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,12 @@ from werkzeug.exceptions import TooManyRequests
 import audio
 import reader
 from tests.web.conftest import make_app
-from web.errors import AudioNotReady, Busy, DocumentNotFound, InvalidRequest, TextTooLong, problem_for
+from web.errors import AudioNotReady
+from web.errors import Busy
+from web.errors import DocumentNotFound
+from web.errors import InvalidRequest
+from web.errors import TextTooLong
+from web.errors import problem_for
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from tests.web.conftest import Reader, make_app
+from tests.web.conftest import Reader
+from tests.web.conftest import make_app
 from web import create_app
 
 
