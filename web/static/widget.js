@@ -14,8 +14,10 @@
  *   data-large     "true": 适老化 sizes (44 px targets);  data-mount  selector to place the button in
  *   data-auto      "false": do not start; call Bobao.init() yourself (single-page apps)
  * API: window.Bobao.init(options), .destroy(), .rescan() (after an SPA swaps the content).
- * The host site's CSP needs script-src, connect-src and media-src for the Bobao origin, and the
- * Bobao server needs the site's origin in API_ALLOWED_ORIGINS.
+ * The host site's CSP needs script-src, connect-src and media-src for the Bobao origin (and img-src
+ * data: for the 大鼠标 cursor images), and the Bobao server needs the site's origin in API_ALLOWED_ORIGINS.
+ * Visual pack (MIIT CN-S7/S8): 放大/缩小, 大鼠标 and 十字辅助线 act on the host page only in broadcast
+ * mode, through an adopted stylesheet (and lines drawn in the shadow root) that leaving removes.
  */
 (function () {
   "use strict";
@@ -33,7 +35,43 @@
   const ACTIONS = [
     ["sound", "5", "声音开关"], ["rate", "6", "语速"], ["point", "7", "指读"],
     ["cont", "8", "连读"], ["caption", "9", "大字幕"], ["reset", "0", "重置"],
+    ["zoomin", "1", "放大（大字）"], ["zoomout", "3", "缩小（小字）"], ["cursor", "4", "大鼠标"], ["cross", "2", "十字辅助线"],
   ];
+  // 放大/缩小 steps (CSS zoom on the main content only, so the widget keeps its size); Alt+↑/↓ also work.
+  const ZOOMS = [1, 1.25, 1.5, 1.75, 2];
+  // 大鼠标: 64 px black cursors with a white outline, drawn once on a canvas as PNG data: URLs (no
+  // file to fetch); the host CSP needs img-src data:, else the browser keeps its normal cursor.
+  const ARROW_PATH = "M4 3v52l13-12 10 19 9-4-10-19h18z";
+  const HAND_PARTS = [[20, 4, 11, 34, 5.5], [12, 26, 40, 32, 9], [4, 30, 14, 10, 5]];
+  let bigCursors = null;
+  function cursorImage(shape) {
+    const canvas = document.createElement("canvas");
+    canvas.width = 64;
+    canvas.height = 64;
+    const g = canvas.getContext("2d");
+    if (!g) return null;
+    g.lineJoin = "round";
+    g.lineWidth = 6;
+    g.strokeStyle = "#ffffff";
+    g.fillStyle = "#000000";
+    g.stroke(shape);
+    g.fill(shape);
+    return 'url("' + canvas.toDataURL("image/png") + '")';
+  }
+  function cursors() {
+    if (bigCursors) return bigCursors;
+    const hand = new Path2D();
+    HAND_PARTS.forEach(([x, y, w, h, r]) => hand.roundRect(x, y, w, h, r));
+    const arrowUrl = cursorImage(new Path2D(ARROW_PATH));
+    const handUrl = cursorImage(hand);
+    bigCursors = {
+      arrow: arrowUrl ? arrowUrl + " 4 3, auto" : "auto",
+      hand: handUrl ? handUrl + " 25 4, pointer" : "pointer",
+    };
+    return bigCursors;
+  }
+  const CLICKABLE = "a[href],a[href] *,button,button *,summary,label,select,[role=button],[role=link]," +
+    "input[type=submit],input[type=button],input[type=reset],input[type=checkbox],input[type=radio]";
   const DEFAULT_KEYS = Object.fromEntries(ACTIONS.map(([name, key]) => [name, key]));
   const CONTENT_FALLBACKS = ["article", "main", ".TRS_Editor", "#zoom", "[role=main]"];
   const POLL_MS = 500;
@@ -48,6 +86,7 @@
     const rate = Number(config.rate);
     return {
       sound: true, rate: RATES.includes(rate) ? rate : 1, point: false, cont: false, caption: false,
+      cursor: false, zoom: 1, cross: false,
       // On a small screen (or 400% zoom) the toolbar starts collapsed so it does not cover the text.
       follow: true, collapsed: window.matchMedia("(max-width: 480px)").matches,
       keys: Object.assign({}, DEFAULT_KEYS, parseKeys(config.keys)),
@@ -87,6 +126,11 @@
         <button type="button" id="selection">朗读选中文字</button>
         <button type="button" id="caption" aria-pressed="false">大字幕</button>
         <button type="button" id="follow" aria-pressed="true">跟随朗读</button>
+        <span class="field" role="group" aria-labelledby="zoomlevel">
+          <button type="button" id="zoomout">缩小</button><span id="zoomlevel">文字 100%</span><button type="button" id="zoomin">放大</button>
+        </span>
+        <button type="button" id="cursor" aria-pressed="false">大鼠标</button>
+        <button type="button" id="cross" aria-pressed="false">十字辅助线</button>
         <button type="button" id="help" aria-haspopup="dialog">快捷键说明</button>
         <button type="button" id="reset">重置</button>
       </span>
@@ -97,6 +141,7 @@
   </section>
   <div class="caption" id="captionbar" hidden><p id="captiontext"></p></div>
   <div class="overlay" id="overlay" aria-hidden="true"></div>
+  <div class="crosshair" id="crosshair" aria-hidden="true" hidden><div class="cross-h" id="cross-h"></div><div class="cross-v" id="cross-v"></div></div>
   <dialog id="dialog" aria-labelledby="dialog-title">
     <h2 id="dialog-title">快捷键说明</h2>
     <p>快捷键为 Alt 加数字键，可在下方修改；在输入框中不会触发。Esc 停止朗读。</p>
@@ -117,8 +162,11 @@
     const shadow = host.attachShadow({ mode: "open" });
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(typeof CSS_TEXT === "string" && CSS_TEXT.indexOf("__BOBAO") !== 0 ? CSS_TEXT : "");
-    shadow.adoptedStyleSheets = [sheet];
+    // The visual pack's rules: one sheet for the host page, one for the widget (cursor inside the toolbar).
+    const shadowVisual = new CSSStyleSheet();
+    shadow.adoptedStyleSheets = [sheet, shadowVisual];
     const pageSheet = new CSSStyleSheet();
+    const visualSheet = new CSSStyleSheet();
     const wrapper = document.createElement("div");
     wrapper.innerHTML = TEMPLATE;
     shadow.appendChild(wrapper.firstElementChild);
@@ -137,7 +185,14 @@
       const base = defaults(config);
       try {
         const saved = JSON.parse(localStorage.getItem(STORE) || "{}");
-        return Object.assign(base, saved, { keys: Object.assign(base.keys, saved.keys || {}) });
+        const savedKeys = saved.keys || {};
+        // A digit the user already gave to another action stays theirs; a newer default yields.
+        Object.keys(base.keys).forEach((action) => {
+          if (!(action in savedKeys) && Object.values(savedKeys).includes(base.keys[action])) base.keys[action] = "";
+        });
+        const merged = Object.assign(base, saved, { keys: Object.assign(base.keys, savedKeys) });
+        if (!ZOOMS.includes(merged.zoom)) merged.zoom = 1;
+        return merged;
       } catch (e) { return base; }
     }
     function saveSettings() {
@@ -422,6 +477,7 @@
       W.active = false;
       W.detached = false;
       W.queue = null;
+      applyVisuals();
       $("panel").hidden = true;
       $("captionbar").hidden = true;
       root.classList.remove("active");
@@ -502,6 +558,9 @@
       $("cont").setAttribute("aria-pressed", String(st.cont));
       $("caption").setAttribute("aria-pressed", String(st.caption));
       $("follow").setAttribute("aria-pressed", String(st.follow));
+      $("cursor").setAttribute("aria-pressed", String(st.cursor));
+      $("cross").setAttribute("aria-pressed", String(st.cross));
+      $("zoomlevel").textContent = "文字 " + Math.round(st.zoom * 100) + "%";
       $("collapse").setAttribute("aria-expanded", String(!st.collapsed));
       $("collapse").textContent = st.collapsed ? "展开工具" : "收起工具";
       $("extra").hidden = st.collapsed;
@@ -509,13 +568,14 @@
       $("captionbar").hidden = !(st.caption && W.active);
       layout();
       const shortcut = (action) => (st.keys[action] ? "Alt+" + st.keys[action] : "");
-      [["sound", "sound"], ["rate", "rate"], ["point", "point"], ["cont", "cont"], ["caption", "caption"], ["reset", "reset"]]
-        .forEach(([id, action]) => {
-          const value = shortcut(action);
-          if (value) $(id).setAttribute("aria-keyshortcuts", value);
-          else $(id).removeAttribute("aria-keyshortcuts");
-        });
+      const arrows = { zoomin: "Alt+ArrowUp", zoomout: "Alt+ArrowDown" };
+      ACTIONS.forEach(([action]) => {
+        const value = [shortcut(action), arrows[action] || ""].filter(Boolean).join(" ");
+        if (value) $(action).setAttribute("aria-keyshortcuts", value);
+        else $(action).removeAttribute("aria-keyshortcuts");
+      });
       applyAudio();
+      applyVisuals();
       renderKeyRows();
     }
     function layout() {
@@ -532,6 +592,55 @@
       const value = !W.settings[key];
       if (key === "sound" && !value) { stop(true); }
       setSetting(key, value, name + (value ? "已开启" : "已关闭"));
+    }
+    // ---------- visual pack: 大鼠标, 放大/缩小, 十字辅助线 (in effect only in broadcast mode) ----------
+    function contentSelector() {
+      if (config.selector && document.querySelector(config.selector)) return config.selector;
+      return CONTENT_FALLBACKS.find((sel) => document.querySelector(sel)) || "body > :not(.bobao-widget-host)";
+    }
+    function visualCss(st) {
+      let css = "";
+      if (st.zoom !== 1) {
+        const sel = contentSelector();
+        // zoom (not transform: scale) keeps layout and hit-testing right; a widget inside the content
+        // is zoomed back to its own size.
+        css += sel + "{zoom:" + st.zoom + " !important}:is(" + sel + ") .bobao-widget-host{zoom:" + (1 / st.zoom) + " !important}";
+      }
+      if (st.cursor) css += "html,html *{cursor:" + cursors().arrow + " !important}" + CLICKABLE + "{cursor:" + cursors().hand + " !important}";
+      return css;
+    }
+    function applyVisuals() {
+      const st = W.settings;
+      const css = W.active ? visualCss(st) : "";
+      const adopted = document.adoptedStyleSheets.includes(visualSheet);
+      if (css) {
+        visualSheet.replaceSync(css);
+        if (!adopted) document.adoptedStyleSheets = document.adoptedStyleSheets.concat([visualSheet]);
+      } else if (adopted) {
+        document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== visualSheet);
+      }
+      shadowVisual.replaceSync(W.active && st.cursor ? ".bobao,.bobao *{cursor:" + cursors().arrow + " !important}" +
+        ".bobao :is(button,select,a[href],label){cursor:" + cursors().hand + " !important}" : "");
+      const cross = $("crosshair");
+      const show = W.active && st.cross;
+      if (show && cross.hidden && !W.crossPlaced) placeCross(window.innerWidth / 2, window.innerHeight / 2);
+      cross.hidden = !show;
+    }
+    function placeCross(x, y) {
+      W.crossPlaced = true;
+      $("cross-h").style.top = Math.round(y) + "px";
+      $("cross-v").style.left = Math.round(x) + "px";
+    }
+    function later() { return W.active ? "" : "（进入播报模式后生效）"; }
+    function toggleVisual(key, name) {
+      const value = !W.settings[key];
+      setSetting(key, value, name + (value ? "已开启" : "已关闭") + later());
+    }
+    function stepZoom(delta) {
+      const at = Math.max(0, ZOOMS.indexOf(W.settings.zoom));
+      const next = ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, at + delta))];
+      if (next === W.settings.zoom) { announce(delta > 0 ? "文字已是最大" : "文字已是最小"); return; }
+      setSetting("zoom", next, "文字" + (delta > 0 ? "放大" : "缩小") + "到" + Math.round(next * 100) + "%" + later());
     }
     function cycleRate() {
       const next = RATES[(RATES.indexOf(W.settings.rate) + 1) % RATES.length];
@@ -572,7 +681,9 @@
       });
       const esc = document.createElement("tr");
       esc.innerHTML = '<th scope="row">停止朗读</th><td>Esc</td>';
-      rows.appendChild(esc);
+      const arrows = document.createElement("tr");
+      arrows.innerHTML = '<th scope="row">放大 / 缩小（播报模式中）</th><td>Alt+↑ / Alt+↓</td>';
+      rows.append(esc, arrows);
     }
     function remap(action, digit) {
       const keys = W.settings.keys;
@@ -590,6 +701,8 @@
     const runAction = {
       sound: () => toggleSetting("sound", "声音"), rate: cycleRate, point: () => toggleSetting("point", "指读"),
       cont: () => toggleSetting("cont", "连读"), caption: () => toggleSetting("caption", "大字幕"), reset: reset,
+      zoomin: () => stepZoom(1), zoomout: () => stepZoom(-1),
+      cursor: () => toggleVisual("cursor", "大鼠标"), cross: () => toggleVisual("cross", "十字辅助线"),
     };
     function onKeydown(e) {
       const origin = e.composedPath()[0];
@@ -600,6 +713,11 @@
         return;
       }
       if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      if (W.active && (e.key === "ArrowUp" || e.key === "ArrowDown")) {
+        e.preventDefault();
+        stepZoom(e.key === "ArrowUp" ? 1 : -1);
+        return;
+      }
       const digit = /^(Digit|Numpad)(\d)$/.exec(e.code);
       if (!digit) return;
       const action = Object.keys(W.settings.keys).find((k) => W.settings.keys[k] === digit[2]);
@@ -627,6 +745,18 @@
     on($("cont"), "click", () => toggleSetting("cont", "连读"));
     on($("caption"), "click", () => toggleSetting("caption", "大字幕"));
     on($("reset"), "click", reset);
+    on($("zoomin"), "click", () => stepZoom(1));
+    on($("zoomout"), "click", () => stepZoom(-1));
+    on($("cursor"), "click", () => toggleVisual("cursor", "大鼠标"));
+    on($("cross"), "click", () => toggleVisual("cross", "十字辅助线"));
+    // 十字辅助线 follows the pointer, and keyboard focus too (centre of the focused element).
+    on(document, "pointermove", (e) => { if (W.active && W.settings.cross) placeCross(e.clientX, e.clientY); }, { passive: true });
+    on(document, "focusin", (e) => {
+      const el = e.composedPath()[0];
+      if (!W.active || !W.settings.cross || !el || el.nodeType !== 1 || host.contains(el)) return;
+      const r = el.getBoundingClientRect();
+      placeCross(r.left + r.width / 2, r.top + r.height / 2);
+    });
     on($("follow"), "click", () => { W.detached = false; toggleSetting("follow", "跟随朗读"); });
     on($("collapse"), "click", () => setSetting("collapsed", !W.settings.collapsed));
     on($("back"), "click", () => {
@@ -704,7 +834,7 @@
         clearTimeout(W.hoverTimer);
         W.listeners.forEach((off) => off());
         W.listeners = [];
-        document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== pageSheet);
+        document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== pageSheet && s !== visualSheet);
         host.remove();
       },
       rescan() {
