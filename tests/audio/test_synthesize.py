@@ -83,7 +83,8 @@ def test_first_item_is_ready_first_and_work_continues_ahead(cache):
     started = time.monotonic()
     first_id, _ = next(stream)
     first_ready_s = time.monotonic() - started
-    assert first_id == 0 and engine.calls[0] == "第0句。"
+    # Two workers start items 0 and 1 together; which one records its call first is up to the scheduler.
+    assert first_id == 0 and "第0句。" in engine.calls[:2]
     # While the consumer holds item 0, the pool keeps synthesizing the next ones.
     deadline = time.monotonic() + 5
     while len(engine.calls) < 3 and time.monotonic() < deadline:
