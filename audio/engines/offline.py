@@ -34,12 +34,12 @@ from audio.errors import EngineUnavailable
 from audio.errors import SynthesisFailed
 from audio.errors import VoiceNotFound
 from audio.lexicon import Lexicon
+from audio.loudness import normalize_loudness
 from audio.model import SAMPLE_RATE_HZ
 from audio.model import Mark
 from audio.model import Speech
 from audio.model import SpeechParams
 from audio.model import Voice
-from audio.loudness import normalize_loudness
 from audio.mp3 import encode_pcm
 
 log = logging.getLogger(__name__)

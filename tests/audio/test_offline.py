@@ -161,7 +161,8 @@ def test_every_latin_letter_has_a_spoken_name(offline_engine: OfflineEngine) -> 
 
 
 def test_clips_are_levelled_toward_the_loudness_target(offline_engine: OfflineEngine) -> None:
-    from audio.loudness import TARGET_LUFS, integrated_loudness
+    from audio.loudness import TARGET_LUFS
+    from audio.loudness import integrated_loudness
     from tests.audio.conftest import decode_mp3
 
     for voice in ("jf_gongitsune", "jm_kumo"):
