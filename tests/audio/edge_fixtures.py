@@ -7,17 +7,16 @@ constants (its endpoint URLs) and its process-global clock skew are reset.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from typing import Any
 
 import edge_tts
 import edge_tts.communicate
 import edge_tts.voices
-import imageio_ffmpeg
 import pytest
 from edge_tts.drm import DRM
 
+from audio import mp3
 from audio.engines import edge
 from audio.errors import SynthesisFailed
 from audio.errors import VoiceNotFound
@@ -71,16 +70,9 @@ def edge_engine(edge_fake: EdgeFake, fast_edge_options: dict[str, Any]) -> edge.
     return edge.create(**fast_edge_options)
 
 
-def decode_ms(mp3: bytes) -> int:
-    """Decode with ffmpeg, failing on any error, and return the decoded length in milliseconds."""
-    result = subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-xerror", "-f", "mp3", "-i", "pipe:0",
-         "-f", "s16le", "-ac", "1", "-ar", "24000", "pipe:1"],
-        input=mp3, capture_output=True, check=False,
-    )
-    if result.returncode != 0 or result.stderr:
-        raise AssertionError(f"ffmpeg could not decode the MP3: {result.stderr.decode(errors='replace')}")
-    return len(result.stdout) // 2 * 1000 // 24_000
+def decode_ms(data: bytes) -> int:
+    """Decode (``audio.mp3.decode`` fails on any decoder complaint); return the length in milliseconds."""
+    return len(mp3.decode(data)) * 1000 // mp3.SAMPLE_RATE_HZ
 
 
 class ToneEngine:

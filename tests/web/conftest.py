@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import imageio_ffmpeg
 import numpy as np
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from audio import mp3
 from audio import register
 from tests.fakes import ToneEngine
 from tests.fakes import register_fake
@@ -128,30 +127,9 @@ def ready(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FlaskClien
     app.extensions["bobao"].jobs.shutdown()
 
 
-def decode_mp3(data: bytes) -> tuple[np.ndarray, str]:
-    """Decode MP3 bytes with the bundled ffmpeg: (24 kHz mono float samples, ffmpeg's error output)."""
-    result = subprocess.run(
-        [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-v",
-            "error",
-            "-i",
-            "pipe:0",
-            "-f",
-            "s16le",
-            "-ac",
-            "1",
-            "-ar",
-            "24000",
-            "pipe:1",
-        ],
-        input=data,
-        capture_output=True,
-        check=True,
-        timeout=120,
-    )
-    samples = np.frombuffer(result.stdout, dtype="<i2").astype(np.float32) / 32768
-    return samples, result.stderr.decode(errors="replace").strip()
+def decode_mp3(data: bytes) -> np.ndarray:
+    """24 kHz mono float samples; ``audio.mp3.decode`` raises on any decoder complaint."""
+    return mp3.decode(data).astype(np.float32) / 32768
 
 
 def parse_vtt(text: str) -> list[tuple[int, int, str]]:

@@ -251,8 +251,7 @@ def test_audio_preview_is_a_real_clip_through_the_cache(app: Flask, client: Flas
     )
     assert response.status_code == 200 and response.mimetype == "audio/mpeg"
     assert response.headers["X-Clip-Key"] == key
-    samples, errors = decode_mp3(response.data)
-    assert errors == ""
+    samples = decode_mp3(response.data)
     assert abs(len(samples) / 24 - expected_ms(text)) < 150
     engine = app.extensions["bobao"].get_engine("fake")
     calls = len(engine.calls)
