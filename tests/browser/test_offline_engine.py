@@ -10,6 +10,7 @@ import pytest
 from tests.browser.conftest import Servers
 from tests.browser.conftest import _ServerThread
 from tests.browser.conftest import wait_ready
+from tests.web.conftest import make_app
 
 pytestmark = pytest.mark.browser
 
@@ -18,17 +19,8 @@ TEXT = "离线语音测试\n\n欢迎使用播报。这是第二句话。"
 
 @pytest.fixture(scope="module")
 def offline_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
-    from web import create_app
-
     root = tmp_path_factory.mktemp("bobao-offline")
-    app = create_app({
-        "TESTING": True,
-        "TTS_ENGINE": "offline",
-        "INSTANCE_PATH": str(root / "instance"),
-        "AUDIO_CACHE_DIR": str(root / "audio"),
-        "DOCUMENT_DIR": str(root / "documents"),
-        "RATE_LIMIT": "off",
-    })
+    app = make_app(root, TTS_ENGINE="offline", RATE_LIMIT="off")
     server = _ServerThread(app)
     yield Servers(bobao=server.origin, host=server.origin, app=app)
     server.stop()
