@@ -94,6 +94,23 @@ def create(**options: Any) -> ToneEngine:
     return ToneEngine(**options)
 
 
+SLOW_DELAY_S = 0.3
+"""How long the "slowfake" engine takes a sentence, so tests can watch a job in progress."""
+
+
+def create_slow(**options: Any) -> ToneEngine:
+    """Factory for "slowfake": the tone engine at SLOW_DELAY_S a sentence.
+
+    It must report the name "slowfake": the manifest records the engine by name and the job builds it
+    again from that name, so a wrong name silently swaps in the fast engine.
+    """
+    options.setdefault("delay_s", SLOW_DELAY_S)
+    engine = ToneEngine(**options)
+    engine.name = "slowfake"
+    return engine
+
+
 def register_fake() -> None:
     """Make ``audio.get_engine("fake")`` build a ``ToneEngine``."""
     register("fake", "tests.fakes:create")
+    register("slowfake", "tests.fakes:create_slow")

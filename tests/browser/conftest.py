@@ -114,15 +114,6 @@ LOGO_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48">'
             '<rect width="48" height="48" fill="#b00"/></svg>')
 
 
-def create_slow(**options: Any) -> Any:
-    """A tone engine that takes 0.4 s a sentence, so the player is seen streaming before "ready"."""
-    from tests.fakes import ToneEngine
-
-    engine = ToneEngine(delay_s=0.4, **options)
-    engine.name = "slowfake"  # the manifest names the engine, and the job looks it up again by that name
-    return engine
-
-
 def make_host_app(get_bobao_origin: Any) -> Any:
     """A WSGI app for the host origin, with a strict CSP that allows only itself and Bobao."""
     fresh = itertools.count(1)
@@ -163,7 +154,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     app = create_app({
         "TESTING": True,
         "TTS_ENGINE": "fake",
-        "EXTRA_ENGINES": "fake=tests.fakes:create,slowfake=tests.browser.conftest:create_slow",
+        "EXTRA_ENGINES": "fake=tests.fakes:create,slowfake=tests.fakes:create_slow",
         "INSTANCE_PATH": str(root / "instance"),
         "AUDIO_CACHE_DIR": str(root / "audio"),
         "DOCUMENT_DIR": str(root / "documents"),

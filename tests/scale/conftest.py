@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests import fakes
 from tests.fakes import ToneEngine
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -24,9 +25,8 @@ WORKER_MAIN = "import sys; from web.tasks import main; sys.exit(main(sys.argv[1:
 
 def create_slow(**options: Any) -> ToneEngine:
     """The tone engine at 0.25 s a sentence, so a test can kill a worker halfway through a job."""
-    engine = ToneEngine(delay_s=0.25, **options)
-    engine.name = "slowfake"  # the name goes into the manifest, so workers build this engine too
-    return engine
+    options.setdefault("delay_s", 0.25)
+    return fakes.create_slow(**options)
 
 
 def create_failing(**options: Any) -> ToneEngine:

@@ -14,8 +14,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from audio import mp3
-from audio import register
-from tests.fakes import ToneEngine
 from tests.fakes import register_fake
 from web import create_app
 
@@ -39,11 +37,6 @@ SHORT_TEXT = """区政府关于测试工作的报告
 """
 
 
-def create_slow(**options: Any) -> ToneEngine:
-    """A tone engine that takes 0.3 s a sentence, so tests can watch a job in progress."""
-    return ToneEngine(delay_s=0.3, **options)
-
-
 class BufferedClient(FlaskClient):
     """A test client that reads every response fully and closes it (send_file keeps a file open)."""
 
@@ -54,14 +47,13 @@ class BufferedClient(FlaskClient):
 
 def make_app(root: Path, **config: Any) -> Flask:
     register_fake()
-    register("slowfake", "tests.web.conftest:create_slow")
     settings = {
         "TESTING": True,
         "TTS_ENGINE": "fake",
         "INSTANCE_PATH": str(root / "instance"),
         "AUDIO_CACHE_DIR": str(root / "audio"),
         "DOCUMENT_DIR": str(root / "documents"),
-        "EXTRA_ENGINES": "fake=tests.fakes:create,slowfake=tests.web.conftest:create_slow",
+        "EXTRA_ENGINES": "fake=tests.fakes:create,slowfake=tests.fakes:create_slow",
     }
     settings.update(config)
     app = create_app(settings)
