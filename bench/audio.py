@@ -3,7 +3,8 @@
     python bench/audio.py            # the whole sample page, one hour of assembly
     python bench/audio.py --quick    # a few sentences and two minutes of assembly (a smoke test)
 
-Figures: offline real-time factor; time to first audio for an uncached page; full-page synthesis
+Figures: offline real-time factor; time to first audio for an uncached page (its first sentence spoken
+in pieces, against the same sentence spoken whole, side by side); full-page synthesis
 time; assembly of one hour of audio by frame joining against a pydub decode + re-encode; and the
 time to fetch the whole page again from the cache.
 """
@@ -50,6 +51,7 @@ class CountingEngine:
 
     def __init__(self, engine: Engine) -> None:
         self.inner, self.name, self.version = engine, engine.name, engine.version
+        self.words = getattr(engine, "words", None)  # word boundaries for the first sentence's pieces
         self.calls = 0
         self.audio_ms = 0
         self.busy_s = 0.0
@@ -95,10 +97,17 @@ def measure_synthesis(
     engine: Engine, params: SpeechParams, sentences: list[str], root: Path
 ) -> dict[str, Any]:
     counting = CountingEngine(engine)
+    # The first sentence spoken whole, uncached: what the first sound would wait for without pieces.
+    _, whole_s = timed(lambda: synthesize([(0, sentences[0])], engine, params, ClipCache(root / "whole")))
     cache = ClipCache(root / "page")
     items = list(enumerate(sentences))
+    pieces: list[tuple[float, int]] = []
+
+    def on_part(_item: int, _index: int, _count: int, clip: AudioClip) -> None:
+        pieces.append((time.perf_counter() - started, clip.duration_ms))
+
     started = time.perf_counter()
-    stream: Iterator[tuple[int, AudioClip]] = iter_synthesize(items, counting, params, cache)
+    stream: Iterator[tuple[int, AudioClip]] = iter_synthesize(items, counting, params, cache, on_part=on_part)
     first = next(stream)
     first_s = time.perf_counter() - started
     clips = [first[1], *(clip for _, clip in stream)]
@@ -109,13 +118,29 @@ def measure_synthesis(
     return {
         "rtf": counting.busy_s / (counting.audio_ms / 1000),
         "sentences": len(items),
-        "first_audio_s": first_s,
+        "first_audio_s": pieces[0][0] if pieces else first_s,
+        "first_sentence_whole_s": whole_s,
+        "first_sentence_s": first_s,
+        "first_sentence_pieces": len(pieces),
+        # Where the listener would wait: a piece ready after the ones before it have finished playing.
+        "piece_gap_max_s": max_gap(pieces),
         "first_sentence_chars": len(sentences[0]),
         "page_synthesis_s": page_s,
         "page_audio_s": sum(c.duration_ms for c in clips) / 1000,
         "cache_hit_page_s": hit_s,
         "clips": clips,
     }
+
+
+def max_gap(pieces: list[tuple[float, int]]) -> float:
+    """Longest silence between pieces when each plays as soon as it is ready and the one before it ended."""
+    if not pieces:
+        return 0.0
+    gap, playing_until = 0.0, pieces[0][0]
+    for ready_s, duration_ms in pieces:
+        gap = max(gap, ready_s - playing_until)
+        playing_until = max(playing_until, ready_s) + duration_ms / 1000
+    return gap
 
 
 def hour_of_chapters(clips: list[AudioClip], minutes: float) -> list[ChapterInput]:
@@ -193,7 +218,9 @@ def report(f: dict[str, Any]) -> str:
         ),
         (
             "time to first audio",
-            f"{f['first_audio_s']:.2f} s  (uncached, first sentence {f['first_sentence_chars']} chars)",
+            f"{f['first_audio_s']:.2f} s in {f['first_sentence_pieces']} pieces against "
+            f"{f['first_sentence_whole_s']:.2f} s whole  (uncached, first sentence "
+            f"{f['first_sentence_chars']} chars; longest wait between pieces {f['piece_gap_max_s']:.2f} s)",
         ),
         (
             "full page synthesis",

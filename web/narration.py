@@ -184,11 +184,13 @@ def synthesize_items(
     params: SpeechParams,
     cache: ClipCache,
     on_clip: Callable[[int, AudioClip], None] | None = None,
+    on_part: Callable[[int, int, int, AudioClip], None] | None = None,
 ) -> dict[int, AudioClip]:
-    """Clips for ``items`` in document order, reporting each one as it lands."""
+    """Clips for ``items`` in document order, reporting each one (and the first one's pieces) as it lands."""
     pairs = [(item.sentence_id, item.spoken) for item in items]
     clips: dict[int, AudioClip] = {}
-    for sentence_id, clip in audio.iter_synthesize(pairs, engine, params, cache, extra_key=extra_key()):
+    stream = audio.iter_synthesize(pairs, engine, params, cache, extra_key=extra_key(), on_part=on_part)
+    for sentence_id, clip in stream:
         clips[sentence_id] = clip
         if on_clip is not None:
             on_clip(sentence_id, clip)
@@ -272,7 +274,14 @@ def narrate(
         if on_progress is not None:
             on_progress(manifest)
 
-    clips = synthesize_items(items, engine, params, cache, on_clip=landed)
+    def piece_landed(sentence_id: int, index: int, count: int, clip: AudioClip) -> None:
+        # Called from the synthesis thread while the loop below waits for this very sentence.
+        pieces = entries[sentence_id].setdefault("pieces", {"count": count, "ready": []})
+        pieces["ready"].append({"clip": f"/audio/{clip.key}.mp3", "duration_ms": clip.duration_ms})
+        if on_progress is not None:
+            on_progress(manifest)
+
+    clips = synthesize_items(items, engine, params, cache, on_clip=landed, on_part=piece_landed)
     page = assemble_page(document, items, clips, out_dir / "page.mp3")
     _fill_timings(manifest, page, entries)
     for section in manifest["sections"]:

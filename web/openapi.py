@@ -94,6 +94,22 @@ SENTENCE = {
         "duration_ms": _NULL_INT,
         "start_ms": _NULL_INT,
         "end_ms": _NULL_INT,
+        "pieces": {
+            "type": "object",
+            "description": "Only on an uncached first sentence: its pieces, playable before its clip.",
+            "required": ["count", "ready"],
+            "properties": {
+                "count": {"type": "integer", "minimum": 2},
+                "ready": {"type": "array", "items": {
+                    "type": "object",
+                    "required": ["clip", "duration_ms"],
+                    "properties": {
+                        "clip": {"type": "string", "pattern": "^/audio/[0-9a-f]{64}\\.mp3$"},
+                        "duration_ms": {"type": "integer", "minimum": 0},
+                    },
+                }},
+            },
+        },
     },
 }
 SECTION_SCHEMA = {

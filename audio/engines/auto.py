@@ -98,6 +98,11 @@ class AutoEngine:
             pass  # No usable fallback: nothing of it can be cached; ``synthesize`` reports why.
         return order
 
+    def words(self, text: str) -> list[str] | None:
+        """The fallback's word boundaries once it is built (building it here would delay edge's audio)."""
+        words = getattr(self._fallback, "words", None)
+        return words(text) if words is not None else None
+
     def voices(self) -> list[Voice]:
         """The primary's voices, then the fallback's.
 

@@ -80,6 +80,11 @@ class MandarinG2P:
                 self._tokenizer.add_word(word)
         self._check_lexicon()
 
+    def words(self, text: str) -> list[str]:
+        """jieba's words of ``text`` (with the lexicon's words), joined they give ``text`` back."""
+        with _JIEBA_LOCK:
+            return list(self._tokenizer.lcut(text, HMM=True))
+
     def syllables(self, text: str) -> list[list[str]]:
         """Toned pinyin per word, e.g. ``重庆银行`` → ``[["chong2", "qing4"], ["yin2", "hang2"]]``."""
         words: list[list[str]] = []

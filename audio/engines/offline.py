@@ -145,6 +145,10 @@ class OfflineEngine:
         load_model()
         self._mandarin()
 
+    def words(self, text: str) -> list[str]:
+        """Word boundaries for cutting ``text`` into pieces (see ``audio.leadin``)."""
+        return self._mandarin().words(text)
+
     def phonemes(self, text: str) -> list[str]:
         """The phoneme string of each clause of ``text``, as the model will receive them."""
         g2p = self._mandarin()

@@ -19,6 +19,7 @@ def test_quick_bench_reports_all_figures():
     for name in (
         "rtf",
         "first_audio_s",
+        "first_sentence_whole_s",
         "page_synthesis_s",
         "cache_hit_page_s",
         "frame_join_s",
@@ -26,4 +27,6 @@ def test_quick_bench_reports_all_figures():
     ):
         assert figures[name] > 0, name
     assert figures["first_audio_s"] <= figures["page_synthesis_s"]
+    assert figures["first_sentence_pieces"] >= 2, "the sample's title is long enough to be cut"
+    assert figures["piece_gap_max_s"] >= 0
     assert figures["assembly_audio_min"] >= 0.5

@@ -125,11 +125,14 @@ def make_host_app(get_bobao_origin: Any) -> Any:
             body, ctype = SITE_CSS.encode(), "text/css; charset=utf-8"
         elif path == "/logo.svg":
             body, ctype = LOGO_SVG.encode(), "image/svg+xml"
-        elif path in ("/article", "/article-large", "/article-new"):
-            extra = ' data-large="true"' if path == "/article-large" else ""
+        elif path in ("/article", "/article-large", "/article-new", "/article-slow"):
+            extra = {"/article-large": ' data-large="true"', "/article-slow": ' data-engine="slowfake"'}
             # /article-new: a page nobody has read yet (new last line), so the widget waits for synthesis
             tail = f"\n<p>本页是第{next(fresh)}次新发布的页面。</p>" if path == "/article-new" else ""
-            body, ctype = host_page(bobao, extra, tail).encode(), "text/html; charset=utf-8"
+            page = host_page(bobao, extra.get(path, ""), tail)
+            if path == "/article-slow":  # a slow engine and a new title: it is spoken in pieces
+                page = page.replace("<h1>", f"<h1>第{next(fresh)}期：", 1)
+            body, ctype = page.encode(), "text/html; charset=utf-8"
         else:
             start_response("404 Not Found", [("Content-Type", "text/plain")])
             return [b"not found"]

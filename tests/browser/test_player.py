@@ -223,6 +223,32 @@ def test_streaming_plays_first_sentence_before_the_page_is_ready(page: Any, serv
     wait_for(page, f"() => ({CURRENT})() >= 1", timeout_ms=20_000)
 
 
+def test_a_long_first_sentence_plays_piece_by_piece_then_goes_on(page: Any, servers: Servers) -> None:
+    # The first sentence is cut into pieces; the player plays each as it lands, then sentence two.
+    text = "江北区人民政府办公室关于进一步做好政务公开和无障碍阅读服务工作的通知。" + "".join(
+        f"第{i}项工作按期完成。" for i in range(1, 6))
+    page.goto(servers.bobao + "/")
+    created = page.evaluate("""async (text) => { const r = await fetch('/api/documents', {method: 'POST',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify({text, engine: 'slowfake'})});
+        return r.json(); }""", text)
+    page.goto(f"{servers.bobao}/d/{created['id']}")
+    page.wait_for_selector("#doc-body .s")
+    page.evaluate("""() => { window.played = []; document.getElementById('audio').addEventListener('playing',
+        (e) => window.played.push(new URL(e.target.currentSrc).pathname)); }""")
+    page.click("#play")
+    wait_for(page, f"() => ({CURRENT})() >= 1", timeout_ms=30_000)
+    played = page.evaluate("window.played")
+    manifest = servers.app.test_client().get(f"/api/documents/{created['id']}").get_json()
+    first = manifest["sections"][0]["sentences"][0]
+    pieces = [p["clip"] for p in first["pieces"]["ready"]]
+    assert len(pieces) == first["pieces"]["count"] >= 3
+    assert played[0] == pieces[0], "the first sound is the first piece, not the whole sentence"
+    # Every piece is heard once, in order (or the rest of the sentence from its clip, if that came first).
+    heard = [src for src in played if src in pieces]
+    assert heard == pieces[: len(heard)] and heard
+    assert len(heard) == len(pieces) or first["clip"] in played
+
+
 def test_settings_persist_and_reset(page: Any, servers: Servers) -> None:
     open_demo(page, servers)
     page.select_option("#rate", "1.5")

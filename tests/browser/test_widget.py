@@ -87,6 +87,32 @@ def test_loading_the_widget_is_silent_and_changes_nothing(page: Any, servers: Se
     assert page.evaluate(f"{SHADOW}.getElementById('launcher').getAttribute('aria-controls')") == "panel"
 
 
+def test_a_new_title_is_heard_piece_by_piece_while_highlighted(page: Any, servers: Servers) -> None:
+    open_host(page, servers, "/article-slow")
+    page.evaluate(f"""() => {{ window.played = [];
+        {SHADOW}.getElementById('audio').addEventListener('playing',
+            (e) => window.played.push(new URL(e.target.currentSrc).pathname)); }}""")
+    created = lambda r: r.url.endswith("/api/documents") and r.request.method == "POST"  # noqa: E731
+    with page.expect_response(created) as info:
+        page.click("#launcher")
+    doc_id = info.value.json()["id"]
+    wait_playing(page)
+    title = check_highlight_is_caption(page)
+    assert title.startswith("第") and "法治政府建设情况报告" in title
+    page.wait_for_function("() => Bobao.state().index >= 1", timeout=30_000)
+    played = page.evaluate("window.played")
+    manifest = servers.app.test_client().get(f"/api/documents/{doc_id}").get_json()
+    first = manifest["sections"][0]["sentences"][0]
+    pieces = [p["clip"] for p in first["pieces"]["ready"]]
+    assert first["text"] == squash(title) and len(pieces) >= 3
+    # The title's first sound is its first piece; the pieces follow in order (or the rest of the
+    # title from its whole clip, had that landed first), and only then sentence two.
+    assert played[0] == pieces[0]
+    heard = [src for src in played if src in pieces]
+    assert heard == pieces[: len(heard)]
+    assert len(heard) == len(pieces) or first["clip"] in played
+
+
 def test_broadcast_mode_by_mouse(page: Any, servers: Servers) -> None:
     requests = open_host(page, servers, "/article-new")
     before = page.evaluate("document.body.outerHTML")

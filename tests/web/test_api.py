@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from audio import mp3
 from tests.web.conftest import SHORT_TEXT
 from tests.web.conftest import Reader
 from tests.web.conftest import make_app
@@ -108,6 +109,24 @@ def test_sentence_zero_is_playable_before_the_page_is_ready(tmp_path):
     assert client.get(f"/documents/{manifest['id']}.mp3").status_code == 409
     done = reader.until(manifest["id"], lambda m: m["status"] == "ready")
     assert done["audio"]["size_bytes"] > 0
+    app.extensions["bobao"].jobs.shutdown()
+
+
+def test_the_first_sentence_streams_in_pieces_that_add_up_to_its_clip(tmp_path):
+    app = make_app(tmp_path, TTS_ENGINE="slowfake")
+    client = app.test_client()
+    reader = Reader(client)
+    manifest = reader.read(wait=False)
+    sentence = lambda m: m["sections"][0]["sentences"][0]  # noqa: E731
+    early = reader.until(manifest["id"], lambda m: sentence(m).get("pieces", {}).get("ready"))
+    assert sentence(early)["clip"] is None, "a piece is playable before the whole sentence exists"
+    piece = client.get(sentence(early)["pieces"]["ready"][0]["clip"])
+    assert piece.status_code == 200 and mp3.duration_ms(piece.data) > 0
+    done = reader.until(manifest["id"], lambda m: m["status"] == "ready")
+    pieces = sentence(done)["pieces"]
+    assert pieces["count"] == len(pieces["ready"]) >= 2
+    assert sum(p["duration_ms"] for p in pieces["ready"]) == sentence(done)["duration_ms"]
+    assert all("pieces" not in s for sec in done["sections"] for s in sec["sentences"][1:])
     app.extensions["bobao"].jobs.shutdown()
 
 

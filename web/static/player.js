@@ -15,13 +15,14 @@
   const $ = (id) => document.getElementById(id);
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   const POLL_MS = 600;
+  const WAITING_POLL_MS = 250;  // a listener is waiting for sound: look again sooner
   const DEFAULTS = { rate: 1, volume: 100, muted: false, follow: true, caption: false, contrast: false, large: false };
   const SETTINGS_KEY = "bobao:settings";
   const posKey = () => "bobao:pos:" + docId;
 
   const S = {
     manifest: null, sentences: [], sections: [], index: 0, playing: false, mode: null,
-    waiting: false, waitSince: 0, stillAnnounced: false, detached: false, stopAfter: null,
+    waiting: false, waitSince: 0, piece: null, waitPiece: null, stillAnnounced: false, detached: false, stopAfter: null,
     settings: loadSettings(), lastMessage: "",
   };
 
@@ -238,7 +239,15 @@
   function positionMs() {
     if (S.mode === "page") return audio.currentTime * 1000;
     if (!S.sentences.length) return 0;
+    if (S.mode === "piece") return startMsOf(S.index) + piecesMs(S.index, S.piece) + audio.currentTime * 1000;
     return startMsOf(S.index) + (S.mode === "clip" ? audio.currentTime * 1000 : 0);
+  }
+  // The first sentence of an uncached page arrives in pieces; this is where piece k starts in it.
+  function piecesMs(i, k) {
+    const pieces = S.sentences[i].data.pieces;
+    let sum = 0;
+    for (let n = 0; pieces && n < k && n < pieces.ready.length; n += 1) sum += pieces.ready[n].duration_ms;
+    return sum;
   }
   function updateTime() {
     const seek = $("seek");
@@ -282,6 +291,7 @@
     S.index = Math.max(0, Math.min(i, S.sentences.length - 1));
     highlight(S.index);
     const sentence = S.sentences[S.index].data;
+    S.waitPiece = null;
     if (ready()) {
       if (S.mode !== "page") {
         S.mode = "page";
@@ -296,13 +306,41 @@
       audio.src = sentence.clip;
       if (offsetMs) audio.currentTime = offsetMs / 1000;
       audioPlay();
+    } else if (!offsetMs && sentence.pieces && sentence.pieces.ready.length) {
+      playPiece(0);
     } else {
       audio.pause();
       S.waiting = true;
       S.waitSince = Date.now();
       announce("语音合成中,请耐心等待...");
+      if (S.manifest) schedulePoll(WAITING_POLL_MS);
     }
     updateTime();
+  }
+  function playPiece(k) {
+    S.mode = "piece";
+    S.piece = k;
+    S.waiting = false;
+    S.waitPiece = null;
+    audio.src = S.sentences[S.index].data.pieces.ready[k].clip;
+    audioPlay();
+  }
+  // A piece ended: play the next one, or the sentence's clip from where the pieces got to, or wait.
+  function afterPiece() {
+    const sentence = S.sentences[S.index].data;
+    const next = S.piece + 1;
+    if (next >= sentence.pieces.count) { afterSentence(); return; }
+    if (next < sentence.pieces.ready.length) { playPiece(next); return; }
+    if (ready() || sentence.clip) { startAt(S.index, piecesMs(S.index, next)); return; }
+    audio.pause();
+    S.waiting = true;
+    S.waitPiece = next;
+    S.waitSince = Date.now();
+    schedulePoll(WAITING_POLL_MS);
+  }
+  function afterSentence() {
+    if (S.stopAfter === S.index || S.index + 1 >= S.sentences.length) { finish(); return; }
+    startAt(S.index + 1);
   }
   function play() {
     if (!S.sentences.length) return;
@@ -407,8 +445,9 @@
   });
   audio.addEventListener("ended", () => {
     if (S.mode === "clip" && S.playing) {
-      if (S.stopAfter === S.index || S.index + 1 >= S.sentences.length) { finish(); return; }
-      startAt(S.index + 1);
+      afterSentence();
+    } else if (S.mode === "piece" && S.playing) {
+      afterPiece();
     } else {
       finish();
     }
@@ -610,12 +649,21 @@
       showAlert("语音合成失败，请稍后重试。");
       return;
     }
-    if (S.waiting) {
+    if (S.waiting && S.waitPiece != null) {
+      const entry = S.sentences[S.index].data;
+      if (ready() || entry.clip) startAt(S.index, piecesMs(S.index, S.waitPiece));
+      else if (entry.pieces && entry.pieces.ready.length > S.waitPiece) playPiece(S.waitPiece);
+    } else if (S.waiting) {
       const entry = S.sentences[S.index];
       if (ready() || (entry && entry.data.clip)) { startAt(S.index); announce("正在播放"); }
+      else if (entry && entry.data.pieces && entry.data.pieces.ready.length) { startAt(S.index); announce("正在播放"); }
       else if (!S.stillAnnounced && Date.now() - S.waitSince > 10000) { S.stillAnnounced = true; announce("仍在合成，请稍候…"); }
     }
-    if (manifest.status !== "ready") pollTimer = window.setTimeout(poll, POLL_MS);
+    if (manifest.status !== "ready") schedulePoll(S.waiting ? WAITING_POLL_MS : POLL_MS);
+  }
+  function schedulePoll(ms) {
+    window.clearTimeout(pollTimer);
+    if (!S.manifest || S.manifest.status !== "ready") pollTimer = window.setTimeout(poll, ms);
   }
   function restorePosition() {
     let saved = 0;

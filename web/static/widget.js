@@ -9,6 +9,7 @@
  * Script attributes (all optional):
  *   data-selector  CSS selector of the main content (default: article, main, .TRS_Editor, #zoom)
  *   data-voice     voice name sent to the server;  data-tts-rate  server rate, e.g. "+10%"
+ *   data-engine    speech engine on the server: "offline" (default), "edge" or "auto"
  *   data-rate      default 语速 (playback speed 0.5–2)
  *   data-keys      JSON remapping of the Alt+digit shortcuts, e.g. '{"point": "3"}'
  *   data-large     "true": 适老化 sizes (44 px targets);  data-mount  selector to place the button in
@@ -178,7 +179,7 @@
     const W = {
       settings: loadSettings(), active: false, reading: null, queue: null, index: 0, playing: false,
       waiting: false, lastSelection: "", snippets: new Map(), hoverTimer: 0, listeners: [], pollTimer: 0,
-      pendingClick: null, lastMessage: "",
+      pendingClick: null, lastMessage: "", piece: null, waitPiece: null,
     };
 
     function loadSettings() {
@@ -237,6 +238,7 @@
     async function createReading(body, mapRoot) {
       if (config.voice) body.voice = config.voice;
       if (config.ttsRate) body.rate = config.ttsRate;
+      if (config.engine) body.engine = config.engine;
       const manifest = await api("/api/documents", body);
       const reading = { manifest: manifest, entries: flatten(manifest), root: mapRoot };
       if (mapRoot) mapRanges(reading);
@@ -253,11 +255,15 @@
         } catch (e) { /* transient: keep polling */ }
         if (reading.manifest.status === "failed") { fail("语音合成失败，请稍后重试。"); return; }
         if (reading === W.reading) showDownload(reading.manifest);
-        if (W.waiting && W.queue === reading && reading.entries[W.index] && reading.entries[W.index].data.clip) {
+        const entry = W.waiting && W.queue === reading ? reading.entries[W.index] : null;
+        if (entry && W.waitPiece != null) {
+          if (entry.data.clip) playIndex(W.index, piecesMs(entry, W.waitPiece));
+          else if (entry.data.pieces && entry.data.pieces.ready.length > W.waitPiece) playPiece(W.waitPiece);
+        } else if (entry && (entry.data.clip || (entry.data.pieces && entry.data.pieces.ready.length))) {
           playIndex(W.index);
         }
         pollReading(reading);
-      }, POLL_MS);
+      }, W.waiting ? POLL_MS / 2 : POLL_MS);  // a listener waiting for sound: look again sooner
     }
 
     function showDownload(manifest) {
@@ -361,21 +367,54 @@
       audio.preservesPitch = true;
       audio.muted = !W.settings.sound;
     }
-    function playIndex(i) {
+    function playIndex(i, offsetMs) {
       const queue = W.queue;
       if (!queue || i < 0 || i >= queue.entries.length) return;
       W.index = i;
+      W.piece = null;
+      W.waitPiece = null;
       const entry = queue.entries[i];
       $("progress").textContent = "第 " + (i + 1) + " 句，共 " + queue.entries.length + " 句";
       if (queue.highlight) showHighlight(entry);
       else $("captiontext").textContent = entry.data.text;
       if (!entry.data.clip) {
+        if (!offsetMs && entry.data.pieces && entry.data.pieces.ready.length) { playPiece(0); return; }
         W.waiting = true;
         audio.pause();
         return;
       }
+      playUrl(entry.data.clip, offsetMs);
+    }
+    // The first sentence of an uncached page arrives in pieces, each playable before the whole.
+    function piecesMs(entry, k) {
+      const ready = (entry.data.pieces && entry.data.pieces.ready) || [];
+      return ready.slice(0, k).reduce((sum, piece) => sum + piece.duration_ms, 0);
+    }
+    function playPiece(k) {
+      W.piece = k;
+      W.waitPiece = null;
+      playUrl(W.queue.entries[W.index].data.pieces.ready[k].clip, 0);
+    }
+    function afterPiece() {
+      const entry = W.queue.entries[W.index];
+      const next = W.piece + 1;
+      if (next >= entry.data.pieces.count) { afterSentence(); return; }
+      if (next < entry.data.pieces.ready.length) { playPiece(next); return; }
+      if (entry.data.clip) { playIndex(W.index, piecesMs(entry, next)); return; }
+      W.waiting = true;
+      W.waitPiece = next;
+      audio.pause();
+    }
+    function afterSentence() {
+      if (W.index + 1 < W.queue.entries.length) playIndex(W.index + 1);
+      else { setPlaying(false); announce(W.queue === W.reading ? "朗读完毕" : "朗读结束"); }
+    }
+    function playUrl(url, offsetMs) {
+      const queue = W.queue;
+      const entry = queue.entries[W.index];
       W.waiting = false;
-      audio.src = ORIGIN + entry.data.clip;
+      audio.src = ORIGIN + url;
+      if (offsetMs) audio.currentTime = offsetMs / 1000;
       applyAudio();
       const attempt = audio.play();
       if (attempt && attempt.catch) {
@@ -436,8 +475,8 @@
     }
     on(audio, "ended", () => {
       if (!W.playing || !W.queue) return;
-      if (W.index + 1 < W.queue.entries.length) playIndex(W.index + 1);
-      else { setPlaying(false); announce(W.queue === W.reading ? "朗读完毕" : "朗读结束"); }
+      if (W.piece != null) afterPiece();
+      else afterSentence();
     });
     on(audio, "error", () => { if (audio.getAttribute("src")) fail("音频加载失败，请检查网络后重试。"); });
 
