@@ -20,10 +20,12 @@ import numpy as np
 import pytest
 from pypinyin import lazy_pinyin
 
+from audio.cache import ClipCache
 from audio.engines.offline import OfflineEngine
 from audio.model import SpeechParams
 from audio.mp3 import encode_pcm
 from audio.mp3 import silence
+from audio.synthesize import clip_in_pieces
 from tests.audio.conftest import DECODE_RATE_HZ
 from tests.audio.conftest import Decoder
 
@@ -93,3 +95,16 @@ def test_silence_and_tone_fail_the_metric(whisper_model: Any, decode: Decoder, k
         t = np.arange(24_000 * seconds) / 24_000
         mp3 = encode_pcm((0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32))
     assert pinyin_error_rate(SENTENCES[2], transcribe(whisper_model, decode(mp3))) > MAX_PER * 3
+
+
+def test_a_sentence_spoken_in_pieces_is_still_understood(whisper_model: Any, offline_engine: OfflineEngine,
+                                                         decode: Decoder, tmp_path: Any) -> None:
+    # Fast start cuts an uncached first sentence into pieces and joins them: the join must stay speech.
+    title = "重庆市江北区人民政府关于二零二三年法治政府建设情况的报告"
+    seen: list[str] = []
+    clip = clip_in_pieces(title, offline_engine, SpeechParams(voice="jf_gongitsune"), ClipCache(tmp_path),
+                          None, lambda _k, _n, piece: seen.append(piece.marks[0].text))
+    assert len(seen) >= 3 and "".join(seen) == title
+    transcript = transcribe(whisper_model, decode(clip.path.read_bytes()))
+    per = pinyin_error_rate(title, transcript)
+    assert per < MAX_PER, f"PER {per:.3f}: {transcript}"
