@@ -3,7 +3,8 @@
 * **Access.** Every route needs ``Authorization: Bearer <ADMIN_TOKEN>`` (compared in constant time).
   With no ``ADMIN_TOKEN`` configured the whole API is switched off and answers **403
   ``admin_disabled``** — 403 rather than 404 so that an operator sees at once why it refuses.
-  A missing or wrong token answers 401 with ``WWW-Authenticate: Bearer``.
+  A missing or wrong token answers 401 with ``WWW-Authenticate: Bearer``; after ``ADMIN_AUTH_RATE``
+  wrong tokens a client gets 429 + ``Retry-After`` until its allowance refills (``web.ratelimit``).
 * **Lexicon.** ``PUT /lexicon`` replaces the site file (``web.sitelexicon``) atomically; every worker
   process notices the new file on its next request and puts it into its engines.
 * Errors are always JSON (admin clients are scripts), with the codes of ``web.errors``.
@@ -32,6 +33,8 @@ from web import narration
 from web.errors import INTERNAL
 from web.errors import InvalidRequest
 from web.errors import problem_for
+from web.ratelimit import admin_lockout_s
+from web.ratelimit import record_admin_failure
 from web.sitelexicon import InvalidLexicon
 from web.sitelexicon import follow_lexicon_file
 from web.sitelexicon import lexicon_path
@@ -52,10 +55,16 @@ def _require_token() -> Response | None:
     token = current_app.config.get("ADMIN_TOKEN")
     if not token:
         return _error(403, "admin_disabled", "管理接口未启用。", "set ADMIN_TOKEN to enable the admin API")
+    locked_s = admin_lockout_s()
+    if locked_s:  # checked before the token, so guessing during a lock-out learns nothing
+        response = _error(429, "rate_limited", "管理令牌错误次数过多，请稍后再试。", retry_after_s=locked_s)
+        response.headers["Retry-After"] = str(locked_s)
+        return response
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(
         given.strip().encode("utf-8"), str(token).encode("utf-8")
     ):
+        record_admin_failure()
         response = _error(401, "unauthorized", "需要有效的管理令牌。", "send Authorization: Bearer <token>")
         response.headers["WWW-Authenticate"] = 'Bearer realm="bobao-admin"'
         return response

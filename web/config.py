@@ -29,6 +29,8 @@ DEFAULTS: Mapping[str, Any] = {
     "FETCH_ALLOW_PRIVATE": False,
     "API_ALLOWED_ORIGINS": [],
     "ADMIN_TOKEN": None,  # None or "" → the admin API answers 403 admin_disabled
+    # Wrong admin tokens per client before it is locked out (429) until the allowance refills.
+    "ADMIN_AUTH_RATE": "10/minute",
     # The site pronunciation lexicon (word → pinyin), edited through the admin API.
     "LEXICON_PATH": None,  # None → <instance>/lexicon.tsv; the shipped default applies until it exists
     "BROKER_URL": None,

@@ -382,6 +382,7 @@ BEARER: list[dict[str, list[str]]] = [{"adminToken": []}]
 _ADMIN_REFUSALS = {
     "401": _error("Missing or wrong admin token (WWW-Authenticate: Bearer)."),
     "403": _error("The admin API is disabled: no ADMIN_TOKEN is configured (code admin_disabled)."),
+    "429": _error("Too many wrong admin tokens from this client (ADMIN_AUTH_RATE); see Retry-After."),
 }
 LEXICON_ENTRY = {
     "type": "object",

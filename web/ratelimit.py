@@ -9,6 +9,10 @@ minute). Buckets live in an LRU of at most ``RATE_LIMIT_MAX_CLIENTS`` entries, s
 clients cost a bounded, small amount of memory; an evicted client simply starts with a full bucket,
 which only happens to clients that have been idle longest. IPv6 clients are keyed by their /64,
 because one host can pick any address in it.
+
+Wrong admin tokens spend from a second bucket per client (``ADMIN_AUTH_RATE = "10/minute"``); while
+it is empty the admin API answers 429 to that client *before* looking at its token, so a right guess
+during the lock-out gains nothing and guessing is held to the refill rate.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ from flask import request
 from werkzeug.exceptions import TooManyRequests
 
 EXTENSION = "bobao.ratelimit"
+ADMIN_EXTENSION = "bobao.admin_auth_limit"
 DEFAULT_RATE = "30/minute"
+DEFAULT_ADMIN_AUTH_RATE = "10/minute"
 DEFAULT_MAX_CLIENTS = 10_000
 _PERIODS_S = {"second": 1.0, "minute": 60.0, "hour": 3600.0, "day": 86400.0}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*(second|minute|hour|day)s?\s*$")
@@ -79,6 +85,14 @@ class TokenBucketLimiter:
     def __len__(self) -> int:
         return len(self._buckets)
 
+    def wait_s(self, key: str) -> float:
+        """Seconds until ``key`` has a token again (0.0: it has one now), without spending any."""
+        refill_per_s = self.rate.tokens / self.rate.period_s
+        with self._lock:
+            tokens, last = self._buckets.get(key, (float(self.rate.tokens), self._clock()))
+            tokens = min(float(self.rate.tokens), tokens + (self._clock() - last) * refill_per_s)
+            return 0.0 if tokens >= 1.0 else (1.0 - tokens) / refill_per_s
+
     def take(self, key: str) -> float:
         """Spend one token for ``key``: 0.0 if allowed, else the seconds until a token is back."""
         refill_per_s = self.rate.tokens / self.rate.period_s
@@ -123,6 +137,21 @@ def check_synthesis_quota(key: str | None = None) -> None:
         raise RateLimited(max(1, math.ceil(wait_s)))
 
 
+def admin_lockout_s() -> int:
+    """Whole seconds this request's client must wait after too many wrong admin tokens (0: none)."""
+    limiter: TokenBucketLimiter | None = current_app.extensions.get(ADMIN_EXTENSION)
+    if limiter is None:
+        return 0
+    return math.ceil(limiter.wait_s(client_key(request.remote_addr)))
+
+
+def record_admin_failure() -> None:
+    """Spend one of this request's client's wrong-token allowance."""
+    limiter: TokenBucketLimiter | None = current_app.extensions.get(ADMIN_EXTENSION)
+    if limiter is not None:
+        limiter.take(client_key(request.remote_addr))
+
+
 def _rate_limited_response(error: RateLimited):  # noqa: ANN202 - a Flask response tuple
     # Same shape as web.errors' answers, so clients handle one error format.
     body = {"status": 429, "code": "rate_limited", "message": "新建朗读过于频繁，请稍后再试。"}
@@ -133,9 +162,12 @@ def _rate_limited_response(error: RateLimited):  # noqa: ANN202 - a Flask respon
 
 
 def init_app(app: Flask) -> None:
-    """Build the limiter from ``RATE_LIMIT`` (empty or "off" disables it) and map ``RateLimited`` to 429."""
+    """Build the limiters from ``RATE_LIMIT`` and ``ADMIN_AUTH_RATE`` ("off" disables either); 429 handler."""
     setting = str(app.config.get("RATE_LIMIT", DEFAULT_RATE) or "").strip()
     if setting and setting.lower() not in ("off", "none", "0"):
         max_clients = int(app.config.get("RATE_LIMIT_MAX_CLIENTS", DEFAULT_MAX_CLIENTS))
         app.extensions[EXTENSION] = TokenBucketLimiter(Rate.parse(setting), max_clients=max_clients)
+    admin = str(app.config.get("ADMIN_AUTH_RATE", DEFAULT_ADMIN_AUTH_RATE) or "").strip()
+    if admin and admin.lower() not in ("off", "none", "0"):
+        app.extensions[ADMIN_EXTENSION] = TokenBucketLimiter(Rate.parse(admin))
     app.register_error_handler(RateLimited, _rate_limited_response)

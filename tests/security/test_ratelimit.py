@@ -45,6 +45,19 @@ def test_bucket_allows_burst_then_waits_then_refills():
     assert limiter.take("a") > 0.0
 
 
+def test_wait_is_read_without_spending():
+    clock = Clock()
+    limiter = TokenBucketLimiter(Rate(2, 60.0), clock=clock)
+    assert [limiter.wait_s("a") for _ in range(5)] == [0.0] * 5
+    limiter.take("a")
+    limiter.take("a")
+    assert limiter.wait_s("a") == pytest.approx(30.0)
+    clock.now += 10.0
+    assert limiter.wait_s("a") == pytest.approx(20.0)
+    clock.now += 20.0
+    assert limiter.wait_s("a") == 0.0
+
+
 def test_ten_thousand_clients_keep_memory_bounded():
     limiter = TokenBucketLimiter(Rate(30, 60.0), max_clients=500)
     for i in range(10_000):

@@ -66,6 +66,24 @@ def test_missing_or_wrong_token_is_401(client: FlaskClient, header: str | None) 
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
+def test_guessing_the_token_is_locked_out_even_for_a_right_guess(tmp_path: Path) -> None:
+    app = admin_app(tmp_path, ADMIN_TOKEN=TOKEN, ADMIN_AUTH_RATE="3/minute")
+    client = app.test_client()
+    wrong = {"Authorization": "Bearer guess"}
+    assert [client.get("/admin/api/cache", headers=wrong).status_code for _ in range(3)] == [401] * 3
+    locked = client.get("/admin/api/cache", headers=AUTH)
+    assert locked.status_code == 429, "a right guess during the lock-out must not be told it is right"
+    assert locked.json["error"]["code"] == "rate_limited"
+    assert 1 <= int(locked.headers["Retry-After"]) <= 20
+    # Another client (the real operator) is not locked out by someone else's guesses.
+    other = client.get("/admin/api/cache", headers=AUTH, environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert other.status_code == 200
+    # Right tokens spend nothing: the operator can keep working.
+    assert all(client.get("/admin/api/cache", headers=AUTH, environ_base={"REMOTE_ADDR": "198.51.100.9"})
+               .status_code == 200 for _ in range(10))
+    app.extensions["bobao"].jobs.shutdown()
+
+
 def test_right_token_works(client: FlaskClient) -> None:
     response = client.get("/admin/api/cache", headers=AUTH)
     assert response.status_code == 200
