@@ -203,7 +203,7 @@ def test_broadcast_mode_by_keyboard_only(page: Any, servers: Servers) -> None:
     wait_status(page, "已停止")
     assert page.evaluate(AUDIO)["paused"]
     seen = []
-    for _ in range(20):
+    for _ in range(30):
         page.keyboard.press("Tab")
         seen.append(active_id(page))
         if seen[-1]:

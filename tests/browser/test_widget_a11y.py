@@ -44,6 +44,15 @@ def test_widget_open_has_no_serious_axe_violations(page: Any, servers: Servers, 
     page.click("#help")
     assert run_axe(page, axe_path) == [], "shortcut dialog"
     screenshot(page, "widget-help")
+    page.keyboard.press("Escape")
+    page.click("#theme")
+    page.click("#mask")
+    page.mouse.move(400, 500)
+    assert run_axe(page, axe_path) == [], "配色 黑底黄字 with the reading mask"
+    screenshot(page, "widget-theme-mask")
+    page.click("#text")
+    assert run_axe(page, axe_path) == [], "纯文本 dialog"
+    screenshot(page, "widget-text-only")
 
 
 def test_widget_forced_colors_large_mode_and_400_zoom(page: Any, servers: Servers, axe_path: Any) -> None:

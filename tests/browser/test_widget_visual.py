@@ -260,3 +260,96 @@ def test_axe_with_the_visual_pack_on(page: Any, servers: Servers, axe_path: Any)
     page.mouse.move(600, 300)
     assert run_axe(page, axe_path) == []
     screenshot(page, "widget-visual-pack")
+
+
+BODY_COLORS = "() => { const s = getComputedStyle(document.querySelector('article p')); " \
+              "return [s.backgroundColor, s.color]; }"
+
+
+def test_theme_cycles_colours_on_the_host_only_and_leaves_no_trace(page: Any, servers: Servers) -> None:
+    open_host(page, servers)
+    before_dom = page.evaluate("document.body.outerHTML")
+    original = page.evaluate(BODY_COLORS)
+    open_panel(page)
+    page.click("#play")  # pause
+    page.click("#theme")
+    assert page.text_content("#theme") == "配色：黑底黄字"
+    wait_status(page, "配色：黑底黄字")
+    assert page.evaluate(BODY_COLORS) == ["rgb(0, 0, 0)", "rgb(255, 255, 0)"]
+    assert page.evaluate("getComputedStyle(document.querySelector('nav a')).color") == "rgb(0, 255, 255)"
+    # The widget keeps its own colours, and images are left alone.
+    play_bg = page.evaluate(f"getComputedStyle({SHADOW}.getElementById('play')).backgroundColor")
+    assert play_bg != "rgb(0, 0, 0)"
+    assert page.evaluate("getComputedStyle(document.querySelector('img')).backgroundColor") != "rgb(0, 0, 0)"
+    page.click("#theme")
+    assert page.evaluate(BODY_COLORS) == ["rgb(255, 255, 255)", "rgb(0, 0, 0)"]
+    reopen(page)
+    assert page.evaluate(BODY_COLORS) == original, "outside broadcast mode the page keeps its colours"
+    open_panel(page)
+    assert page.text_content("#theme") == "配色：白底黑字", "配色 persists"
+    page.click("#exit")
+    assert page.evaluate(BODY_COLORS) == original
+    assert page.evaluate("document.body.outerHTML") == before_dom
+    page.emulate_media(forced_colors="active")
+    open_panel(page)
+    page.click("#play")  # pause
+    for _ in range(3):  # 白底黑字 → 蓝底白字 → 默认 → 黑底黄字
+        page.click("#theme")
+    assert page.text_content("#theme") == "配色：黑底黄字"
+    assert page.evaluate(BODY_COLORS) != ["rgb(0, 0, 0)", "rgb(255, 255, 0)"], "forced colours win over 配色"
+    page.click("#reset")
+    assert page.text_content("#theme") == "配色：默认"
+
+
+def mask(page: Any) -> dict[str, Any]:
+    shades: dict[str, Any] = page.evaluate(f"""() => {{ const s = {SHADOW};
+        const t = s.getElementById('mask-top').getBoundingClientRect();
+        const b = s.getElementById('mask-bottom').getBoundingClientRect();
+        return {{hidden: s.getElementById('masklayer').hidden, top_end: t.bottom, bottom_start: b.top,
+                 events: getComputedStyle(s.getElementById('masklayer')).pointerEvents}}; }}""")
+    return shades
+
+
+def test_reading_mask_leaves_a_band_at_the_pointer_and_follows_reading(page: Any, servers: Servers) -> None:
+    open_host(page, servers)
+    open_panel(page)
+    assert mask(page)["hidden"], "off by default"
+    page.click("#mask")
+    assert pressed(page, "mask") == "true"
+    page.mouse.move(400, 600)
+    shades = mask(page)
+    assert not shades["hidden"] and shades["events"] == "none"
+    assert shades["top_end"] < 600 < shades["bottom_start"], shades
+    assert 60 <= shades["bottom_start"] - shades["top_end"] <= 200, "a band of a few lines"
+    title = page.locator("article h1").bounding_box()
+    assert title["y"] + title["height"] < shades["top_end"], "the title is in the shaded part"
+    under = page.evaluate("([x, y]) => document.elementFromPoint(x, y).tagName",
+                          [title["x"] + 10, title["y"] + title["height"] / 2])
+    assert under == "H1", "the shade never catches the pointer: the page under it is still there"
+    # While reading, the band moves to the sentence being read.
+    page.click("#next")
+    page.wait_for_timeout(400)
+    sentence = page.evaluate("""() => { const h = CSS.highlights.get('bobao-current');
+        const r = [...h][0].getBoundingClientRect(); return r.top + r.height / 2; }""")
+    shades = mask(page)
+    assert shades["top_end"] <= sentence <= shades["bottom_start"], (sentence, shades)
+    page.click("#exit")
+    assert mask(page)["hidden"]
+
+
+def test_text_only_view_shows_the_article_text_in_a_dialog(page: Any, servers: Servers) -> None:
+    open_host(page, servers)
+    open_panel(page)
+    page.click("#play")  # pause
+    page.click("#text")
+    assert page.evaluate(f"{SHADOW}.getElementById('textview').open")
+    text = page.evaluate(f"{SHADOW}.getElementById('textbody').innerText")
+    headings = page.evaluate(f"[...{SHADOW}.querySelectorAll('#textbody h3')].map(h => h.textContent)")
+    assert headings[0] == page.text_content("article h1")
+    assert any(h.startswith("一、") for h in headings), headings
+    first_paragraph = page.text_content("article p:not(.date)").strip()
+    assert first_paragraph[:20] in text
+    assert "首页" not in text and "站内搜索" not in text, "only the article, no page chrome"
+    page.keyboard.press("Escape")
+    assert not page.evaluate(f"{SHADOW}.getElementById('textview').open")
+    assert active_id(page) == "text", "focus returns to the 纯文本 button"

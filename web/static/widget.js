@@ -17,8 +17,9 @@
  * API: window.Bobao.init(options), .destroy(), .rescan() (after an SPA swaps the content).
  * The host site's CSP needs script-src, connect-src and media-src for the Bobao origin (and img-src
  * data: for the 大鼠标 cursor images), and the Bobao server needs the site's origin in API_ALLOWED_ORIGINS.
- * Visual pack (MIIT CN-S7/S8): 放大/缩小, 大鼠标 and 十字辅助线 act on the host page only in broadcast
- * mode, through an adopted stylesheet (and lines drawn in the shadow root) that leaving removes.
+ * Visual pack (MIIT CN-S7/S8): 放大/缩小, 大鼠标, 十字辅助线, 配色 and 阅读遮罩 act on the host page only
+ * in broadcast mode, through an adopted stylesheet (and lines and shades drawn in the shadow root) that
+ * leaving removes; 纯文本 shows the article's text alone in a dialog.
  */
 (function () {
   "use strict";
@@ -37,7 +38,13 @@
     ["sound", "5", "声音开关"], ["rate", "6", "语速"], ["point", "7", "指读"],
     ["cont", "8", "连读"], ["caption", "9", "大字幕"], ["reset", "0", "重置"],
     ["zoomin", "1", "放大（大字）"], ["zoomout", "3", "缩小（小字）"], ["cursor", "4", "大鼠标"], ["cross", "2", "十字辅助线"],
+    // No free Alt+digit is left for these; the 快捷键说明 dialog lets a user give them one.
+    ["theme", "", "配色"], ["mask", "", "阅读遮罩"], ["text", "", "纯文本"],
   ];
+  // 配色: [name, background, text, link]; each pair is above 7:1 contrast. Off under forced colours,
+  // where the user's own system colours already apply.
+  const THEMES = [["默认"], ["黑底黄字", "#000000", "#ffff00", "#00ffff"], ["白底黑字", "#ffffff", "#000000", "#0000cc"],
+    ["蓝底白字", "#002b5c", "#ffffff", "#ffe27a"]];
   // 放大/缩小 steps (CSS zoom on the main content only, so the widget keeps its size); Alt+↑/↓ also work.
   const ZOOMS = [1, 1.25, 1.5, 1.75, 2];
   // 大鼠标: 64 px black cursors with a white outline, drawn once on a canvas as PNG data: URLs (no
@@ -87,7 +94,7 @@
     const rate = Number(config.rate);
     return {
       sound: true, rate: RATES.includes(rate) ? rate : 1, point: false, cont: false, caption: false,
-      cursor: false, zoom: 1, cross: false,
+      cursor: false, zoom: 1, cross: false, theme: 0, mask: false,
       // On a small screen (or 400% zoom) the toolbar starts collapsed so it does not cover the text.
       follow: true, collapsed: window.matchMedia("(max-width: 480px)").matches,
       keys: Object.assign({}, DEFAULT_KEYS, parseKeys(config.keys)),
@@ -132,6 +139,9 @@
         </span>
         <button type="button" id="cursor" aria-pressed="false">大鼠标</button>
         <button type="button" id="cross" aria-pressed="false">十字辅助线</button>
+        <button type="button" id="theme">配色：默认</button>
+        <button type="button" id="mask" aria-pressed="false">阅读遮罩</button>
+        <button type="button" id="text" aria-haspopup="dialog">纯文本</button>
         <button type="button" id="help" aria-haspopup="dialog">快捷键说明</button>
         <button type="button" id="reset">重置</button>
       </span>
@@ -143,6 +153,11 @@
   <div class="caption" id="captionbar" hidden><p id="captiontext"></p></div>
   <div class="overlay" id="overlay" aria-hidden="true"></div>
   <div class="crosshair" id="crosshair" aria-hidden="true" hidden><div class="cross-h" id="cross-h"></div><div class="cross-v" id="cross-v"></div></div>
+  <div class="mask" id="masklayer" aria-hidden="true" hidden><div class="mask-top" id="mask-top"></div><div class="mask-bottom" id="mask-bottom"></div></div>
+  <dialog id="textview" class="textview" aria-labelledby="textview-title">
+    <div class="textview-head"><h2 id="textview-title">纯文本阅读</h2><button type="button" id="textview-close">关闭</button></div>
+    <div id="textbody" class="textbody"></div>
+  </dialog>
   <dialog id="dialog" aria-labelledby="dialog-title">
     <h2 id="dialog-title">快捷键说明</h2>
     <p>快捷键为 Alt 加数字键，可在下方修改；在输入框中不会触发。Esc 停止朗读。</p>
@@ -330,6 +345,13 @@
         drawOverlay(entry.range);
       }
       follow(entry.range);
+      W.maskTarget = entry.range;  // the reading mask follows the sentence until the pointer moves
+      maskOnTarget();
+    }
+    function maskOnTarget() {
+      if (!W.active || !W.settings.mask || !W.maskTarget) return;
+      const rect = W.maskTarget.getBoundingClientRect();
+      placeMask(rect.top + rect.height / 2);
     }
     function drawOverlay(range) {
       const overlay = $("overlay");
@@ -599,6 +621,8 @@
       $("follow").setAttribute("aria-pressed", String(st.follow));
       $("cursor").setAttribute("aria-pressed", String(st.cursor));
       $("cross").setAttribute("aria-pressed", String(st.cross));
+      $("mask").setAttribute("aria-pressed", String(st.mask));
+      $("theme").textContent = "配色：" + THEMES[st.theme][0];
       $("zoomlevel").textContent = "文字 " + Math.round(st.zoom * 100) + "%";
       $("collapse").setAttribute("aria-expanded", String(!st.collapsed));
       $("collapse").textContent = st.collapsed ? "展开工具" : "收起工具";
@@ -646,7 +670,16 @@
         css += sel + "{zoom:" + st.zoom + " !important}:is(" + sel + ") .bobao-widget-host{zoom:" + (1 / st.zoom) + " !important}";
       }
       if (st.cursor) css += "html,html *{cursor:" + cursors().arrow + " !important}" + CLICKABLE + "{cursor:" + cursors().hand + " !important}";
+      if (st.theme) css += themeCss(THEMES[st.theme]);
       return css;
+    }
+    function themeCss([, bg, fg, link]) {
+      // Colours only: layout, images and the widget itself are left alone.
+      // :where() keeps this rule's specificity at zero, so the link colour below wins over it.
+      const all = ":where(html,body,body :not(.bobao-widget-host):not(img):not(video):not(canvas):not(svg *))";
+      return "@media not (forced-colors: active){" + all + "{background-color:" + bg + " !important;color:" + fg +
+        " !important;border-color:" + fg + " !important;text-shadow:none !important}" +
+        "body a:link,body a:visited,body a *{color:" + link + " !important}}";
     }
     function applyVisuals() {
       const st = W.settings;
@@ -664,6 +697,56 @@
       const show = W.active && st.cross;
       if (show && cross.hidden && !W.crossPlaced) placeCross(window.innerWidth / 2, window.innerHeight / 2);
       cross.hidden = !show;
+      const masked = W.active && st.mask;
+      if (masked && $("masklayer").hidden) placeMask(W.maskY || window.innerHeight / 3);
+      $("masklayer").hidden = !masked;
+    }
+    // 阅读遮罩: shade the page above and below a band of a few lines around the pointer, or around the
+    // sentence being read when reading follows it.
+    function placeMask(y) {
+      W.maskY = y;
+      const band = Math.max(96, Math.round(parseFloat(getComputedStyle(document.body).fontSize || "16") * 4.5));
+      const top = Math.max(0, Math.round(y - band / 2));
+      $("mask-top").style.height = top + "px";
+      $("mask-bottom").style.top = (top + band) + "px";
+    }
+    function cycleTheme() {
+      const next = (W.settings.theme + 1) % THEMES.length;
+      setSetting("theme", next, "配色：" + THEMES[next][0] + later());
+    }
+    function openTextView() {
+      renderTextView();
+      $("textview").showModal();
+    }
+    function renderTextView() {
+      const body = $("textbody");
+      body.textContent = "";
+      const manifest = W.reading && W.reading.manifest;
+      if (!manifest) {
+        body.appendChild(Object.assign(document.createElement("p"), { textContent: "正在读取本页文字，请稍候…" }));
+        return;
+      }
+      const title = document.createElement("h3");
+      title.textContent = manifest.title || "";
+      body.appendChild(title);
+      manifest.sections.forEach((section) => {
+        const sentences = section.sentences || [];
+        // A run-in heading ("4. 强化法治保障。建成……") is already the start of its paragraph.
+        const runIn = sentences.some((x) => x.text !== section.heading && x.text.startsWith(section.heading || "\u0000"));
+        if (section.heading && section.heading !== manifest.title && !runIn) {
+          body.appendChild(Object.assign(document.createElement("h3"), { textContent: section.heading }));
+        }
+        let paragraph = null;
+        let current = -1;
+        sentences.forEach((sentence) => {
+          if (sentence.text === section.heading || sentence.text === manifest.title) return;
+          if (!paragraph || sentence.paragraph !== current) {
+            paragraph = body.appendChild(document.createElement("p"));
+            current = sentence.paragraph;
+          }
+          paragraph.append(sentence.text);
+        });
+      });
     }
     function placeCross(x, y) {
       W.crossPlaced = true;
@@ -742,12 +825,13 @@
       cont: () => toggleSetting("cont", "连读"), caption: () => toggleSetting("caption", "大字幕"), reset: reset,
       zoomin: () => stepZoom(1), zoomout: () => stepZoom(-1),
       cursor: () => toggleVisual("cursor", "大鼠标"), cross: () => toggleVisual("cross", "十字辅助线"),
+      theme: cycleTheme, mask: () => toggleVisual("mask", "阅读遮罩"), text: openTextView,
     };
     function onKeydown(e) {
       const origin = e.composedPath()[0];
       if (isEditable(origin)) return;
       if (e.key === "Escape") {
-        if ($("dialog").open) return;
+        if ($("dialog").open || $("textview").open) return;
         if (W.playing || W.waiting) { e.preventDefault(); stop(); }
         return;
       }
@@ -788,8 +872,17 @@
     on($("zoomout"), "click", () => stepZoom(-1));
     on($("cursor"), "click", () => toggleVisual("cursor", "大鼠标"));
     on($("cross"), "click", () => toggleVisual("cross", "十字辅助线"));
+    on($("theme"), "click", cycleTheme);
+    on($("mask"), "click", () => toggleVisual("mask", "阅读遮罩"));
+    on($("text"), "click", openTextView);
+    on($("textview-close"), "click", () => $("textview").close());
+    on($("textview"), "close", () => $("text").focus());
     // 十字辅助线 follows the pointer, and keyboard focus too (centre of the focused element).
-    on(document, "pointermove", (e) => { if (W.active && W.settings.cross) placeCross(e.clientX, e.clientY); }, { passive: true });
+    on(document, "pointermove", (e) => {
+      if (W.active && W.settings.cross) placeCross(e.clientX, e.clientY);
+      if (W.active && W.settings.mask) { W.maskTarget = null; placeMask(e.clientY); }
+    }, { passive: true });
+    on(window, "scroll", maskOnTarget, { passive: true });
     on(document, "focusin", (e) => {
       const el = e.composedPath()[0];
       if (!W.active || !W.settings.cross || !el || el.nodeType !== 1 || host.contains(el)) return;
