@@ -112,6 +112,22 @@ SENTENCE = {
         },
     },
 }
+CAPTION = {
+    "type": "object",
+    "required": ["id", "sentences"],
+    "properties": {
+        "id": {"type": "string"},
+        "sentences": {"type": "array", "items": {
+            "type": "object",
+            "required": ["id", "pinyin", "traditional"],
+            "properties": {
+                "id": {"type": "integer", "minimum": 0},
+                "pinyin": {"type": "array", "items": {"type": ["string", "null"]}},
+                "traditional": {"type": "string"},
+            },
+        }},
+    },
+}
 SECTION_SCHEMA = {
     "type": "object",
     "required": ["index", "heading", "level", "mp3", "size_bytes", "start_ms", "end_ms", "sentences"],
@@ -310,6 +326,17 @@ PATHS: dict[str, Any] = {
             "parameters": [DOC_ID],
             "responses": {
                 "200": _json(_ref("Manifest"), "The manifest."),
+                "404": _error("No such document."),
+            },
+        }
+    },
+    "/api/documents/{doc_id}/caption": {
+        "get": {
+            "summary": "The caption in other scripts: pinyin per character (as the voice reads it) and 繁體.",
+            "parameters": [DOC_ID],
+            "responses": {
+                "200": _json(CAPTION, "One entry per sentence; pinyin is null where a character is not Han."),
+                "304": {"description": "Not modified (ETag)."},
                 "404": _error("No such document."),
             },
         }

@@ -83,14 +83,14 @@ class Services:
     def _engine_options(self, name: str) -> dict[str, Any]:
         """Factory options from config: the site lexicon, and where edge keeps its voice list."""
         options: dict[str, Any] = {}
-        lexicon = self._site_lexicon()
+        lexicon = self.site_lexicon()
         if name in ("offline", "edge") and lexicon is not None:
             options["lexicon"] = lexicon
         if name in ("edge", "auto"):
             options["voice_cache_path"] = str(self.store.root.parent / "edge-voices.json")
         return options
 
-    def _site_lexicon(self) -> audio.Lexicon | None:
+    def site_lexicon(self) -> audio.Lexicon | None:
         """The site lexicon file, if there is a usable one (a broken file is logged and skipped)."""
         path = self.config.get("LEXICON_PATH")
         if not path or not Path(path).is_file():

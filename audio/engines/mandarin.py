@@ -85,6 +85,11 @@ class MandarinG2P:
         with _JIEBA_LOCK:
             return list(self._tokenizer.lcut(text, HMM=True))
 
+    def readings(self, run: str) -> list[str]:
+        """One toned syllable (``chong2``) per character of a run of Han characters, lexicon first."""
+        flat = [syllable for word in self._han_syllables(run) for syllable in word]
+        return flat if len(flat) == len(run) else list(self._pinyin(run))
+
     def syllables(self, text: str) -> list[list[str]]:
         """Toned pinyin per word, e.g. ``重庆银行`` → ``[["chong2", "qing4"], ["yin2", "hang2"]]``."""
         words: list[list[str]] = []

@@ -224,7 +224,7 @@ class OfflineEngine:
     def _mandarin(self) -> MandarinG2P:
         with self._g2p_lock:
             if self._g2p is None:
-                self._g2p = _shared_g2p(self.lexicon)
+                self._g2p = shared_g2p(self.lexicon)
             return self._g2p
 
 
@@ -232,7 +232,7 @@ _g2ps: dict[str, MandarinG2P] = {}
 _g2ps_lock = threading.Lock()
 
 
-def _shared_g2p(lexicon: Lexicon) -> MandarinG2P:
+def shared_g2p(lexicon: Lexicon) -> MandarinG2P:
     """One G2P (and so one jieba dictionary, ~50 MB) per lexicon version per process."""
     with _g2ps_lock:
         if lexicon.version not in _g2ps:

@@ -249,6 +249,29 @@ def test_a_long_first_sentence_plays_piece_by_piece_then_goes_on(page: Any, serv
     assert len(heard) == len(pieces) or first["clip"] in played
 
 
+def test_caption_shows_pinyin_over_each_character_or_traditional_text(page: Any, servers: Servers) -> None:
+    manifest = open_demo(page, servers)
+    title = sentences(manifest)[0]["text"]
+    page.click("#caption-toggle")
+    assert page.text_content("#caption-text") == title
+    page.select_option("#script", "pinyin")
+    page.wait_for_selector("#caption-text ruby rt")
+    pairs = page.evaluate("""() => [...document.querySelectorAll('#caption-text ruby')]
+        .map(r => [r.firstChild.textContent, r.querySelector('rt').textContent])""")
+    assert pairs[:2] == [["重", "chóng"], ["庆", "qìng"]], "重庆 read chóng qìng, as the voice says it"
+    han = [ch for ch in title if "\u4e00" <= ch <= "\u9fff"]
+    assert [ch for ch, _ in pairs] == han, "every Han character has its reading, nothing else has one"
+    page.select_option("#script", "traditional")
+    page.wait_for_function("() => document.getElementById('caption-text').lang === 'zh-Hant'")
+    assert "重慶市江北區" in page.text_content("#caption-text")
+    page.reload()
+    page.wait_for_selector("#doc-body .s")
+    assert page.input_value("#script") == "traditional", "the choice is remembered"
+    page.wait_for_function("() => document.getElementById('caption-text').textContent.includes('重慶')")
+    page.click("#reset-settings")
+    assert page.input_value("#script") == "simplified"
+
+
 def test_settings_persist_and_reset(page: Any, servers: Servers) -> None:
     open_demo(page, servers)
     page.select_option("#rate", "1.5")

@@ -43,6 +43,11 @@ def test_player_has_no_serious_axe_violations_in_any_look(page: Any, servers: Se
     _play_one_sentence(page)
     assert run_axe(page, axe_path) == []
     screenshot(page, "player-caption")
+    page.select_option("#script", "pinyin")
+    page.wait_for_selector("#caption-text ruby rt")
+    assert run_axe(page, axe_path) == [], "拼音 caption"
+    screenshot(page, "player-caption-pinyin")
+    page.select_option("#script", "simplified")
     page.click("#caption-toggle")
 
     page.click("#contrast-toggle")

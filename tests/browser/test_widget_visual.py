@@ -353,3 +353,23 @@ def test_text_only_view_shows_the_article_text_in_a_dialog(page: Any, servers: S
     page.keyboard.press("Escape")
     assert not page.evaluate(f"{SHADOW}.getElementById('textview').open")
     assert active_id(page) == "text", "focus returns to the 纯文本 button"
+
+
+def test_caption_in_pinyin_and_traditional_from_the_bobao_origin(page: Any, servers: Servers) -> None:
+    requests = open_host(page, servers)
+    open_panel(page)
+    page.click("#play")  # pause on the title
+    page.click("#caption")
+    page.select_option("#script", "pinyin")
+    page.wait_for_function(f"() => {SHADOW}.querySelector('#captiontext ruby rt')")
+    pairs = page.evaluate(f"""() => [...{SHADOW}.querySelectorAll('#captiontext ruby')]
+        .map(r => [r.firstChild.textContent, r.querySelector('rt').textContent])""")
+    assert pairs[:3] == [["重", "chóng"], ["庆", "qìng"], ["市", "shì"]]
+    page.select_option("#script", "traditional")
+    shown = f"{SHADOW}.getElementById('captiontext').textContent"
+    page.wait_for_function(f"() => {shown}.includes('重慶市江北區')")
+    assert page.evaluate(f"{SHADOW}.getElementById('captiontext').lang") == "zh-Hant"
+    caption_calls = [r.url for r in requests if r.url.endswith("/caption")]
+    assert caption_calls and all(url.startswith(servers.bobao + "/api/documents/") for url in caption_calls)
+    page.click("#reset")
+    assert page.input_value("#script") == "simplified"

@@ -16,7 +16,8 @@
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   const POLL_MS = 600;
   const WAITING_POLL_MS = 250;  // a listener is waiting for sound: look again sooner
-  const DEFAULTS = { rate: 1, volume: 100, muted: false, follow: true, caption: false, contrast: false, large: false };
+  const DEFAULTS = { rate: 1, volume: 100, muted: false, follow: true, caption: false, contrast: false, large: false,
+    script: "simplified" };
   const SETTINGS_KEY = "bobao:settings";
   const posKey = () => "bobao:pos:" + docId;
 
@@ -468,12 +469,54 @@
       S.sentences.forEach((s) => { s.el.tabIndex = -1; });
       entry.el.tabIndex = 0;
     }
-    $("caption-text").textContent = entry.data.text;
+    renderCaption();
     if (S.playing) savePosition();
     if ("mediaSession" in navigator && navigator.mediaSession.metadata) {
       navigator.mediaSession.metadata.artist = entry.data.text.slice(0, 60);
     }
     if (!quiet && S.settings.follow && !S.detached) scrollToCurrent();
+  }
+  // ---------- caption: 简体, 繁體 or 拼音 (ruby over each character, as the voice reads it) ----------
+  function renderCaption() {
+    const entry = S.sentences[S.index];
+    const box = $("caption-text");
+    box.textContent = "";
+    if (!entry) return;
+    const extra = S.captionScripts && S.captionScripts[entry.data.id];
+    const script = extra ? S.settings.script : "simplified";
+    box.classList.toggle("pinyin", script === "pinyin");
+    box.lang = script === "traditional" ? "zh-Hant" : "zh-CN";
+    if (script === "traditional") box.textContent = extra.traditional;
+    else if (script === "pinyin") box.append(...rubyNodes(entry.data.text, extra.pinyin));
+    else box.textContent = entry.data.text;
+  }
+  function rubyNodes(text, readings) {
+    const nodes = [];
+    let plain = "";
+    Array.from(text).forEach((ch, k) => {
+      if (!readings[k]) { plain += ch; return; }
+      if (plain) { nodes.push(document.createTextNode(plain)); plain = ""; }
+      const ruby = el("ruby", {}, ch);
+      ruby.appendChild(el("rt", {}, readings[k]));
+      nodes.push(ruby);
+    });
+    if (plain) nodes.push(document.createTextNode(plain));
+    return nodes;
+  }
+  async function loadCaptionScripts() {
+    if (S.captionScripts || S.settings.script === "simplified" || S.captionLoading) return;
+    S.captionLoading = true;
+    try {
+      const response = await fetch("/api/documents/" + encodeURIComponent(docId) + "/caption");
+      if (!response.ok) throw new Error(String(response.status));
+      const body = await response.json();
+      S.captionScripts = Object.fromEntries(body.sentences.map((s) => [s.id, s]));
+    } catch (e) {
+      announce("字幕暂时只能显示简体。");
+    } finally {
+      S.captionLoading = false;
+    }
+    renderCaption();
   }
   function scrollToCurrent() {
     const entry = S.sentences[S.index];
@@ -503,6 +546,9 @@
     $("follow").checked = st.follow;
     $("caption-toggle").setAttribute("aria-pressed", String(st.caption));
     $("caption").hidden = !st.caption;
+    $("script").value = st.script;
+    if (st.caption) loadCaptionScripts();
+    renderCaption();
     $("contrast-toggle").setAttribute("aria-pressed", String(st.contrast));
     $("large-toggle").setAttribute("aria-pressed", String(st.large));
     document.body.classList.toggle("hc", st.contrast);
@@ -555,6 +601,10 @@
   });
   $("caption-toggle").addEventListener("click", () => toggle("caption", "大字幕"));
   $("contrast-toggle").addEventListener("click", () => toggle("contrast", "高对比"));
+  $("script").addEventListener("change", (e) => {
+    setSetting("script", e.target.value);
+    announce("字幕文字：" + e.target.selectedOptions[0].textContent);
+  });
   $("large-toggle").addEventListener("click", () => toggle("large", "大字模式"));
   $("reset-settings").addEventListener("click", () => {
     S.settings = Object.assign({}, DEFAULTS);

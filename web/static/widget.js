@@ -94,7 +94,7 @@
     const rate = Number(config.rate);
     return {
       sound: true, rate: RATES.includes(rate) ? rate : 1, point: false, cont: false, caption: false,
-      cursor: false, zoom: 1, cross: false, theme: 0, mask: false,
+      cursor: false, zoom: 1, cross: false, theme: 0, mask: false, script: "simplified",
       // On a small screen (or 400% zoom) the toolbar starts collapsed so it does not cover the text.
       follow: true, collapsed: window.matchMedia("(max-width: 480px)").matches,
       keys: Object.assign({}, DEFAULT_KEYS, parseKeys(config.keys)),
@@ -133,6 +133,9 @@
         <button type="button" id="point" aria-pressed="false">指读</button>
         <button type="button" id="selection">朗读选中文字</button>
         <button type="button" id="caption" aria-pressed="false">大字幕</button>
+        <span class="field"><label for="script">字幕文字</label><select id="script">
+          <option value="simplified">简体</option><option value="traditional">繁體</option><option value="pinyin">拼音</option>
+        </select></span>
         <button type="button" id="follow" aria-pressed="true">跟随朗读</button>
         <span class="field" role="group" aria-labelledby="zoomlevel">
           <button type="button" id="zoomout">缩小</button><span id="zoomlevel">文字 100%</span><button type="button" id="zoomin">放大</button>
@@ -337,7 +340,7 @@
     // ---------- highlight ----------
     function showHighlight(entry) {
       clearHighlight();
-      $("captiontext").textContent = entry ? entry.data.text : "";
+      renderCaption(entry);
       if (!entry || !entry.range) return;
       if (window.CSS && CSS.highlights && window.Highlight) {
         CSS.highlights.set("bobao-current", new Highlight(entry.range));
@@ -352,6 +355,40 @@
       if (!W.active || !W.settings.mask || !W.maskTarget) return;
       const rect = W.maskTarget.getBoundingClientRect();
       placeMask(rect.top + rect.height / 2);
+    }
+    // 大字幕 in 简体, 繁體 or 拼音 (ruby over each character, read as the voice reads it).
+    function renderCaption(entry) {
+      const box = $("captiontext");
+      box.textContent = "";
+      W.captionEntry = entry || null;
+      if (!entry) return;
+      const scripts = W.queue && W.queue.scripts;
+      const extra = scripts && scripts[entry.data.id];
+      const script = extra ? W.settings.script : "simplified";
+      box.classList.toggle("pinyin", script === "pinyin");
+      box.lang = script === "traditional" ? "zh-Hant" : "zh-CN";
+      if (script === "traditional") { box.textContent = extra.traditional; return; }
+      if (script !== "pinyin") { box.textContent = entry.data.text; return; }
+      Array.from(entry.data.text).forEach((ch, k) => {
+        if (!extra.pinyin[k]) { box.append(ch); return; }
+        const ruby = document.createElement("ruby");
+        const rt = document.createElement("rt");
+        rt.textContent = extra.pinyin[k];
+        ruby.append(ch, rt);
+        box.appendChild(ruby);
+      });
+    }
+    async function loadScripts(reading) {
+      if (!reading || reading.scripts || reading.scriptsLoading || W.settings.script === "simplified") return;
+      reading.scriptsLoading = true;
+      try {
+        const body = await api("/api/documents/" + encodeURIComponent(reading.manifest.id) + "/caption");
+        reading.scripts = Object.fromEntries(body.sentences.map((s) => [s.id, s]));
+      } catch (e) {
+        announce("字幕暂时只能显示简体");
+      }
+      reading.scriptsLoading = false;
+      if (W.captionEntry && W.queue === reading) renderCaption(W.captionEntry);
     }
     function drawOverlay(range) {
       const overlay = $("overlay");
@@ -398,7 +435,7 @@
       const entry = queue.entries[i];
       $("progress").textContent = "第 " + (i + 1) + " 句，共 " + queue.entries.length + " 句";
       if (queue.highlight) showHighlight(entry);
-      else $("captiontext").textContent = entry.data.text;
+      else renderCaption(entry);
       if (!entry.data.clip) {
         if (!offsetMs && entry.data.pieces && entry.data.pieces.ready.length) { playPiece(0); return; }
         W.waiting = true;
@@ -463,6 +500,7 @@
       hideAlert();
       setPlaying(true);
       pollReading(reading);
+      if (W.settings.caption) loadScripts(reading);
       playIndex(index);
     }
     function pause() { setPlaying(false); W.waiting = false; audio.pause(); announce("已暂停"); }
@@ -629,6 +667,9 @@
       $("extra").hidden = st.collapsed;
       $("back").hidden = !(W.active && (W.detached || !st.follow));
       $("captionbar").hidden = !(st.caption && W.active);
+      $("script").value = st.script;
+      if (st.caption && W.active) loadScripts(W.queue);
+      if (W.captionEntry) renderCaption(W.captionEntry);
       layout();
       const shortcut = (action) => (st.keys[action] ? "Alt+" + st.keys[action] : "");
       const arrows = { zoomin: "Alt+ArrowUp", zoomout: "Alt+ArrowDown" };
@@ -867,6 +908,7 @@
     on($("point"), "click", () => toggleSetting("point", "指读"));
     on($("cont"), "click", () => toggleSetting("cont", "连读"));
     on($("caption"), "click", () => toggleSetting("caption", "大字幕"));
+    on($("script"), "change", (e) => setSetting("script", e.target.value, "字幕文字：" + e.target.selectedOptions[0].textContent));
     on($("reset"), "click", reset);
     on($("zoomin"), "click", () => stepZoom(1));
     on($("zoomout"), "click", () => stepZoom(-1));

@@ -1,0 +1,59 @@
+"""Blueprint "caption": the 大字幕 caption in its other scripts, 拼音 and 繁體.
+
+    GET /api/documents/<id>/caption
+    → {"id": …, "sentences": [{"id": 0, "pinyin": ["chóng", "qìng", null, …], "traditional": "重慶…"}]}
+
+``pinyin`` has one entry per character of the sentence's displayed ``text`` (null where there is
+no Han character), read with the site lexicon the way the offline voice reads it (``audio.ruby``);
+``traditional`` is the text in traditional characters (OpenCC ``s2t``). The player and the widget
+fetch it only when a listener turns on 拼音 or 繁體; the answer carries an ETag.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Blueprint
+from flask import current_app
+from flask import jsonify
+from flask import request
+from flask.typing import ResponseReturnValue
+
+import audio
+from audio.ruby import ruby
+from web.services import Services
+
+bp = Blueprint("caption", __name__, url_prefix="/api")
+
+_converter: Any = None
+_converter_lock = threading.Lock()
+
+
+@bp.get("/documents/<doc_id>/caption")
+def caption(doc_id: str) -> ResponseReturnValue:
+    """Pinyin and traditional characters for every sentence of the document."""
+    svc: Services = current_app.extensions["bobao"]
+    manifest = svc.manifest(doc_id)
+    lexicon = svc.site_lexicon() or audio.Lexicon.default()
+    convert = _traditional()
+    sentences = [
+        {"id": s["id"], "pinyin": ruby(s["text"], lexicon), "traditional": convert(s["text"])}
+        for section in manifest["sections"]
+        for s in section["sentences"]
+    ]
+    response = jsonify({"id": manifest["id"], "sentences": sentences})
+    response.add_etag()
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)
+
+
+def _traditional() -> Any:
+    """OpenCC's simplified → traditional converter, built once (it loads its dictionaries)."""
+    global _converter
+    with _converter_lock:
+        if _converter is None:
+            import opencc
+
+            _converter = opencc.OpenCC("s2t.json").convert
+        return _converter
