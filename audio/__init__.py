@@ -33,6 +33,7 @@ from audio.model import Speech
 from audio.model import SpeechParams
 from audio.model import Track
 from audio.model import Voice
+from audio.ruby import ruby
 from audio.subtitles import to_srt
 from audio.subtitles import to_webvtt
 from audio.synthesize import iter_synthesize
@@ -67,6 +68,7 @@ __all__ = [
     "get_engine",
     "iter_synthesize",
     "register",
+    "ruby",
     "synthesize",
     "to_srt",
     "to_webvtt",

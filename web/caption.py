@@ -21,7 +21,6 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 import audio
-from audio.ruby import ruby
 from web.services import Services
 
 bp = Blueprint("caption", __name__, url_prefix="/api")
@@ -38,7 +37,7 @@ def caption(doc_id: str) -> ResponseReturnValue:
     lexicon = svc.site_lexicon() or audio.Lexicon.default()
     convert = _traditional()
     sentences = [
-        {"id": s["id"], "pinyin": ruby(s["text"], lexicon), "traditional": convert(s["text"])}
+        {"id": s["id"], "pinyin": audio.ruby(s["text"], lexicon), "traditional": convert(s["text"])}
         for section in manifest["sections"]
         for s in section["sentences"]
     ]
