@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 
+from reader.attachments import DOCX_MEDIA
+from reader.attachments import docx_blocks
+from reader.attachments import is_docx
+from reader.attachments import is_pdf
+from reader.attachments import pdf_blocks
 from reader.blocks import Page
 from reader.decode import decode_bytes
 from reader.decode import looks_like_html
@@ -32,7 +37,8 @@ from reader.sections import build_outline
 from reader.segment import split_sentences
 
 __all__ = [
-    "NORMALIZER_VERSION", "Alignment", "Document", "EmptyDocument", "InputTooLarge", "MAX_INPUT_BYTES",
+    "DOCX_MEDIA", "NORMALIZER_VERSION", "Alignment", "Document", "EmptyDocument", "InputTooLarge",
+    "MAX_INPUT_BYTES",
     "MAX_TEXT_CHARS", "Normalized", "ReaderError", "Section", "Sentence", "UnsupportedInput", "normalize",
     "outline", "outline_text", "read_bytes", "read_html", "read_text",
 ]
@@ -77,11 +83,20 @@ def read_bytes(
     content_type: str | None = None,
     url: str | None = None,
 ) -> Document:
-    """Read an uploaded or fetched file, deciding between HTML and plain text."""
+    """Read an uploaded or fetched file: a PDF or Word (.docx) attachment, HTML, or plain text."""
     if not isinstance(data, bytes | bytearray):
         raise UnsupportedInput(f"read_bytes needs bytes, not {type(data).__name__}")
     _check_size(len(data))
-    text = decode_bytes(bytes(data), content_type=content_type)
+    data = bytes(data)
+    if is_pdf(data):
+        return _document(pdf_blocks(data), 150, url)
+    if is_docx(data):
+        return _document(docx_blocks(data), 150, url)
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise UnsupportedInput("a ZIP or old Office (.doc) file cannot be read; send PDF, DOCX, HTML or text")
+    if (content_type or "").split(";")[0].strip().lower() == "application/octet-stream":
+        raise UnsupportedInput("a binary file that is neither PDF nor DOCX cannot be read")
+    text = decode_bytes(data, content_type=content_type)
     if looks_like_html(text, filename=filename, content_type=content_type):
         return _document(html_blocks(text), 150, url)
     return read_text(text)

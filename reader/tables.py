@@ -62,16 +62,24 @@ def table_rows(table: Element) -> list[str]:
     caption = table.find("caption")
     if caption is not None and _text(caption):
         lines.append(_text(caption))
-    header: list[str] = []
-    if _has_header(table, rows):
-        header, rows = rows[0], rows[1:]
-    number = 0
+    return lines + grid_lines(rows, header=_has_header(table, rows))
+
+
+def grid_lines(rows: list[list[str]], *, header: bool) -> list[str]:
+    """One line per non-empty row, ``第N行：header：value，…`` (the first row is the header if ``header``)."""
+    names: list[str] = []
+    if header and rows:
+        names, rows = rows[0], rows[1:]
+    lines: list[str] = []
     for cells in rows:
-        if not any(cells):
-            continue
-        number += 1
-        lines.append(f"第{number}行：" + "，".join(_pairs(header, cells)))
+        if any(cells):
+            lines.append(f"第{len(lines) + 1}行：" + "，".join(_pairs(names, cells)))
     return lines
+
+
+def labels_row(rows: list[list[str]]) -> bool:
+    """A first row of short labels over at least two data rows: a header (Word tables have no <th>)."""
+    return len(rows) >= 3 and all(0 < len(t) <= 12 and not re.search(r"\d", t) for t in rows[0])
 
 
 def _pairs(header: list[str], cells: list[str]) -> list[str]:
@@ -91,7 +99,6 @@ def _has_header(table: Element, rows: list[list[str]]) -> bool:
         return True
     if first.find("th") is not None:
         return True
-    if table.find(".//th") is not None or len(rows) < 3:
+    if table.find(".//th") is not None:
         return False
-    labels = rows[0]
-    return all(0 < len(t) <= 12 and not re.search(r"\d", t) for t in labels)
+    return labels_row(rows)

@@ -1,6 +1,7 @@
 """Blueprint "api": JSON for the player and the widget.
 
-    POST /api/documents        {"text"|"html"|"url": …, "engine"?, "voice"?, "rate"?} → 201 manifest
+    POST /api/documents        {"text"|"html"|"url"|"file": …, "engine"?, "voice"?, "rate"?} → 201 manifest
+                               ("file": base64 of an uploaded PDF, DOCX, HTML or text file, with "filename")
     GET  /api/documents/<id>   the manifest (progress while synthesizing, timings once ready)
     GET  /api/voices           voices of an engine (?engine=…, default TTS_ENGINE)
 
@@ -9,6 +10,9 @@ Synthesis runs in the background; ``?wait=1`` blocks until the document is ready
 
 from __future__ import annotations
 
+import base64
+import binascii
+from pathlib import PurePosixPath
 from typing import Any
 
 from flask import Blueprint
@@ -18,12 +22,16 @@ from flask import request
 from flask import url_for
 from flask.typing import ResponseReturnValue
 
+import reader
 from web.errors import InvalidRequest
 from web.services import Services
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-INPUT_KINDS = ("text", "html", "url")
+INPUT_KINDS = ("text", "html", "url", "file")
+# What an uploaded file is, by its name; the reader also checks the bytes themselves.
+_UPLOAD_TYPES = {".pdf": "application/pdf", ".docx": reader.DOCX_MEDIA, ".html": "text/html",
+                 ".htm": "text/html", ".txt": "text/plain"}
 WAIT_TIMEOUT_S = 900
 
 
@@ -41,7 +49,10 @@ def create_document() -> ResponseReturnValue:
         if not isinstance(option, str):
             raise InvalidRequest(f"{name} must be a string")
     svc = services()
-    if kind == "url":
+    if kind == "file":
+        manifest = svc.create("file", _base64(value), content_type=_upload_type(body.get("filename")),
+                              rate=body.get("rate"), **options)
+    elif kind == "url":
         content, content_type = svc.fetch(value)
         manifest = svc.create(
             "url", content, url=value, content_type=content_type, rate=body.get("rate"), **options
@@ -98,10 +109,25 @@ def _json_body() -> dict[str, Any]:
     return body
 
 
+def _base64(value: str) -> str:
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidRequest("file must be the file's bytes in base64") from exc
+    return value
+
+
+def _upload_type(filename: object) -> str | None:
+    if filename is not None and not isinstance(filename, str):
+        raise InvalidRequest("filename must be a string")
+    suffix = PurePosixPath(filename or "").suffix.lower()
+    return _UPLOAD_TYPES.get(suffix)
+
+
 def _input_of(body: dict[str, Any]) -> tuple[str, str]:
     given = [kind for kind in INPUT_KINDS if body.get(kind) is not None]
     if len(given) != 1:
-        raise InvalidRequest('give exactly one of "text", "html" or "url"')
+        raise InvalidRequest('give exactly one of "text", "html", "url" or "file"')
     value = body[given[0]]
     if not isinstance(value, str) or not value.strip():
         raise InvalidRequest(f"{given[0]} must be a non-empty string")

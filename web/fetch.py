@@ -10,7 +10,7 @@ The rules, applied to the first URL and again to every redirect (at most ``MAX_R
   NAT64) are refused;
 * the connection goes to the address that was checked, never to the name again, so a DNS
   answer that changes between check and use (rebinding) cannot reach a private address;
-* time and size are capped, and only ``text/html``/``text/plain`` bodies are accepted.
+* time and size are capped, and only pages (HTML, text) and attachments (PDF, DOCX) are accepted.
 
 ``allow_private=True`` exists only so that tests can fetch from fixture servers on 127.0.0.1;
 the application keeps it off unless ``FETCH_ALLOW_PRIVATE`` is set.
@@ -20,7 +20,7 @@ the application keeps it off unless ``FETCH_ALLOW_PRIVATE`` is set.
     ├── ResponseTooLarge       body over ``max_bytes``
     ├── FetchTimeout           connect or read took too long
     ├── BadStatus              the server answered with a non-2xx status (or too many redirects)
-    └── UnsupportedContentType not text/html or text/plain
+    └── UnsupportedContentType not a page (HTML, text) or an attachment (PDF, DOCX)
 """
 
 from __future__ import annotations
@@ -35,11 +35,16 @@ from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
 MAX_REDIRECTS = 5
-DEFAULT_CONTENT_TYPES = ("text/html", "text/plain", "application/xhtml+xml")
+# Pages, and the attachments (附件) they link: PDF and Word, often served as octet-stream.
+DEFAULT_CONTENT_TYPES = ("text/html", "text/plain", "application/xhtml+xml", "application/pdf",
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                         "application/octet-stream")
 _REDIRECTS = {301, 302, 303, 307, 308}
 _CHUNK_BYTES = 64 * 1024
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _USER_AGENT = "Bobao/0.1 (+read-aloud; https://github.com/bobao)"
+_ACCEPT = ("text/html, text/plain;q=0.9, application/pdf;q=0.8, "
+           "application/vnd.openxmlformats-officedocument.wordprocessingml.document;q=0.8")
 
 
 class FetchError(Exception):
@@ -209,7 +214,7 @@ def _request(
     cls = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
     conn = cls(host, port, ip, remaining)
     try:
-        conn.request("GET", target, headers={"User-Agent": _USER_AGENT, "Accept": "text/html, text/plain"})
+        conn.request("GET", target, headers={"User-Agent": _USER_AGENT, "Accept": _ACCEPT})
         return conn.getresponse(), conn
     except TimeoutError as exc:
         conn.close()

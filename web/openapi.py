@@ -189,20 +189,23 @@ MANIFEST = {
 }
 CREATE = {
     "type": "object",
-    "description": "Exactly one of text, html or url.",
+    "description": "Exactly one of text, html, url or file.",
     "properties": {
         "text": {"type": "string", "minLength": 1},
         "html": {"type": "string", "minLength": 1},
         "url": {
             "type": "string",
             "format": "uri",
-            "description": "http(s) only; fetched under the SSRF rules",
+            "description": "http(s) only; fetched under the SSRF rules; a page or a PDF/DOCX attachment",
         },
+        "file": {"type": "string", "contentEncoding": "base64",
+                 "description": "An uploaded PDF, DOCX, HTML or text file, base64 (body limit 2 MiB)."},
+        "filename": {"type": "string", "description": "The uploaded file's name; its suffix says its type."},
         "engine": {"type": "string"},
         "voice": {"type": "string"},
         "rate": {"type": ["integer", "string"], "description": 'Percent, -50..100, e.g. 10 or "+10%".'},
     },
-    "oneOf": [{"required": ["text"]}, {"required": ["html"]}, {"required": ["url"]}],
+    "oneOf": [{"required": ["text"]}, {"required": ["html"]}, {"required": ["url"]}, {"required": ["file"]}],
 }
 ERROR = {
     "type": "object",

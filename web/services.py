@@ -152,15 +152,15 @@ class Services:
     def parse(
         self, kind: str, content: str, url: str | None = None, content_type: str | None = None
     ) -> reader.Document:
-        """Read a stored input into a Document: ``text``, ``html``, or ``url`` (base64 of fetched bytes)."""
+        """Read a stored input into a Document: ``text``, ``html``, or ``url``/``file`` (base64 bytes)."""
         # Fetched pages are bounded by FETCH_MAX_BYTES instead (their markup is not text to read).
-        if kind != "url" and len(content) > int(self.config["MAX_TEXT_CHARS"]):
+        if kind not in ("url", "file") and len(content) > int(self.config["MAX_TEXT_CHARS"]):
             raise TextTooLong(f"{len(content)} characters; the limit is {self.config['MAX_TEXT_CHARS']}")
         if kind == "text":
             return reader.read_text(content)
         if kind == "html":
             return reader.read_html(content, url=url)
-        if kind == "url":
+        if kind in ("url", "file"):  # fetched or uploaded bytes, in base64
             data = base64.b64decode(content)
             return reader.read_bytes(data, content_type=content_type, url=url)
         raise InvalidRequest(f"unknown input kind {kind!r}")

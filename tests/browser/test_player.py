@@ -305,6 +305,20 @@ def test_form_reads_pasted_text(page: Any, servers: Servers) -> None:
     assert "请先粘贴文字" in page.text_content("#form-error")
 
 
+def test_form_reads_an_uploaded_pdf_attachment(page: Any, servers: Servers) -> None:
+    pdf = Path(__file__).parents[1] / "reader" / "data" / "attachments" / "report.pdf"
+    page.goto(servers.bobao + "/")
+    page.set_input_files("#file-input", str(pdf))
+    page.click("#read-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/d/[0-9a-f]+$"))
+    page.wait_for_selector("#doc-body .s")
+    assert page.text_content("h1").strip() == "重庆市江北区2023年法治政府建设情况报告"
+    headings = page.locator("#doc-body h2, #doc-body h3, #doc-body h4").all_text_contents()
+    assert "一、法治政府建设的主要举措和成效" in headings
+    sentences = page.locator("#doc-body .s").all_text_contents()
+    assert any("规模为1700户企业授信11.2亿元" in s for s in sentences), "the page-break paragraph is whole"
+
+
 def test_unknown_document_shows_alert_with_retry(page: Any, servers: Servers) -> None:
     page.goto(servers.bobao + "/d/" + "0" * 24)
     alert = page.locator("#alert")

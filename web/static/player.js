@@ -88,6 +88,14 @@
 
   function setupForm() {
     const form = document.getElementById("read-form");
+    // The JSON body is capped at 2 MiB (MAX_CONTENT_LENGTH), and base64 is a third larger than the file.
+    const MAX_UPLOAD_BYTES = 1.5 * 1024 * 1024;
+    const base64Of = (file) => new Promise((resolve, reject) => {
+      const reading = new FileReader();
+      reading.onload = () => resolve(String(reading.result).split(",", 2)[1] || "");
+      reading.onerror = () => reject(reading.error);
+      reading.readAsDataURL(file);
+    });
     if (!form) return;
     const status = document.getElementById("form-status");
     const error = document.getElementById("form-error");
@@ -100,8 +108,13 @@
       let payload;
       if (text) payload = { text: text };
       else if (file) {
-        const content = await file.text();
-        payload = /\.txt$/i.test(file.name) ? { text: content } : { html: content };
+        if (/\.(pdf|docx)$/i.test(file.name)) {
+          if (file.size > MAX_UPLOAD_BYTES) { error.textContent = "文件过大：附件不能超过 1.5 MB。"; return; }
+          payload = { file: await base64Of(file), filename: file.name };
+        } else {
+          const content = await file.text();
+          payload = /\.txt$/i.test(file.name) ? { text: content } : { html: content };
+        }
       } else if (url) payload = { url: url };
       else { error.textContent = "请先粘贴文字、选择文件或填写网址。"; return; }
       status.textContent = "正在提交，请稍候…";
