@@ -100,6 +100,16 @@ def test_sections_json_of_the_sample(tmp_path):
     assert [s["heading"][:2] for s in top] == ["一、", "二、", "三、", "四、"]
 
 
+def test_sections_of_a_pdf_attachment(tmp_path):
+    pdf = ROOT / "tests" / "reader" / "data" / "attachments" / "report.pdf"
+    result = bobao("sections", str(pdf), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    outline = json.loads(result.stdout)
+    assert outline["title"] == "重庆市江北区2023年法治政府建设情况报告"
+    top = [s["heading"] for s in outline["sections"] if s.get("level") == 1]
+    assert top == ["一、法治政府建设的主要举措和成效"]
+
+
 def test_sections_text_format(tmp_path):
     result = bobao(
         "sections", "-", "--format", "text", tmp_path=tmp_path, stdin=SAMPLE.read_text(encoding="utf-8")
