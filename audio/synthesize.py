@@ -49,10 +49,9 @@ def clip_for(
     extra_key: Mapping[str, str] | None = None,
 ) -> AudioClip:
     """One text's clip: a cache hit, or synthesized and stored."""
-    for key in cache.lookup_keys(engine, params, text, extra=extra_key):
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+    cached = _cached(text, engine, params, cache, extra_key)
+    if cached is not None:
+        return cached
     speech = _speak(engine, text, params)
     return cache.put(cache.store_key(engine, params, text, speech, extra=extra_key), speech)
 
@@ -70,10 +69,9 @@ def clip_in_pieces(
     The pieces are joined into the clip stored under ``text``'s own key, so callers that never asked
     for pieces find an ordinary clip. A single piece is not reported: the clip itself follows.
     """
-    for key in cache.lookup_keys(engine, params, text, extra=extra_key):
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+    cached = _cached(text, engine, params, cache, extra_key)
+    if cached is not None:
+        return cached
     words: Words | None = getattr(engine, "words", None)
     pieces = lead_pieces(text, words=words)
     if len(pieces) < 2:
@@ -87,6 +85,16 @@ def clip_in_pieces(
     except SynthesisFailed:  # the voice changed between pieces (a fallback): speak it whole
         return clip_for(text, engine, params, cache, extra_key)
     return cache.put(cache.store_key(engine, params, text, speech, extra=extra_key), speech)
+
+
+def _cached(
+    text: str, engine: Engine, params: SpeechParams, cache: ClipCache, extra_key: Mapping[str, str] | None
+) -> AudioClip | None:
+    for key in cache.lookup_keys(engine, params, text, extra=extra_key):
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    return None
 
 
 def _speak(engine: Engine, text: str, params: SpeechParams) -> Speech:
