@@ -24,6 +24,7 @@ from reader.blocks import HEADING
 from reader.blocks import ITEM
 from reader.blocks import Block
 from reader.blocks import Page
+from reader.errors import EmptyDocument
 from reader.errors import UnsupportedInput
 from reader.headings import numbering_style
 from reader.plaintext import tidy
@@ -70,6 +71,8 @@ def pdf_blocks(data: bytes) -> Page:
         lines = [line for index in range(len(pdf)) for line in _page_lines(pdf[index])]
     finally:
         pdf.close()
+    if not lines:
+        raise EmptyDocument("the PDF has no text layer (a scan?); it cannot be read aloud without OCR")
     return Page(tuple(Block(paragraph) for paragraph in reflow(lines)))
 
 
@@ -85,20 +88,23 @@ def _page_lines(page: object) -> list[Line]:
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count)
+    # Character boxes are indexed in UTF-16 units; with characters beyond the BMP the indices of
+    # the Python string drift, so indentation is not measured on such a page.
+    measurable = len(text) == count
     found: list[tuple[str, float, float]] = []  # text, left edge, glyph width
     start = 0
     for match in re.finditer(r"\r?\n|$", text):
         raw = text[start:match.start()]
         line = tidy(raw)
-        if line and not _PAGE_NUMBER.match(line) and len(text) == count:
-            first = start + len(raw) - len(raw.lstrip())
-            left, _, right, _ = textpage.get_charbox(first)
-            found.append((line, left, right - left))
-        elif line and not _PAGE_NUMBER.match(line):
-            found.append((line, 0.0, 0.0))
+        if line and not _PAGE_NUMBER.match(line):
+            left, width = 0.0, 0.0
+            if measurable:
+                x0, _, x1, _ = textpage.get_charbox(start + len(raw) - len(raw.lstrip()))
+                left, width = x0, x1 - x0
+            found.append((line, left, width))
         start = match.end()
-    if not found:
-        return []
+    if not found or not measurable:
+        return [Line(line) for line, _, _ in found]
     margin = min(left for _, left, _ in found)
     glyph = sorted(width for _, _, width in found)[len(found) // 2]
     return [Line(line, glyph > 0 and left > margin + 0.9 * glyph) for line, left, _ in found]

@@ -143,3 +143,14 @@ def test_a_zip_bomb_word_file_is_refused_without_inflating_it(monkeypatch):
     assert len(bomb) < 5_000, "compresses well, inflates past the limit"
     with pytest.raises(reader.UnsupportedInput, match="too large"):
         reader.read_bytes(bomb)
+
+
+def test_a_scanned_pdf_without_text_says_so():
+    import pypdfium2 as pdfium
+
+    blank = pdfium.PdfDocument.new()
+    blank.new_page(595, 842)
+    buffer = io.BytesIO()
+    blank.save(buffer)
+    with pytest.raises(reader.EmptyDocument, match="no text layer"):
+        reader.read_bytes(buffer.getvalue())
