@@ -37,6 +37,24 @@ class Sentence:
     end: int
     alignments: tuple[Alignment, ...] = ()
 
+    def text_span(self, spoken_start: int, spoken_end: int) -> tuple[int, int]:
+        """The shown span that reads as ``spoken[spoken_start:spoken_end]`` (rewrites kept whole).
+
+        For highlighting a clause or word the engine timed: 二零二三年 inside the spoken text maps back
+        to 2023年 in the shown text. A position inside a rewrite widens to the whole rewrite.
+        """
+        return self._text_position(spoken_start, end=False), self._text_position(spoken_end, end=True)
+
+    def _text_position(self, spoken: int, *, end: bool) -> int:
+        shift = 0  # shown minus spoken length of the rewrites before ``spoken``
+        for a in self.alignments:
+            if spoken <= a.spoken_start:
+                break
+            if spoken < a.spoken_end:
+                return a.text_end if end else a.text_start
+            shift = a.text_end - a.spoken_end
+        return max(0, min(len(self.text), spoken + shift))
+
 
 @dataclass(frozen=True, slots=True)
 class Section:

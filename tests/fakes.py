@@ -7,6 +7,7 @@ speed rather than speech. Register it with ``register_fake()`` and build it with
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import zlib
@@ -44,11 +45,13 @@ class ToneEngine:
         fail_all: bool = False,
         delay_s: float = 0.0,
         fallback_as: str | None = None,
+        clause_marks: bool = False,
     ) -> None:
         self.fail_on = set(fail_on)
         self.fail_all = fail_all
         self.delay_s = delay_s
         self.fallback_as = fallback_as  # report this engine name, as a fallback engine would
+        self.clause_marks = clause_marks
         self.calls: list[str] = []
         self._lock = threading.Lock()
 
@@ -72,7 +75,19 @@ class ToneEngine:
         duration_ms = expected_ms(text)
         mp3 = encode_pcm(_tone(text, params.voice, duration_ms))
         engine = self.fallback_as or self.name
-        return Speech(mp3=mp3, marks=(Mark(0, duration_ms, text),), engine=engine, voice=params.voice)
+        return Speech(mp3=mp3, marks=self._marks(text, duration_ms), engine=engine, voice=params.voice)
+
+    def _marks(self, text: str, duration_ms: int) -> tuple[Mark, ...]:
+        if not self.clause_marks:
+            return (Mark(0, duration_ms, text),)
+        # Like the offline engine: one mark per clause, timed in proportion to its length.
+        clauses = [c for c in re.findall(r"[^，、；。！？]*[，、；。！？]*", text) if c]
+        marks, start_ms = [], LEAD_SILENCE_MS
+        for clause in clauses:
+            length_ms = (duration_ms - LEAD_SILENCE_MS) * len(clause) // len(text)
+            marks.append(Mark(start_ms, length_ms, clause))
+            start_ms += length_ms
+        return tuple(marks)
 
 
 def expected_ms(text: str) -> int:
@@ -110,7 +125,17 @@ def create_slow(**options: Any) -> ToneEngine:
     return engine
 
 
+def create_clauses(**options: Any) -> ToneEngine:
+    """Factory for "clausefake": the tone engine with a timed mark per clause, slow enough to watch."""
+    options.setdefault("clause_marks", True)
+    options.setdefault("delay_s", 0.05)
+    engine = ToneEngine(**options)
+    engine.name = "clausefake"
+    return engine
+
+
 def register_fake() -> None:
     """Make ``audio.get_engine("fake")`` build a ``ToneEngine``."""
     register("fake", "tests.fakes:create")
     register("slowfake", "tests.fakes:create_slow")
+    register("clausefake", "tests.fakes:create_clauses")

@@ -28,6 +28,7 @@ from audio import Engine
 from audio import Segment
 from audio import SpeechParams
 from audio import Track
+from web.marks import marks_in_text
 
 PAUSE_SENTENCE_MS = 250
 PAUSE_PARAGRAPH_MS = 600
@@ -267,9 +268,14 @@ def narrate(
     if on_progress is not None:
         on_progress(manifest)
 
+    sentences = {s.id: s for s in document.sentences()}
+
     def landed(sentence_id: int, clip: AudioClip) -> None:
         entries[sentence_id]["clip"] = f"/audio/{clip.key}.mp3"
         entries[sentence_id]["duration_ms"] = clip.duration_ms
+        marks = marks_in_text(sentences[sentence_id], clip)
+        if marks:
+            entries[sentence_id]["marks"] = marks
         manifest["progress"]["done"] += 1
         if on_progress is not None:
             on_progress(manifest)

@@ -94,6 +94,17 @@ SENTENCE = {
         "duration_ms": _NULL_INT,
         "start_ms": _NULL_INT,
         "end_ms": _NULL_INT,
+        "marks": {
+            "type": "array",
+            "description": "Only when the engine timed several clauses or words: when each is heard (ms "
+                           "from the start of the sentence's clip) and where it is in text (offsets).",
+            "items": {
+                "type": "object",
+                "required": ["start_ms", "end_ms", "start", "end"],
+                "properties": {name: {"type": "integer", "minimum": 0}
+                               for name in ("start_ms", "end_ms", "start", "end")},
+            },
+        },
         "pieces": {
             "type": "object",
             "description": "Only on an uncached first sentence: its pieces, playable before its clip.",

@@ -157,7 +157,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     app = create_app({
         "TESTING": True,
         "TTS_ENGINE": "fake",
-        "EXTRA_ENGINES": "fake=tests.fakes:create,slowfake=tests.fakes:create_slow",
+        "EXTRA_ENGINES": "fake=tests.fakes:create,slowfake=tests.fakes:create_slow,"
+                         "clausefake=tests.fakes:create_clauses",
         "INSTANCE_PATH": str(root / "instance"),
         "AUDIO_CACHE_DIR": str(root / "audio"),
         "DOCUMENT_DIR": str(root / "documents"),

@@ -272,6 +272,36 @@ def test_caption_shows_pinyin_over_each_character_or_traditional_text(page: Any,
     assert page.input_value("#script") == "simplified"
 
 
+CLAUSE = "() => { const h = CSS.highlights.get('bobao-clause'); return h ? [...h][0].toString() : null; }"
+
+
+def test_the_clause_being_heard_is_marked_inside_the_sentence(page: Any, servers: Servers) -> None:
+    text = ("分句测试\n\n2023年全区共接待来访群众1.2万人次，同比增长32.7%，"
+            "群众满意度达到98%以上，各项工作稳步推进。")
+    page.goto(servers.bobao + "/")
+    created = page.evaluate("""async (text) => { const r = await fetch('/api/documents?wait=1',
+        {method: 'POST', headers: {'Content-Type': 'application/json'},
+         body: JSON.stringify({text, engine: 'clausefake'})});
+        return r.json(); }""", text)
+    sentence = next(s for sec in created["sections"] for s in sec["sentences"] if "接待" in s["text"])
+    clauses = [sentence["text"][m["start"]:m["end"]] for m in sentence["marks"]]
+    assert clauses[1] == "同比增长32.7%，"
+    page.goto(f"{servers.bobao}/d/{created['id']}")
+    page.wait_for_selector("#doc-body .s")
+    page.click(f"#doc-body .s[data-i='{sentence['id']}']")
+    heard = set()
+    for _ in range(60):
+        clause = page.evaluate(CLAUSE)
+        if clause:
+            heard.add(clause)
+            current = page.text_content("#doc-body .s.current")
+            assert clause in current, "the clause is inside the highlighted sentence"
+        if len(heard) == len(clauses):
+            break
+        page.wait_for_timeout(100)
+    assert heard == set(clauses), "each clause is marked in turn, as it is heard"
+
+
 def test_settings_persist_and_reset(page: Any, servers: Servers) -> None:
     open_demo(page, servers)
     page.select_option("#rate", "1.5")

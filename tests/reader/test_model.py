@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import reader
 from tests.reader.conftest import all_documents
@@ -97,3 +99,31 @@ def test_public_surface() -> None:
                 "InputTooLarge", "EmptyDocument", "outline", "outline_text"}
     assert expected <= set(reader.__all__)
     assert all(hasattr(reader, name) for name in reader.__all__)
+
+
+def test_text_span_maps_a_spoken_clause_back_to_what_is_shown():
+    document = reader.read_text("标题\n\n2023年全区接待1.2万人次，同比增长32.7%，办结率98%。")
+    sentence = next(s for s in document.sentences() if "接待" in s.text)
+    spoken = sentence.spoken
+    shown = []
+    for clause in ("二零二三年全区接待一点二万人次，", "同比增长百分之三十二点七，", "办结率百分之九十八。"):
+        at = spoken.index(clause)
+        start, end = sentence.text_span(at, at + len(clause))
+        shown.append(sentence.text[start:end])
+    assert shown == ["2023年全区接待1.2万人次，", "同比增长32.7%，", "办结率98%。"]
+    assert "".join(shown) == sentence.text
+    # Inside a rewrite, the whole rewrite: 二零 (half of 2023) is shown as all of 2023.
+    assert sentence.text_span(0, 2) == (0, 4)
+    assert sentence.text_span(0, len(spoken)) == (0, len(sentence.text))
+
+
+@given(st.text(alphabet="0123456789.%年月日，。万亿元人次区", max_size=40))
+def test_text_span_is_monotone_and_in_bounds(text):
+    try:
+        document = reader.read_text("标题\n\n" + text + "。")
+    except reader.ReaderError:
+        return
+    for sentence in document.sentences():
+        cuts = [sentence.text_span(i, i)[0] for i in range(len(sentence.spoken) + 1)]
+        assert cuts == sorted(cuts) and all(0 <= c <= len(sentence.text) for c in cuts)
+        assert sentence.text_span(0, len(sentence.spoken)) == (0, len(sentence.text))

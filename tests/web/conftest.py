@@ -53,7 +53,8 @@ def make_app(root: Path, **config: Any) -> Flask:
         "INSTANCE_PATH": str(root / "instance"),
         "AUDIO_CACHE_DIR": str(root / "audio"),
         "DOCUMENT_DIR": str(root / "documents"),
-        "EXTRA_ENGINES": "fake=tests.fakes:create,slowfake=tests.fakes:create_slow",
+        "EXTRA_ENGINES": "fake=tests.fakes:create,slowfake=tests.fakes:create_slow,"
+                         "clausefake=tests.fakes:create_clauses",
     }
     settings.update(config)
     app = create_app(settings)

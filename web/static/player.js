@@ -446,7 +446,26 @@
     if (found !== S.index) { S.index = found; highlight(found); }
   }
 
+  // ---------- the clause being heard, underlined inside the highlighted sentence ----------
+  function markClause() {
+    const entry = S.sentences[S.index];
+    const marks = entry && entry.data.marks;
+    if (!window.CSS || !CSS.highlights || !window.Highlight) return;
+    if (!marks || !S.mode || S.waiting) { CSS.highlights.delete("bobao-clause"); return; }
+    let offsetMs = audio.currentTime * 1000;
+    if (S.mode === "page") offsetMs -= entry.data.start_ms || 0;
+    else if (S.mode === "piece") offsetMs += piecesMs(S.index, S.piece);
+    const mark = marks.filter((m) => m.start_ms <= offsetMs).pop() || marks[0];
+    const node = entry.el.firstChild;
+    if (!node || node.nodeType !== Node.TEXT_NODE || mark.end > node.length) return;
+    const range = document.createRange();
+    range.setStart(node, mark.start);
+    range.setEnd(node, mark.end);
+    CSS.highlights.set("bobao-clause", new Highlight(range));
+  }
+
   audio.addEventListener("timeupdate", () => {
+    markClause();
     if (S.mode === "page") {
       const ms = audio.currentTime * 1000;
       syncFromTime(ms);
@@ -475,6 +494,7 @@
   // ---------- highlight & follow ----------
   function highlight(i, quiet) {
     document.querySelectorAll("#doc-body .s.current").forEach((n) => n.classList.remove("current"));
+    if (window.CSS && CSS.highlights) CSS.highlights.delete("bobao-clause");
     const entry = S.sentences[i];
     if (!entry) return;
     entry.el.classList.add("current");
