@@ -125,8 +125,9 @@ def make_host_app(get_bobao_origin: Any) -> Any:
             body, ctype = SITE_CSS.encode(), "text/css; charset=utf-8"
         elif path == "/logo.svg":
             body, ctype = LOGO_SVG.encode(), "image/svg+xml"
-        elif path in ("/article", "/article-large", "/article-new", "/article-slow"):
-            extra = {"/article-large": ' data-large="true"', "/article-slow": ' data-engine="slowfake"'}
+        elif path in ("/article", "/article-large", "/article-new", "/article-slow", "/article-clauses"):
+            extra = {"/article-large": ' data-large="true"', "/article-slow": ' data-engine="slowfake"',
+                     "/article-clauses": ' data-engine="clausefake"'}
             # /article-new: a page nobody has read yet (new last line), so the widget waits for synthesis
             tail = f"\n<p>本页是第{next(fresh)}次新发布的页面。</p>" if path == "/article-new" else ""
             page = host_page(bobao, extra.get(path, ""), tail)

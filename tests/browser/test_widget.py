@@ -113,6 +113,35 @@ def test_a_new_title_is_heard_piece_by_piece_while_highlighted(page: Any, server
     assert len(heard) == len(pieces) or first["clip"] in played
 
 
+CLAUSE = "() => { const h = CSS.highlights.get('bobao-clause'); return h ? [...h][0].toString() : null; }"
+
+
+def test_the_clause_being_heard_is_marked_in_the_host_page(page: Any, servers: Servers) -> None:
+    open_host(page, servers, "/article-clauses")
+    created = lambda r: r.url.endswith("/api/documents") and r.request.method == "POST"  # noqa: E731
+    with page.expect_response(created) as info:
+        page.click("#launcher")
+    wait_playing(page)
+    manifest = servers.app.test_client().get(f"/api/documents/{info.value.json()['id']}?wait=1").get_json()
+    entries = [s for sec in manifest["sections"] for s in sec["sentences"]]
+    target = next(i for i, s in enumerate(entries) if len(s.get("marks") or []) >= 3)
+    clauses = {squash(entries[target]["text"][m["start"]:m["end"]]) for m in entries[target]["marks"]}
+    for _ in range(target):
+        page.click("#next")
+    page.wait_for_function("(i) => Bobao.state().index === i", arg=target)
+    heard = set()
+    for _ in range(80):
+        clause = page.evaluate(CLAUSE)
+        if clause and page.evaluate("() => Bobao.state().index") == target:
+            heard.add(squash(clause))
+            assert squash(clause) in squash(page.evaluate(HIGHLIGHT)), "inside the highlighted sentence"
+        if heard == clauses:
+            break
+        page.wait_for_timeout(100)
+    assert heard and heard <= clauses, heard
+    assert len(heard) >= 2, "the mark moves from clause to clause"
+
+
 def test_broadcast_mode_by_mouse(page: Any, servers: Servers) -> None:
     requests = open_host(page, servers, "/article-new")
     before = page.evaluate("document.body.outerHTML")

@@ -31,6 +31,8 @@
   // The one rule the host page gets (adopted, so not in its DOM): background AND underline, not colour alone.
   const PAGE_CSS = "::highlight(bobao-current){background-color:#ffe27a;color:#111111;" +
     "text-decoration:underline 2px #7a4d00;}" +
+    // The clause being heard, inside the sentence: stronger background, thicker underline.
+    "::highlight(bobao-clause){background-color:#ffbf3f;color:#111111;text-decoration:underline 4px #7a4d00;}" +
     "@media (forced-colors: active){::highlight(bobao-current){background-color:Highlight;color:HighlightText;}}";
   const STORE = "bobao-widget:settings";
   const RATES = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
@@ -243,7 +245,7 @@
       const entries = [];
       manifest.sections.forEach((section) => (section.sentences || []).forEach((s) => {
         const old = previous && previous[entries.length];
-        entries.push({ data: s, range: old ? old.range : null });
+        entries.push(old ? { data: s, range: old.range, at: old.at, length: old.length } : { data: s, range: null });
       }));
       return entries;
     }
@@ -314,6 +316,7 @@
         }
       }
       const text = chars.join("");
+      reading.where = where;
       let cursor = 0;
       reading.entries.forEach((entry) => {
         const key = Array.from(entry.data.text).map(norm).join("");
@@ -333,8 +336,36 @@
         range.setStart(start[0], start[1]);
         range.setEnd(end[0], end[1] + 1);
         entry.range = range;
+        entry.at = at;
+        entry.length = length;
         cursor = at + length;
       });
+    }
+
+    // ---------- the clause being heard (from the engine's marks), inside the sentence ----------
+    function clauseRange(reading, entry, mark) {
+      // Offsets count the sentence's characters; the page's text was matched without whitespace.
+      const kept = (upTo) => Array.from(entry.data.text.slice(0, upTo)).filter((ch) => norm(ch)).length;
+      const first = kept(mark.start);
+      const last = kept(mark.end) - 1;
+      if (entry.at == null || last < first || last >= entry.length) return null;
+      const start = reading.where[entry.at + first];
+      const end = reading.where[entry.at + last];
+      const range = document.createRange();
+      range.setStart(start[0], start[1]);
+      range.setEnd(end[0], end[1] + 1);
+      return range;
+    }
+    function markClause() {
+      const queue = W.queue;
+      const entry = queue && queue.highlight && queue.entries[W.index];
+      if (!window.CSS || !CSS.highlights || !window.Highlight) return;
+      if (!entry || !entry.data.marks || !entry.range || W.waiting) { CSS.highlights.delete("bobao-clause"); return; }
+      const offsetMs = audio.currentTime * 1000 + (W.piece != null ? piecesMs(entry, W.piece) : 0);
+      const mark = entry.data.marks.filter((m) => m.start_ms <= offsetMs).pop() || entry.data.marks[0];
+      const range = clauseRange(queue, entry, mark);
+      if (range) CSS.highlights.set("bobao-clause", new Highlight(range));
+      else CSS.highlights.delete("bobao-clause");
     }
 
     // ---------- highlight ----------
@@ -404,7 +435,7 @@
       });
     }
     function clearHighlight() {
-      if (window.CSS && CSS.highlights) CSS.highlights.delete("bobao-current");
+      if (window.CSS && CSS.highlights) { CSS.highlights.delete("bobao-current"); CSS.highlights.delete("bobao-clause"); }
       $("overlay").textContent = "";
     }
     function follow(range, force) {
@@ -538,6 +569,7 @@
       if (W.piece != null) afterPiece();
       else afterSentence();
     });
+    on(audio, "timeupdate", markClause);
     on(audio, "error", () => { if (audio.getAttribute("src")) fail("音频加载失败，请检查网络后重试。"); });
 
     // ---------- broadcast mode ----------
