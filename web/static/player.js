@@ -465,7 +465,6 @@
   }
 
   audio.addEventListener("timeupdate", () => {
-    markClause();
     if (S.mode === "page") {
       const ms = audio.currentTime * 1000;
       syncFromTime(ms);
@@ -474,6 +473,7 @@
         if (end != null && ms >= end) { audio.pause(); finish(); }
       }
     }
+    markClause();  // after the page position has picked the sentence
     updateTime();
   });
   audio.addEventListener("ended", () => {
