@@ -25,7 +25,7 @@ def ruby(text: str, lexicon: Lexicon | None = None) -> list[str | None]:
     try:
         from pypinyin.contrib.tone_convert import to_tone
 
-        from audio.engines.offline import shared_g2p
+        from audio.engines.mandarin import shared_g2p
     except ImportError as exc:
         raise EngineUnavailable(f"pinyin needs the offline engine's packages: {exc}") from exc
     g2p = shared_g2p(lexicon if lexicon is not None else Lexicon.default())

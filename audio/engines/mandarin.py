@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from audio.errors import EngineUnavailable
 from audio.errors import LexiconError
 from audio.lexicon import Lexicon
 
@@ -140,6 +141,21 @@ class MandarinG2P:
                     self._py2ipa(syllable)
                 except (ValueError, KeyError, IndexError, AssertionError) as exc:
                     raise LexiconError(f"{entry.word}: {syllable!r} is not a Mandarin syllable") from exc
+
+
+_g2ps: dict[str, MandarinG2P] = {}
+_g2ps_lock = threading.Lock()
+
+
+def shared_g2p(lexicon: Lexicon) -> MandarinG2P:
+    """One G2P (and so one jieba dictionary, ~50 MB) per lexicon version per process."""
+    with _g2ps_lock:
+        if lexicon.version not in _g2ps:
+            try:
+                _g2ps[lexicon.version] = MandarinG2P(lexicon)
+            except ImportError as exc:
+                raise EngineUnavailable(f"the Mandarin G2P is not installed: {exc}") from exc
+        return _g2ps[lexicon.version]
 
 
 def read_digits(number: str) -> str:

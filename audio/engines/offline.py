@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from audio.engines.mandarin import G2P_VERSION
 from audio.engines.mandarin import MandarinG2P
+from audio.engines.mandarin import shared_g2p
 from audio.engines.mandarin import split_clauses
 from audio.errors import EngineUnavailable
 from audio.errors import SynthesisFailed
@@ -226,21 +227,6 @@ class OfflineEngine:
             if self._g2p is None:
                 self._g2p = shared_g2p(self.lexicon)
             return self._g2p
-
-
-_g2ps: dict[str, MandarinG2P] = {}
-_g2ps_lock = threading.Lock()
-
-
-def shared_g2p(lexicon: Lexicon) -> MandarinG2P:
-    """One G2P (and so one jieba dictionary, ~50 MB) per lexicon version per process."""
-    with _g2ps_lock:
-        if lexicon.version not in _g2ps:
-            try:
-                _g2ps[lexicon.version] = MandarinG2P(lexicon)
-            except ImportError as exc:
-                raise EngineUnavailable(f"the Mandarin G2P is not installed: {exc}") from exc
-        return _g2ps[lexicon.version]
 
 
 def chunk_phonemes(phonemes: str) -> list[str]:
