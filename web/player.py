@@ -44,7 +44,14 @@ def _demo_id() -> str | None:
 @bp.get("/")
 def index() -> str:
     """The player with the demo document (when loaded) and the form to read other input."""
-    return render_template("player.html", doc_id=_demo_id(), show_form=True)
+    return render_template(
+        "player.html", doc_id=_demo_id(), show_form=True, max_upload_bytes=_max_upload_bytes()
+    )
+
+
+def _max_upload_bytes() -> int:
+    """The largest file the form can send: the JSON body limit, less base64's third and the field names."""
+    return (int(current_app.config["MAX_CONTENT_LENGTH"]) - 1024) * 3 // 4
 
 
 @bp.get("/d/<doc_id>")

@@ -91,3 +91,14 @@ def test_an_attachment_link_is_fetched_and_read(tmp_path: Path, attachment_serve
     manifest = response.get_json()
     assert manifest["source"] == attachment_server and "4. 强化法治保障" in headings(manifest)
     app.extensions["bobao"].jobs.shutdown()
+
+
+def test_the_form_states_the_upload_limit_the_server_enforces(tmp_path: Path) -> None:
+    app = make_app(tmp_path, MAX_CONTENT_LENGTH=4 * 1024 * 1024)
+    page = app.test_client().get("/").get_data(as_text=True)
+    limit = (4 * 1024 * 1024 - 1024) * 3 // 4
+    assert f'data-max-upload-bytes="{limit}"' in page and "不超过 3.0 MB" in page
+    # A file of exactly that size, in base64 with its field names, fits in the body limit.
+    body = '{"file": "' + "A" * (limit * 4 // 3) + '", "filename": "a.pdf"}'
+    assert len(body) <= 4 * 1024 * 1024
+    app.extensions["bobao"].jobs.shutdown()

@@ -88,15 +88,15 @@
 
   function setupForm() {
     const form = document.getElementById("read-form");
-    // The JSON body is capped at 2 MiB (MAX_CONTENT_LENGTH), and base64 is a third larger than the file.
-    const MAX_UPLOAD_BYTES = 1.5 * 1024 * 1024;
+    if (!form) return;
+    // From the server's body limit (MAX_CONTENT_LENGTH), less base64's third.
+    const maxUploadBytes = Number(app.dataset.maxUploadBytes) || 0;
     const base64Of = (file) => new Promise((resolve, reject) => {
       const reading = new FileReader();
       reading.onload = () => resolve(String(reading.result).split(",", 2)[1] || "");
       reading.onerror = () => reject(reading.error);
       reading.readAsDataURL(file);
     });
-    if (!form) return;
     const status = document.getElementById("form-status");
     const error = document.getElementById("form-error");
     form.addEventListener("submit", async (event) => {
@@ -109,7 +109,10 @@
       if (text) payload = { text: text };
       else if (file) {
         if (/\.(pdf|docx)$/i.test(file.name)) {
-          if (file.size > MAX_UPLOAD_BYTES) { error.textContent = "文件过大：附件不能超过 1.5 MB。"; return; }
+          if (maxUploadBytes && file.size > maxUploadBytes) {
+            error.textContent = "文件过大：附件不能超过 " + (maxUploadBytes / 1048576).toFixed(1) + " MB。";
+            return;
+          }
           payload = { file: await base64Of(file), filename: file.name };
         } else {
           const content = await file.text();
