@@ -11,12 +11,12 @@ fetch it only when a listener turns on 拼音 or 繁體; the answer carries an E
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
 from flask import Blueprint
 from flask import current_app
-from flask import jsonify
 from flask import request
 from flask.typing import ResponseReturnValue
 
@@ -27,6 +27,10 @@ bp = Blueprint("caption", __name__, url_prefix="/api")
 
 _converter: Any = None
 _converter_lock = threading.Lock()
+MADE_MAX = 64
+"""Captions kept in memory (oldest out first); a long report's is about 60 KB."""
+_made: dict[tuple[str, str], bytes] = {}
+_made_lock = threading.Lock()
 
 
 @bp.get("/documents/<doc_id>/caption")
@@ -35,16 +39,31 @@ def caption(doc_id: str) -> ResponseReturnValue:
     svc: Services = current_app.extensions["bobao"]
     manifest = svc.manifest(doc_id)
     lexicon = svc.site_lexicon() or audio.Lexicon.default()
+    # A document's text never changes, so its caption only does with the lexicon: every visitor
+    # who turns on 拼音 asks for the same bytes, made once.
+    key = (manifest["id"], lexicon.version)
+    with _made_lock:
+        body = _made.get(key)
+    if body is None:
+        body = json.dumps(_scripts(manifest, lexicon), ensure_ascii=False).encode("utf-8")
+        with _made_lock:
+            _made[key] = body
+            while len(_made) > MADE_MAX:
+                _made.pop(next(iter(_made)))
+    response = current_app.response_class(body, mimetype="application/json")
+    response.add_etag()
+    response.headers["Cache-Control"] = "no-cache"
+    return response.make_conditional(request)
+
+
+def _scripts(manifest: dict[str, Any], lexicon: audio.Lexicon) -> dict[str, Any]:
     convert = _traditional()
     sentences = [
         {"id": s["id"], "pinyin": audio.ruby(s["text"], lexicon), "traditional": convert(s["text"])}
         for section in manifest["sections"]
         for s in section["sentences"]
     ]
-    response = jsonify({"id": manifest["id"], "sentences": sentences})
-    response.add_etag()
-    response.headers["Cache-Control"] = "no-cache"
-    return response.make_conditional(request)
+    return {"id": manifest["id"], "sentences": sentences}
 
 
 def _traditional() -> Any:

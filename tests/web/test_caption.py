@@ -35,3 +35,20 @@ def test_the_caption_is_cacheable_and_unknown_documents_are_404(client: FlaskCli
         missing = client.get(f"/api/documents/{bad}/caption")
         assert missing.status_code == 404
         assert missing.get_json()["error"]["code"] == "not_found"
+
+
+def test_a_changed_site_lexicon_changes_the_caption(tmp_path) -> None:
+    from tests.web.conftest import make_app
+
+    app = make_app(tmp_path, ADMIN_TOKEN="t0ken")
+    client = app.test_client()
+    manifest = Reader(client).read("通知\n\n观音桥商圈开展消防演练。", wait=False)
+    url = f"/api/documents/{manifest['id']}/caption"
+    before = client.get(url).get_json()["sentences"][-1]["pinyin"]
+    assert before[3:5] == ["shāng", "quān"]
+    site = [{"word": "商圈", "pinyin": "shang1 juan4"}]
+    put = client.put("/admin/api/lexicon", json=site, headers={"Authorization": "Bearer t0ken"})
+    assert put.status_code == 200
+    after = client.get(url).get_json()["sentences"][-1]["pinyin"]
+    assert after[3:5] == ["shāng", "juàn"], "the caption follows the lexicon, not a stale copy"
+    app.extensions["bobao"].jobs.shutdown()
