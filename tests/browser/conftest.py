@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from werkzeug.serving import BaseWSGIServer
@@ -35,6 +36,8 @@ DEMO_TEXT = (ROOT / "web" / "demo" / "jiangbei-2023-fazhi-report.txt").read_text
 BROWSER_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    # Nothing but loopback resolves: a page (or axe-core's help links) can never reach the internet.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
 # How much of the sample page the host article carries: the title block and the first sections.
 HOST_PARAGRAPHS = 9
@@ -205,8 +208,16 @@ def context(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True,
                               bypass_csp=bypass)
     ctx.set_default_timeout(15_000)
+    outside: list[str] = []
+    ctx.on("request", lambda r: outside.append(r.url) if _leaves_loopback(r.url) else None)
     yield ctx
     ctx.close()
+    assert not outside, f"the page tried to reach beyond 127.0.0.1: {outside}"
+
+
+def _leaves_loopback(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in ("127.0.0.1", "localhost")
 
 
 @pytest.fixture
