@@ -26,6 +26,9 @@ from typing import Any
 from audio.errors import EngineUnavailable
 from audio.errors import LexiconError
 from audio.lexicon import Lexicon
+from audio.polyphone import Token
+from audio.polyphone import polyphone_version
+from audio.polyphone import shared_disambiguator
 
 CLAUSE_MARKS = "，。！？；、"
 _CLAUSE_SPLIT = re.compile(rf"([{CLAUSE_MARKS},!?;]+)")
@@ -44,7 +47,8 @@ _PUNCTUATION = {"，": ",", "、": ",", ",": ",", "。": ".", ".": ".", "！": "
                 "?": "?", "；": ";", ";": ";", "：": ":", ":": ":", "“": "“", "”": "”", "《": "“",
                 "》": "”", "「": "“", "」": "”", "（": "(", "）": ")", "(": "(", ")": ")"}
 _NON_SYLLABIC = chr(0x032F)
-G2P_VERSION = "1"
+# Our glue's version and the polyphone data and rules it reads with: a change to either re-keys clips.
+G2P_VERSION = f"2.{polyphone_version()}"
 
 _JIEBA_LOCK = threading.Lock()
 
@@ -61,6 +65,7 @@ class MandarinG2P:
 
     def __init__(self, lexicon: Lexicon) -> None:
         import jieba
+        import jieba.posseg
         from misaki.zh import ZHG2P
         from pypinyin import Style
         from pypinyin import lazy_pinyin
@@ -77,8 +82,15 @@ class MandarinG2P:
         with _JIEBA_LOCK:
             self._tokenizer = jieba.Tokenizer()
             self._tokenizer.initialize()
+            total = self._tokenizer.total
             for word in lexicon.entries:
                 self._tokenizer.add_word(word)
+            # add_word raises the corpus total, which shifts every route's score a little; keeping the
+            # old total means an entry changes only the segmentation of texts that contain its word,
+            # which is what lets the cache key depend on the entries a sentence contains.
+            self._tokenizer.total = total
+            self._tagger = jieba.posseg.POSTokenizer(self._tokenizer)
+        self._polyphones = shared_disambiguator()
         self._check_lexicon()
 
     def words(self, text: str) -> list[str]:
@@ -117,18 +129,19 @@ class MandarinG2P:
         tight = re.sub(r"([“(]) +", r"\1", re.sub(r" +([,.!?;:”)])", r"\1", "".join(pieces)))
         return re.sub(r" +", " ", tight).strip()
 
-    def _han_syllables(self, run: str) -> list[list[str]]:
+    def tokens(self, run: str) -> list[Token]:
+        """jieba's words of a Han run with their part-of-speech tags (the lexicon's words included)."""
         with _JIEBA_LOCK:
-            words = self._tokenizer.lcut(run, HMM=True)
-        out: list[list[str]] = []
-        for word in words:
-            guessed = self._pinyin(word)
-            if len(guessed) != len(word):
-                out.append(guessed)
-                continue
-            pinned = self.lexicon.syllables_for(word)
-            out.append([p if p is not None else g for p, g in zip(pinned, guessed, strict=True)])
-        return out
+            return [Token(pair.word, pair.flag) for pair in self._tagger.lcut(run, HMM=True)]
+
+    def _han_syllables(self, run: str) -> list[list[str]]:
+        """Per jieba word: the site lexicon's pins, else the polyphone disambiguator, else pypinyin."""
+        tokens = self.tokens(run)
+        guessed = [self._pinyin(token.word) for token in tokens]
+        if any(len(g) != len(t.word) for g, t in zip(guessed, tokens, strict=True)):
+            return guessed  # pypinyin merged or split a character: keep its reading whole
+        pinned = [self.lexicon.syllables_for(token.word) for token in tokens]
+        return self._polyphones.resolve(tokens, guessed, pinned)
 
     def _ipa(self, syllables: list[str]) -> str:
         return "".join(self._py2ipa(s) for s in syllables).replace(_NON_SYLLABIC, "")
