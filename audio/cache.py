@@ -105,9 +105,11 @@ class ClipCache:
     def key_for(
         self, engine: Engine, params: SpeechParams, text: str, *, extra: Mapping[str, str] | None = None
     ) -> str:
-        return cache_key(
-            engine=engine.name, engine_version=engine.version, params=params, text=text, extra=extra
-        )
+        # An engine that reads with a lexicon keys each clip by the entries that occur in its text,
+        # so editing one entry re-renders only the clips whose reading it can change.
+        per_text = getattr(engine, "clip_version", None)
+        version = per_text(text) if callable(per_text) else engine.version
+        return cache_key(engine=engine.name, engine_version=version, params=params, text=text, extra=extra)
 
     def lookup_keys(
         self, engine: Engine, params: SpeechParams, text: str, *, extra: Mapping[str, str] | None = None

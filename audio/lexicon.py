@@ -52,10 +52,7 @@ class Lexicon:
     def from_entries(cls, entries: list[LexiconEntry]) -> Lexicon:
         """Build a lexicon; a later entry for the same word replaces an earlier one."""
         by_word = {entry.word: entry for entry in entries}
-        canonical = "\n".join(
-            f"{e.word}\t{' '.join(e.syllables)}\t{e.homophone or ''}" for e in sorted(by_word.values(),
-                                                                                   key=lambda e: e.word)
-        )
+        canonical = "\n".join(_canonical(e) for e in sorted(by_word.values(), key=lambda e: e.word))
         version = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
         longest = max((len(word) for word in by_word), default=0)
         return cls(MappingProxyType(by_word), version, longest)
@@ -102,6 +99,16 @@ class Lexicon:
             yield position, entry
             position += len(entry.word)
 
+    def version_for(self, text: str) -> str:
+        """A version of only the entries whose word occurs in ``text``: the ones that can change how
+        it is read (an entry's word steers segmentation only where it occurs). Editing an entry
+        changes this for the texts that contain its word and for no other."""
+        applying = sorted(word for word in self.entries if word in text)
+        if not applying:
+            return "none"
+        canonical = "\n".join(_canonical(self.entries[word]) for word in applying)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
     def syllables_for(self, word: str) -> list[str | None]:
         """One slot per character of ``word``: the lexicon's syllable, or None where it has none."""
         slots: list[str | None] = [None] * len(word)
@@ -129,6 +136,10 @@ class Lexicon:
             if entry is not None:
                 return entry
         return None
+
+
+def _canonical(entry: LexiconEntry) -> str:
+    return f"{entry.word}\t{' '.join(entry.syllables)}\t{entry.homophone or ''}"
 
 
 def _parse_line(line: str, where: str) -> LexiconEntry:

@@ -137,6 +137,10 @@ class OfflineEngine:
         self._g2p: MandarinG2P | None = None
         self._g2p_lock = threading.Lock()
 
+    def clip_version(self, text: str) -> str:
+        """The version a clip of ``text`` is cached under: only lexicon entries found in ``text`` count."""
+        return _version(self.lexicon, self.lexicon.version_for(text))
+
     def voices(self) -> list[Voice]:
         """The five Kokoro voice styles that ship, default first."""
         return [Voice(name, NAME, "zh-CN", gender, display) for name, (gender, display) in VOICES.items()]
@@ -277,10 +281,11 @@ def _require_packages() -> None:
         raise EngineUnavailable(f"the offline engine needs these packages: {', '.join(missing)}")
 
 
-def _version(lexicon: Lexicon) -> str:
+def _version(lexicon: Lexicon, lexicon_version: str | None = None) -> str:
     """Changes whenever output bytes would: model, G2P stack, our glue, encoder and lexicon."""
     stack = "+".join(f"{dist}-{_dist_version(dist)}" for dist in _VERSIONED)
-    return f"kokoro-{model_sha256()[:12]}+{stack}+g2p-{G2P_VERSION}.{ENCODING_VERSION}+lex-{lexicon.version}"
+    lex = lexicon.version if lexicon_version is None else lexicon_version
+    return f"kokoro-{model_sha256()[:12]}+{stack}+g2p-{G2P_VERSION}.{ENCODING_VERSION}+lex-{lex}"
 
 
 def _dist_version(dist: str) -> str:

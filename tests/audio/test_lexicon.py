@@ -128,3 +128,19 @@ def test_lexicon_words_steer_segmentation(default_g2p: MandarinG2P) -> None:
 def test_g2p_rejects_a_syllable_it_cannot_speak() -> None:
     with pytest.raises(LexiconError, match="not a Mandarin syllable"):
         MandarinG2P(Lexicon.parse("日\tr5\n"))
+
+
+def test_a_lexicon_edit_rekeys_only_the_clips_it_can_change(tmp_path: Path) -> None:
+    """Clip keys carry the entries found in the clip's text, not a hash of the whole lexicon."""
+    from audio.cache import ClipCache
+    from audio.engines.offline import OfflineEngine
+    from audio.model import SpeechParams
+
+    before = OfflineEngine(lexicon=Lexicon.parse("重庆\tchong2 qing4\n观音桥\tguan1 yin1 qiao2\n"))
+    after = OfflineEngine(lexicon=Lexicon.parse("重庆\tchong2 qing4\n观音桥\tguan1 yin1 qiao4\n"))
+    cache, params = ClipCache(tmp_path), SpeechParams(voice=before.default_voice)
+    assert before.version != after.version, "the engine as a whole still names its lexicon"
+    for untouched in ("重庆的夜景很美。", "今天天气很好。"):
+        assert cache.key_for(before, params, untouched) == cache.key_for(after, params, untouched)
+    edited = "观音桥商圈人很多。"
+    assert cache.key_for(before, params, edited) != cache.key_for(after, params, edited)
