@@ -57,7 +57,7 @@ class Context:
         return "".join(t.word for t in self.tokens[self.index + 1:])
 
 
-RULES_VERSION = "1"  # bump whenever a rule's answer changes
+RULES_VERSION = "2"  # bump whenever a rule's answer changes
 _EDGE = Token("", "")
 Rule = Callable[[Context], str | None]
 
@@ -78,12 +78,14 @@ def _is(tag: str, *prefixes: str) -> bool:
 def _de_after_verb(ctx: Context) -> str | None:
     """得: de after a verb or adjective (说得好); děi "must" before a verb (我们得尽快办); else dé."""
     if not ctx.alone:
-        return None
+        # jieba glues the complement's 得 to its verb (修得/好); a complement, not an object, follows.
+        last = ctx.offset == len(ctx.token.word) - 1 and _is(ctx.token.tag, "v")
+        return "de5" if last and _is(ctx.next.tag, "a", "ad", "d", "z", "i", "l") else None
     prev, nxt = ctx.prev, ctx.next
     if _is(prev.tag, "v", "a") and prev.word not in ("还", "就", "也", "都", "总", "必"):
         return "de5"
     subject = not prev.word or _is(prev.tag, "r", "n", "d", "c", "t")
-    if nxt.word and _is(nxt.tag, "v", "d", "p", "c") and subject:
+    if nxt.word and _is(nxt.tag, "v", "d", "p", "c", "ad") and subject:
         return "dei3"
     return "de2"
 
@@ -93,7 +95,11 @@ def _di_or_de(ctx: Context) -> str | None:
     if not ctx.alone:
         return None
     prev, nxt = ctx.prev, ctx.next
-    if not nxt.word or _is(prev.tag, "m", "q", "r", "n", "f"):
+    if not nxt.word or _is(prev.tag, "m", "q", "r", "f"):
+        return "di4"
+    if _is(nxt.tag, "v") and nxt.tag != "vn" or nxt.tag == "p":
+        return "de5"  # before a verb, 地 marks the adverbial (一步一个脚印地走)
+    if _is(prev.tag, "n"):
         return "di4"
     doubled = len(prev.word) >= 2 and prev.word[-1] == prev.word[-2]  # 慢慢, 好好
     if _is(prev.tag, *_ADVERBIAL) or ctx.token.tag == "uv" or doubled:
