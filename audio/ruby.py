@@ -12,12 +12,8 @@ Characters that are not Han (digits, Latin, punctuation) get None: the caption s
 
 from __future__ import annotations
 
-import re
-
 from audio.errors import EngineUnavailable
 from audio.lexicon import Lexicon
-
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def ruby(text: str, lexicon: Lexicon | None = None) -> list[str | None]:
@@ -30,7 +26,11 @@ def ruby(text: str, lexicon: Lexicon | None = None) -> list[str | None]:
         raise EngineUnavailable(f"pinyin needs the offline engine's packages: {exc}") from exc
     g2p = shared_g2p(lexicon if lexicon is not None else Lexicon.default())
     readings: list[str | None] = [None] * len(text)
-    for match in _HAN_RUN.finditer(text):
-        for offset, syllable in enumerate(g2p.readings(match.group())):
-            readings[match.start() + offset] = to_tone(syllable)
+    for run in g2p.runs(text):
+        if run.kind != "han":
+            continue
+        flat = [syllable for word in run.words for syllable in word]
+        if len(flat) != len(run.text):
+            flat = g2p.readings(run.text)
+        readings[run.start:run.start + len(flat)] = [to_tone(s) for s in flat]
     return readings

@@ -21,12 +21,14 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from audio.errors import EngineUnavailable
 from audio.errors import LexiconError
 from audio.lexicon import Lexicon
 from audio.polyphone import Token
+from audio.polyphone import context_token
 from audio.polyphone import polyphone_version
 from audio.polyphone import shared_disambiguator
 
@@ -51,6 +53,16 @@ _NON_SYLLABIC = chr(0x032F)
 G2P_VERSION = f"2.{polyphone_version()}"
 
 _JIEBA_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A run of one kind of character in a clause, with the syllables it is read with."""
+
+    start: int
+    kind: str  # han, latin, number or other
+    text: str
+    words: list[list[str]]
 
 
 def split_clauses(text: str) -> list[tuple[str, str]]:
@@ -105,26 +117,43 @@ class MandarinG2P:
 
     def syllables(self, text: str) -> list[list[str]]:
         """Toned pinyin per word, e.g. ``重庆银行`` → ``[["chong2", "qing4"], ["yin2", "hang2"]]``."""
-        words: list[list[str]] = []
-        for match in _RUNS.finditer(_fold_width(text)):
-            kind, run = match.lastgroup, match.group()
+        return [word for run in self.runs(text) for word in run.words]
+
+    def runs(self, text: str) -> list[Run]:
+        """Each run of ``text`` (Han, Latin, number, other) with its words' syllables.
+
+        A Han run is read with the rest of its clause in view (the words before it since the last
+        clause mark, and what follows it), so 以“绿色发展”为主题 and 总额为5亿元 read 为 wéi.
+        """
+        found = [(m.start(), m.lastgroup or "other", m.group()) for m in _RUNS.finditer(_fold_width(text))]
+        out: list[Run] = []
+        left: list[Token] = []
+        for index, (start, kind, run) in enumerate(found):
             if kind == "han":
-                words.extend(self._han_syllables(run))
-            elif kind == "latin":
-                words.extend(_LETTERS[letter].split() for letter in run.upper())
+                after = found[index + 1: index + 2]
+                right = [context_token(next_run, next_kind) for _, next_kind, next_run in after]
+                tokens = self.tokens(run)
+                out.append(Run(start, kind, run, self._resolve(tokens, left, right)))
+                left.extend(tokens)
+                continue
+            if kind == "latin":
+                words = [_LETTERS[letter].split() for letter in run.upper()]
             elif kind == "number":
-                words.extend(self._han_syllables(read_digits(run)))
-        return words
+                words = self._han_syllables(read_digits(run))
+            else:
+                words = []
+            out.append(Run(start, kind, run, words))
+            left = [] if run in CLAUSE_MARKS + ",!?;：:" else [*left, context_token(run, kind)]
+        return out
 
     def phonemes(self, clause: str, marks: str = "") -> str:
         """Kokoro phonemes for one clause; ``marks`` (e.g. ``"，"``) becomes its closing punctuation."""
         pieces: list[str] = []
-        for match in _RUNS.finditer(_fold_width(clause)):
-            kind, run = match.lastgroup, match.group()
-            if kind == "other":
-                pieces.append(_PUNCTUATION.get(run, " "))
+        for run in self.runs(clause):
+            if run.kind == "other":
+                pieces.append(_PUNCTUATION.get(run.text, " "))
             else:
-                pieces.append(" " + " ".join(self._ipa(word) for word in self.syllables(run)) + " ")
+                pieces.append(" " + " ".join(self._ipa(word) for word in run.words) + " ")
         pieces.append(_PUNCTUATION.get(marks[:1], ""))
         tight = re.sub(r"([“(]) +", r"\1", re.sub(r" +([,.!?;:”)])", r"\1", "".join(pieces)))
         return re.sub(r" +", " ", tight).strip()
@@ -135,13 +164,15 @@ class MandarinG2P:
             return [Token(pair.word, pair.flag) for pair in self._tagger.lcut(run, HMM=True)]
 
     def _han_syllables(self, run: str) -> list[list[str]]:
+        return self._resolve(self.tokens(run), [], [])
+
+    def _resolve(self, tokens: list[Token], left: list[Token], right: list[Token]) -> list[list[str]]:
         """Per jieba word: the site lexicon's pins, else the polyphone disambiguator, else pypinyin."""
-        tokens = self.tokens(run)
         guessed = [self._pinyin(token.word) for token in tokens]
         if any(len(g) != len(t.word) for g, t in zip(guessed, tokens, strict=True)):
             return guessed  # pypinyin merged or split a character: keep its reading whole
         pinned = [self.lexicon.syllables_for(token.word) for token in tokens]
-        return self._polyphones.resolve(tokens, guessed, pinned)
+        return self._polyphones.resolve(tokens, guessed, pinned, left=left, right=right)
 
     def _ipa(self, syllables: list[str]) -> str:
         return "".join(self._py2ipa(s) for s in syllables).replace(_NON_SYLLABIC, "")

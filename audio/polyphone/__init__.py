@@ -17,10 +17,13 @@ import threading
 from audio.polyphone.data import RESOURCE
 from audio.polyphone.data import PolyphoneData
 from audio.polyphone.disambiguate import Disambiguator
+from audio.polyphone.disambiguate import context_token
 from audio.polyphone.rules import RULES_VERSION
 from audio.polyphone.rules import Token
 
-__all__ = ["Disambiguator", "PolyphoneData", "Token", "polyphone_version", "shared_disambiguator"]
+__all__ = [
+    "Disambiguator", "PolyphoneData", "Token", "context_token", "polyphone_version", "shared_disambiguator",
+]
 
 _shared: Disambiguator | None = None
 _lock = threading.Lock()

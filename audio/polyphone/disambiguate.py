@@ -31,6 +31,11 @@ class _Match:
     aligned: bool
 
 
+def context_token(run: str, kind: str) -> Token:
+    """A stand-in for a non-Han run next to a Han one: numbers are numerals to the rules."""
+    return Token(run, "m" if kind == "number" else "x")
+
+
 class Disambiguator:
     """Stateless over calls; build once per data (the default data loads in a few milliseconds)."""
 
@@ -46,13 +51,19 @@ class Disambiguator:
         tokens: Sequence[Token],
         guessed: Sequence[Sequence[str]],
         pinned: Sequence[Sequence[str | None]],
+        *,
+        left: Sequence[Token] = (),
+        right: Sequence[Token] = (),
     ) -> list[list[str]]:
         """Per token, one syllable per character.
 
         ``guessed`` is pypinyin's reading of each token, ``pinned`` the site lexicon's slots
-        (None where it says nothing); both have one entry per character of each token.
+        (None where it says nothing); both have one entry per character of each token. ``left``
+        and ``right`` are the clause's words beyond this run of Han characters (a quoted phrase,
+        a number), seen by the rules only: 以“绿色发展”为主题, 总额为5亿元.
         """
         text = "".join(t.word for t in tokens)
+        clause = [*left, *tokens, *right]
         bounds, owner = _boundaries(tokens)
         out = [list(g) for g in guessed]
         position = 0
@@ -62,7 +73,7 @@ class Disambiguator:
                 if pinned[index][offset] is not None:
                     out[index][offset] = pinned[index][offset] or out[index][offset]
                 elif char in self.data.readings:
-                    ctx = Context(tokens, index, offset)
+                    ctx = Context(clause, len(left) + index, offset)
                     chosen = self._choose(text, at, bounds, owner, ctx)
                     if chosen is not None:
                         out[index][offset] = chosen

@@ -88,6 +88,14 @@ def test_the_voice_reads_what_the_caption_shows(g2p: MandarinG2P, cases: list[tu
         assert len(voiced) == len(han) and voiced == shown, sentence
 
 
+def test_the_rules_see_the_clause_beyond_a_run(g2p: MandarinG2P) -> None:
+    """A quote or a number ends a run of Han characters but not the clause the rules read."""
+    for text, index in (("本次活动以“绿色发展”为方向", 11), ("总额为5亿元", 2)):
+        assert _tone3(ruby(text)[index]) == "wei2", text
+        han_before = sum(1 for ch in text[:index] if "\u4e00" <= ch <= "\u9fff")
+        assert [s for w in g2p.syllables(text) for s in w][han_before] == "wei2", text
+
+
 def test_the_site_lexicon_beats_the_disambiguator() -> None:
     assert _tone3(ruby("扎实推进")[0]) == "zha1"
     site = Lexicon.parse("扎实\tza1 shi2\n")
