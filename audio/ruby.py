@@ -1,7 +1,8 @@
 """Pinyin over displayed Chinese text, read the way the offline voice reads it.
 
 For the 大字幕 caption's 拼音 mode: one reading per character, with tone marks, from the same jieba
-words, pypinyin readings and pronunciation lexicon that the offline engine speaks with, so the
+words, polyphone disambiguation (``audio.polyphone``) and pronunciation lexicon that the offline
+engine speaks with (``MandarinG2P.runs``), so the
 caption shows what is heard — 重庆 chóng qìng, 银行 yín háng — and a site's lexicon fix shows up in
 the caption too:
 

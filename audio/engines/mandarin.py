@@ -1,9 +1,12 @@
 """Spoken Mandarin → Kokoro v1.0 phonemes: jieba words, pypinyin readings, the lexicon, misaki's IPA.
 
-This is misaki's v1.0 ("legacy") Chinese G2P with three changes for our input:
+This is misaki's v1.0 ("legacy") Chinese G2P with four changes for our input:
 
 * the site lexicon overrides syllables and its words are added to a private jieba tokenizer, so
   ``小江都能办`` segments as ``小江/都能办`` and reads 都 as dōu;
+* every other polyphone is decided by ``audio.polyphone`` (our word data, then rules over jieba's
+  part-of-speech tags) before pypinyin's guess: 我们得尽快办 děi, 认真地做好 de; the caption's
+  拼音 (``audio.ruby``) reads through the same ``runs``, so it shows what the voice says;
 * digits that reach us (our normalizer has already read every number it knows) are read digit by
   digit, the same way every time, instead of by cn2an, whose readings could differ from ours;
 * Latin letters are read by their Chinese-style letter names (``ABC`` → ei bi xi), not dropped.
