@@ -57,7 +57,7 @@ class Context:
         return "".join(t.word for t in self.tokens[self.index + 1:])
 
 
-RULES_VERSION = "3"  # bump whenever a rule's answer changes
+RULES_VERSION = "4"  # bump whenever a rule's answer changes
 _EDGE = Token("", "")
 Rule = Callable[[Context], str | None]
 
@@ -177,6 +177,17 @@ def _chong(ctx: Context) -> str | None:
     return "chong4" if ctx.prev.word in _DEGREE or ctx.next.word[:1] == "着" else "chong1"
 
 
+def _chu(ctx: Context) -> str | None:
+    """处: chù the place after a numeral or demonstrative (三处, 此处); chǔ the penalty (处五日拘留)."""
+    if not ctx.alone:
+        return _after_numeral("chu4", None)(ctx)
+    if _is(ctx.prev.tag, "m", "q", "r") or ctx.prev.word[-1:] in _NUMERALS:
+        return "chu4"
+    if _is(ctx.next.tag, "m", "t") or ctx.next.word[:1] == "以" or _is(ctx.token.tag, "v"):
+        return "chu3"
+    return None
+
+
 def _by_tag(verb: str, other: str) -> Rule:
     """A character alone whose reading follows whether jieba tags it a verb."""
 
@@ -222,7 +233,7 @@ RULES: dict[str, Rule] = {
     "率": _shuai_or_lv,
     "都": _alone("dou1"),
     "还": _alone("hai2"),
-    "处": _after_numeral("chu4", None),
+    "处": _chu,
     "担": _after_numeral("dan4", "dan1"),
     "种": _after_numeral("zhong3", None),
     "教": _by_tag("jiao1", "jiao4"),
