@@ -57,13 +57,12 @@ class Context:
         return "".join(t.word for t in self.tokens[self.index + 1:])
 
 
-RULES_VERSION = "4"  # bump whenever a rule's answer changes
+RULES_VERSION = "5"  # bump whenever a rule's answer changes
 _EDGE = Token("", "")
 Rule = Callable[[Context], str | None]
 
 # Tags of words that can modify a verb as an adverbial (the 地 of 认真地做好).
 _ADVERBIAL = ("a", "ad", "an", "d", "z", "i", "l", "b", "vd", "ag", "dg")
-_NOMINAL = ("n", "nr", "ns", "nt", "nz", "r", "m", "vn", "s", "t")
 _LENGTHY = set("过偏较太很最更超延拉漫狭细修全身")  # 过长, 全长: the length, not a head of office
 _DEGREE = ("太", "很", "真", "挺", "特别", "非常", "有点", "比较", "十分", "好")
 _NUMERALS = set("一二两三四五六七八九十百千万几每这那各数半")
@@ -188,6 +187,18 @@ def _chu(ctx: Context) -> str | None:
     return None
 
 
+def _dao(ctx: Context) -> str | None:
+    """倒: dào as the adverb (这倒是); dǎo "fall" with nothing poured after it (房子倒了 vs 倒了一杯水)."""
+    if not ctx.alone:
+        return None
+    if _is(ctx.token.tag, "d"):
+        return "dao4"
+    after = ctx.tokens[ctx.index + 2] if ctx.index + 2 < len(ctx.tokens) else _EDGE
+    if ctx.next.word in ("了", "下", "在", "地") and not _is(after.tag, "m", "q"):
+        return "dao3"
+    return None
+
+
 def _by_tag(verb: str, other: str) -> Rule:
     """A character alone whose reading follows whether jieba tags it a verb."""
 
@@ -267,7 +278,7 @@ RULES: dict[str, Rule] = {
     "和": _alone("he2"),
     "几": _alone("ji3"),
     "觉": _alone("jue2"),
-    "倒": _by_tag("dao4", "dao4"),
+    "倒": _dao,
     "省": _alone("sheng3"),
     "难": _alone("nan2"),
     "空": _alone("kong1"),
