@@ -57,7 +57,7 @@ class Context:
         return "".join(t.word for t in self.tokens[self.index + 1:])
 
 
-RULES_VERSION = "5"  # bump whenever a rule's answer changes
+RULES_VERSION = "6"  # bump whenever a rule's answer changes
 _EDGE = Token("", "")
 Rule = Callable[[Context], str | None]
 
@@ -199,6 +199,14 @@ def _dao(ctx: Context) -> str | None:
     return None
 
 
+def _za(ctx: Context) -> str | None:
+    """扎: zā "tie" when hair is what is tied (扎着两条小辫子); other uses are left to the word data."""
+    if not ctx.alone:
+        return None
+    ahead = ctx.after()[:8]
+    return "za1" if any(hair in ahead for hair in ("辫", "头发", "马尾")) else None
+
+
 def _by_tag(verb: str, other: str) -> Rule:
     """A character alone whose reading follows whether jieba tags it a verb."""
 
@@ -284,6 +292,7 @@ RULES: dict[str, Rule] = {
     "空": _alone("kong1"),
     "藏": _alone("cang2"),
     "传": _alone("chuan2"),
+    "扎": _za,
 }
 
 
