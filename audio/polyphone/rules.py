@@ -57,7 +57,7 @@ class Context:
         return "".join(t.word for t in self.tokens[self.index + 1:])
 
 
-RULES_VERSION = "6"  # bump whenever a rule's answer changes
+RULES_VERSION = "7"  # bump whenever a rule's answer changes
 _EDGE = Token("", "")
 Rule = Callable[[Context], str | None]
 
@@ -207,6 +207,16 @@ def _za(ctx: Context) -> str | None:
     return "za1" if any(hair in ahead for hair in ("辫", "头发", "马尾")) else None
 
 
+_DEBTS = ("贷款", "欠款", "借款", "债务", "本金", "利息", "房贷", "车贷", "欠账", "旧账", "外债", "赌债")
+
+
+def _huan_or_hai(ctx: Context) -> str | None:
+    """还: huán "pay back" before a debt (按时还贷款); otherwise the adverb hái."""
+    if not ctx.alone:
+        return None
+    return "huan2" if ctx.next.word in _DEBTS else "hai2"
+
+
 def _by_tag(verb: str, other: str) -> Rule:
     """A character alone whose reading follows whether jieba tags it a verb."""
 
@@ -251,7 +261,7 @@ RULES: dict[str, Rule] = {
     "应": _ying,
     "率": _shuai_or_lv,
     "都": _alone("dou1"),
-    "还": _alone("hai2"),
+    "还": _huan_or_hai,
     "处": _chu,
     "担": _after_numeral("dan4", "dan1"),
     "种": _after_numeral("zhong3", None),
