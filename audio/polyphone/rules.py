@@ -57,13 +57,14 @@ class Context:
         return "".join(t.word for t in self.tokens[self.index + 1:])
 
 
-RULES_VERSION = "7"  # bump whenever a rule's answer changes
+RULES_VERSION = "8"  # bump whenever a rule's answer changes
 _EDGE = Token("", "")
 Rule = Callable[[Context], str | None]
 
 # Tags of words that can modify a verb as an adverbial (the 地 of 认真地做好).
 _ADVERBIAL = ("a", "ad", "an", "d", "z", "i", "l", "b", "vd", "ag", "dg")
 _LENGTHY = set("过偏较太很最更超延拉漫狭细修全身")  # 过长, 全长: the length, not a head of office
+_GAINS = ("知识", "见识", "本事", "本领", "才干", "志气", "威风", "记性", "能耐")  # 长知识: zhǎng "gain"
 _DEGREE = ("太", "很", "真", "挺", "特别", "非常", "有点", "比较", "十分", "好")
 _NUMERALS = set("一二两三四五六七八九十百千万几每这那各数半")
 # One-character verbs that take 为 wéi as a result ("become/as"): 改为 分为 评为 …
@@ -150,7 +151,7 @@ def _zhang_or_chang(ctx: Context) -> str | None:
     if not ctx.alone:
         title = ctx.offset == len(word) - 1 and _is(ctx.token.tag, "n", "nr", "nt")
         return "zhang3" if title and word[ctx.offset - 1] not in _LENGTHY else None
-    if ctx.next.word[:1] in ("得", "大", "出", "满", "高", "成"):
+    if ctx.next.word[:1] in ("得", "大", "出", "满", "高", "成") or ctx.next.word in _GAINS:
         return "zhang3"
     return "chang2"
 
