@@ -33,6 +33,9 @@ _STYLES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ("circled", 8.0, re.compile(r"^[\u2460-\u2473]")),
 )
 _MAX_HEADING = 40
+QA_RANK = 4.5
+"""Questions of a Q&A page and bold headings nest under 一、 and above （一）, where a page mixes them."""
+BOLD_RANK = 4.6
 _MAX_RUN_IN = 32
 _BAD_ENDINGS = tuple("，,；;、")
 _STARTERS = frozenset("第一二三四五六七八九十百零〇(（0123456789") | {chr(c) for c in range(0x2460, 0x2474)}
@@ -80,6 +83,16 @@ def numbered_heading(text: str) -> Heading | None:
         weak = label is not None and line.rstrip().endswith("。") and len(_strip_end(line)) == len(label)
         return Heading(style, rank, label, weak) if label else None
     return None
+
+
+def bold_heading(text: str) -> Heading | None:
+    """An unnumbered bold line as a heading (used only where the page makes such lines its headings)."""
+    line = text.strip()
+    if not 2 <= len(line) <= _MAX_HEADING or line.endswith(_BAD_ENDINGS) or _inner_stop(line):
+        return None
+    if line.endswith("。") and len(line) > 20:
+        return None  # an emphasised sentence, not a title
+    return Heading("bold", BOLD_RANK, _strip_end(line))
 
 
 def _heading_text(line: str, body_start: int, style: str) -> str | None:

@@ -17,13 +17,16 @@ from dataclasses import dataclass
 
 from reader import chrome
 from reader import meta
+from reader import qa
 from reader.blocks import HEADING
 from reader.blocks import ITEM
 from reader.blocks import Block
 from reader.blocks import Page
 from reader.errors import EmptyDocument
+from reader.headings import QA_RANK
 from reader.headings import Heading
 from reader.headings import LevelTracker
+from reader.headings import bold_heading
 from reader.headings import html_heading
 from reader.headings import numbered_heading
 from reader.headings import numbering_style
@@ -84,7 +87,7 @@ def build_outline(page: Page) -> Outline:
         date = date or next(filter(None, (meta.parse_date(s) for s in signature)), None)
     sections = _sections(title if title_at is not None or page.title else None, body)
     if signature:
-        sections.append(Draft(None, 0, tuple(signature)))
+        sections = _sign(sections, signature)
     if not any(d.paragraphs for d in sections):
         raise EmptyDocument("the page has a title but no readable text")
     return Outline(title, date, source, tuple(sections))
@@ -179,6 +182,14 @@ def _split_tail(body: list[Block]) -> tuple[list[Block], list[str]]:
     return body[: last_prose + 1] + tail[:first], signature + [b.text for b in after]
 
 
+def _sign(sections: list[Draft], signature: list[str]) -> list[Draft]:
+    """The signature (落款) closes the document: it is read as the end of the last section."""
+    if not sections:
+        return [Draft(None, 0, tuple(signature))]
+    last = sections[-1]
+    return [*sections[:-1], Draft(last.heading, last.level, last.paragraphs + tuple(signature))]
+
+
 def _is_prose(block: Block) -> bool:
     text = block.text
     return block.kind == HEADING or len(text) >= 40 or bool(_ENDS_SENTENCE.search(text))
@@ -190,18 +201,41 @@ def _is_trailing_menu(block: Block) -> bool:
     return block.kind != ITEM and chrome.is_menu_word(block.text) and not meta.is_date_line(block.text)
 
 
-def _heading_of(block: Block, siblings: dict[str, bool]) -> Heading | None:
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """How this page marks headings beyond <hN> and numbering."""
+
+    qa: bool
+    bold: bool
+
+
+def _page_style(body: list[Block]) -> _Style:
+    prose = [b for b in body if b.kind != ITEM and b.kind != HEADING]
+    bold = [i for i, b in enumerate(body) if b.kind != ITEM and b.kind != HEADING and b.bold
+            and numbering_style(b.text) is None and bold_heading(b.text)]
+    # Used consistently: several such lines, each followed by ordinary text, and most lines not bold.
+    followed = all(i + 1 < len(body) and not body[i + 1].bold for i in bold)
+    consistent = len(bold) >= 2 and followed and 2 * len(bold) <= len(prose)
+    return _Style(qa.qa_page([b.text for b in prose]), consistent)
+
+
+def _heading_of(block: Block, siblings: dict[str, bool], style: _Style) -> Heading | None:
     """The block's heading; ``siblings`` remembers whether each numbering style made headings."""
     if block.kind == HEADING:
         return html_heading(max(1, block.level), block.text)
     if block.kind == ITEM:
         return None
+    asked = qa.question(block.text) if style.qa else None
+    if asked:
+        return Heading("qa", QA_RANK, asked)
     found = numbered_heading(block.text)
     if found is not None and found.weak and siblings.get(found.style) is False:
         found = None
-    style = found.style if found else numbering_style(block.text)
-    if style is not None:
-        siblings[style] = found is not None
+    numbering = found.style if found else numbering_style(block.text)
+    if numbering is not None:
+        siblings[numbering] = found is not None
+    if found is None and numbering is None and style.bold and block.bold:
+        return bold_heading(block.text)
     return found
 
 
@@ -213,8 +247,9 @@ def _sections(title: str | None, body: list[Block]) -> list[Draft]:
     heading: str | None = None
     level = 0
     paragraphs: list[str] = [title] if title else []
+    style = _page_style(body)
     for block in body:
-        found = _heading_of(block, siblings)
+        found = _heading_of(block, siblings, style)
         if found is None:
             paragraphs.append(block.text)
             continue

@@ -55,7 +55,8 @@ def test_sample_page_in_chrome_reads_like_the_plain_text() -> None:
     text = shape(read_sample())
     assert html["sections"][:-1] == text["sections"][:-1]
     assert html["source"] == "江北区司法局"
-    assert html["sections"][-1]["sentences"] == ["重庆市江北区人民政府", "2024年2月7日"]
+    assert html["sections"][-1]["sentences"][:-2] == text["sections"][-1]["sentences"][:-2]
+    assert html["sections"][-1]["sentences"][-2:] == ["重庆市江北区人民政府", "2024年2月7日"]
 
 
 @pytest.mark.parametrize(
