@@ -13,6 +13,7 @@ import re
 from lxml import etree
 
 from reader import meta
+from reader import title
 from reader.blocks import ITEM
 from reader.blocks import Block
 from reader.blocks import Page
@@ -52,19 +53,17 @@ def html_blocks(html: str, *, selector: str | None = None) -> Page:
     """Parse ``html`` and return the article's blocks with the metadata found around them."""
     doc = _parse(html)
     _check_depth(doc)
-    found = doc.find(".//title")
-    page_title = tidy(text_of(found)) if found is not None else ""
-    named_title = _meta(doc, ("articletitle", "og:title", "title"))
+    said = title.markup(doc)
     date, source = _meta_date_source(doc)
-    titled = _remove_unreadable(doc)
+    header_titles = _remove_unreadable(doc)
     roots = _roots(doc, selector, "data-tts-only" in html)
     blocks: list[Block] = []
     for root in roots:
         blocks.extend(element_blocks(root))
     blocks.extend(_nearby_attachments(roots, blocks))
-    title = _title_hint(doc, roots[0], titled, page_title, named_title)
+    found = title.reconcile(said, title.shown_lines(doc, roots[0], header_titles))
     date = date or _date_near(roots[0])
-    return Page(tuple(blocks), title=title, date=date, source=source)
+    return Page(tuple(blocks), title=found, date=date, source=source)
 
 
 def _parse(html: str) -> Element:
@@ -87,23 +86,24 @@ def _check_depth(doc: Element) -> None:
 
 
 def _remove_unreadable(doc: Element) -> list[Element]:
-    """Drop the skip list from the tree; return elements whose class or id says "title"."""
+    """Drop the skip list from the tree; return the headings of a dropped page header (title evidence)."""
     doomed = list(doc.iter(etree.Comment, etree.ProcessingInstruction, *_SKIP_TAGS))
-    titled: list[Element] = []
     for el in doc.iter():  # One pass over every element, so it must stay cheap.
         if _NOTABLE.isdisjoint(el.keys()):
             continue  # Most elements carry no attribute at all, or only href/src.
         if _maybe_skipped(el) and _skipped(el):
             doomed.append(el)
-        names = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(names) > 1 and _TITLEISH.search(names) and len(titled) < 100:
-            titled.append(el)
     doomed += [f for f in doc.iter("form") if len(text_of(f)) < 300]
-    doomed += [h for h in doc.iter("header") if not any(a.tag == "article" for a in h.iterancestors())]
+    headers = [h for h in doc.iter("header") if not any(a.tag == "article" for a in h.iterancestors())]
     for el in doomed:
         if el.getparent() is not None:
             drop(el)
-    return [el for el in titled if el.getroottree().getroot() is doc]
+    # A header band's <h1> is often the article's title; the band itself (logo, menu) is not read.
+    kept = [el for h in headers if h.getparent() is not None for el in h.iter("h1", "h2")]
+    for el in headers:
+        if el.getparent() is not None:
+            drop(el)
+    return kept[:20]
 
 
 def _maybe_skipped(el: Element) -> bool:
@@ -137,28 +137,6 @@ def _roots(doc: Element, selector: str | None, marked: bool) -> list[Element]:
         if chosen:
             return chosen
     return [best_container(doc)]
-
-
-def _title_hint(doc: Element, root: Element, titled: list[Element], page_title: str,
-                named: str | None) -> str | None:
-    """The article title, never the site's name.
-
-    In order: a heading or title-classed element that ``<title>`` or ``<meta name=ArticleTitle>``
-    contains; that meta; the nearest heading before the article container; ``<title>`` itself.
-    """
-    site = meta.site_name(page_title)
-    candidates = list(doc.iter("h1", "h2", "h3"))[:100] + titled
-    texts = [tidy(text_of(el)) for el in candidates]
-    inside = [t for t in texts if 4 <= len(t) <= 100 and t != site and (t in page_title or t == named)]
-    if inside:
-        return max(inside, key=len)
-    if named:
-        return named
-    before = [tidy(text_of(el)) for el in _HEADING_BEFORE(root)]
-    if before and 4 <= len(before[0]) <= 100 and before[0] != site:
-        return before[0]
-    cleaned = meta.clean_title(page_title) if page_title else None
-    return cleaned if cleaned and cleaned != site else None
 
 
 def _meta(doc: Element, names: tuple[str, ...]) -> str | None:

@@ -32,6 +32,7 @@ _CJK = "[\u2e80-\u9fff\uff00-\uffef]"
 _CJK_BREAK = re.compile(rf"(?<={_CJK})[ \t\u3000]*[\r\n]\s*(?={_CJK})")
 _USELESS_ALT = re.compile(r"^(?:图片?|image|img|photo|pic|logo|icon|二维码|微信|微博|分享|打印|关闭|返回|"
                           r"\S+\.(?:jpe?g|png|gif|bmp|webp)|\d+)$", re.I)
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
 _ATTACHMENT_LEAD = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 
 
@@ -42,21 +43,26 @@ class _Collector:
         self.blocks: list[Block] = []
         self._parts: list[str] = []
         self._link_chars = 0
+        self._plain_chars = 0
         self.link_depth = 0
+        self.bold_depth = 0
 
     def add(self, text: str | None) -> None:
         if text:
             self._parts.append(text)
             if self.link_depth:
                 self._link_chars += len(text.strip())
+            if not self.bold_depth:
+                self._plain_chars += len("".join(text.split()))
 
     def flush(self) -> None:
         text = "".join(self._parts)
         text = tidy(_CJK_BREAK.sub("", text) if "\n" in text else text)
         mostly_links = self._link_chars >= 0.8 * len(text) and len(text) < 120
-        self._parts, self._link_chars = [], 0
+        bold = self._plain_chars == 0
+        self._parts, self._link_chars, self._plain_chars = [], 0, 0
         if text and not mostly_links:
-            self.blocks.append(Block(text))
+            self.blocks.append(Block(text, bold=bold))
 
     def emit(self, text: str, kind: str, level: int = 0) -> None:
         self.flush()
@@ -68,7 +74,7 @@ class _Collector:
         return bool(_ATTACHMENT_LEAD.match(tidy("".join(self._parts))))
 
     def drop_pending(self) -> None:
-        self._parts, self._link_chars = [], 0
+        self._parts, self._link_chars, self._plain_chars = [], 0, 0
 
 
 def element_blocks(root: Element) -> list[Block]:
@@ -92,6 +98,8 @@ def _walk(root: Element, out: _Collector) -> None:
                 out.flush()
             if tag == "a":
                 out.link_depth += 1
+            if _is_bold(el, tag):
+                out.bold_depth += 1
             if tag:
                 out.add(el.text)
             stack.append((el, True))
@@ -106,8 +114,17 @@ def _leave(el: Element, tag: str, out: _Collector, is_root: bool) -> None:
         out.flush()
     if tag == "a":
         out.link_depth -= 1
+    if _is_bold(el, tag):
+        out.bold_depth -= 1
     if not is_root:
         out.add(el.tail)
+
+
+def _is_bold(el: Element, tag: str) -> bool:
+    if tag in ("strong", "b"):
+        return True
+    style = el.get("style") if tag in ("span", "font", "p") else None
+    return bool(style and _BOLD_STYLE.search(style))
 
 
 def _special(el: Element, tag: str, out: _Collector) -> bool:

@@ -61,6 +61,9 @@ def build_outline(page: Page) -> Outline:
         raise EmptyDocument("no readable text was found on the page")
     title_at = _find_title(blocks, page.title)
     title = blocks[title_at].text if title_at is not None else _fallback_title(blocks, page.title)
+    hint = page.title or ""
+    if title_at is not None and len(hint) > len(title) and _compact(title) in _compact(hint):
+        title = hint  # The reconciled title is fuller (it keeps the issuing office); the line echoes it.
     date, source = page.date, page.source
     header_end = _header_end(blocks, title_at)
     body: list[Block] = []
@@ -140,7 +143,8 @@ def _find_title(blocks: list[Block], hint: str | None) -> int | None:
             inside = len(text) >= max(6, 0.6 * len(wanted)) and text in wanted
             if text == wanted or (inside and (b.kind == HEADING or _title_like(b))):
                 return i
-    top_heading = next((i for i, b in head[:3] if b.kind == HEADING and b.level <= 2), None)
+    top_heading = next((i for i, b in head[:3] if b.kind == HEADING and b.level <= 2
+                        and numbering_style(b.text) is None), None)
     if top_heading is not None or hint:
         return top_heading  # The article's own <h1>/<h2> beats a <title> that names only the site.
     first_prose = next((i for i, b in head if len(b.text) > 80 or _ENDS_SENTENCE.search(b.text)), len(head))
@@ -156,7 +160,9 @@ def _title_like(block: Block) -> bool:
     text = block.text.strip()
     if block.kind == ITEM or not 4 <= len(text) <= 80 or _NOT_TITLE.search(text.rstrip("。")):
         return False
-    return numbered_heading(text) is None and meta.meta_line(text) is None and not meta.is_date_line(text)
+    if numbered_heading(text) is not None or qa.question(text) is not None:
+        return False
+    return meta.meta_line(text) is None and not meta.is_date_line(text)
 
 
 def _fallback_title(blocks: list[Block], hint: str | None) -> str:

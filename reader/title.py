@@ -1,0 +1,215 @@
+"""The article's title, reconciled from every place a government page states it.
+
+Markup names it (``<meta name=ArticleTitle>``, ``og:title``, JSON-LD ``headline``, ``<title>``
+with the column and site name appended); the page shows it (an ``<h1>`` in a header band, a
+``div.title``, a large centred line between the site name and the 文号 in old table layouts).
+Any one source can be wrong: ``<title>`` may hold only the site name, the ``<h1>`` may be the
+logo, the first heading inside the body may be ``一、总体要求``. So a shown line that markup
+confirms wins, in its fuller form (an issuing-office prefix such as ``XX人民政府办公室`` stays);
+then explicit metadata; then the most prominent shown line before the body; then ``<title>``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from reader import chrome
+from reader import meta
+from reader.dom import Element
+from reader.dom import text_of
+from reader.headings import numbering_style
+from reader.plaintext import tidy
+
+_SEPARATORS = re.compile(r"\s*(?:_{1,2}|\||｜|--|\s[-－—–]\s)\s*")
+_TRAILING_DASH = re.compile(r"^(.{4,}?)[-－—–]([^-－—–]{2,30})$")
+_SITE_ENDINGS = ("网", "网站", "门户", "门户网站", "平台", "政府", "官网", "首页", "政务网", "信息网")
+_DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d+\s*号"
+                         r"|^[\u4e00-\u9fff]{1,8}发?\s*\d{4}\s*\d+号")
+_SENTENCE = re.compile(r"[。；;，,！!]|[：:]$")
+_FONT_PX = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem)", re.I)
+_CENTRED = re.compile(r"text-align\s*:\s*center", re.I)
+_TITLEISH = re.compile(r"title|biaoti|bt\b|headline", re.I)
+_HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){2,300})"')
+_LINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "div", "td", "span", "font", "b", "strong", "center"})
+_HEADING_SIZE = {"h1": 7.0, "h2": 6.0, "h3": 5.0, "h4": 4.0}  # a browser's sizes, plus one for meaning
+_SCAN_LIMIT = 6000
+_MIN, _MAX = 4, 100
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """What the page's markup says its title is (read before scripts and headers are removed)."""
+
+    explicit: tuple[str, ...]
+    """ArticleTitle, JSON-LD headline, og:title: in that order of trust."""
+    page_title: str
+    """``<title>`` with its column and site parts removed."""
+    site: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A line the reader sees that may be the title, and how prominent it is."""
+
+    text: str
+    weight: float
+    before_body: bool
+
+
+def markup(doc: Element) -> Markup:
+    """Title evidence from ``<head>`` and JSON-LD; call before the skip list is removed."""
+    found = doc.find(".//title")
+    raw = tidy(text_of(found)) if found is not None else ""
+    site = meta.site_name(raw)
+    names: dict[str, str] = {}
+    for el in doc.iter("meta"):
+        key = (el.get("name") or el.get("property") or "").lower()
+        value = tidy(el.get("content") or "")
+        if key in ("articletitle", "og:title", "twitter:title") and value:
+            names.setdefault(key, value)
+    for script in doc.iter("script"):
+        if "ld+json" in (script.get("type") or "") and script.text and (m := _HEADLINE.search(script.text)):
+            names.setdefault("headline", _unescape(m.group(1)))
+    explicit = (names.get(k) for k in ("articletitle", "headline", "og:title", "twitter:title"))
+    kept = tuple(strip_site(t, site) for t in explicit if t)
+    return Markup(tuple(t for t in kept if _plausible(t, site)), strip_site(raw, site), site)
+
+
+def _unescape(text: str) -> str:
+    try:
+        return tidy(str(json.loads(f'"{text}"')))
+    except ValueError:
+        return tidy(text)
+
+
+def strip_site(title: str, site: str | None = None) -> str:
+    """``标题_栏目_站名``, ``标题 | 站名``, ``标题-XX市人民政府`` → ``标题`` (the longest non-site part)."""
+    text = tidy(title)
+    parts = [p for p in _SEPARATORS.split(text) if p]
+    if len(parts) > 1:
+        content = [p for p in parts if not _site_like(p, site)] or parts[:1]
+        text = max(content, key=len)
+    m = _TRAILING_DASH.match(text)
+    if m and _site_like(m.group(2), site):
+        text = m.group(1).strip()
+    return text
+
+
+def _site_like(part: str, site: str | None) -> bool:
+    return part == site or part.endswith(_SITE_ENDINGS) or (meta.is_authority(part) and len(part) <= 16)
+
+
+def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[Shown]:
+    """Prominent short lines before the article's first paragraph, and headings anywhere.
+
+    ``extra``: title-like elements removed with the page header (they stood above everything).
+    """
+    out = [Shown(t, w + 1.0, True) for el in extra if (t := _line(el)) and (w := _weight(el)) > 0]
+    inside = False
+    for count, el in enumerate(doc.iter()):
+        if count > _SCAN_LIMIT:
+            break
+        inside = inside or el is root  # Document order: what follows the container's start is in it.
+        if el.tag not in _LINE_TAGS:
+            continue
+        text = _line(el)
+        if text is None:
+            if inside and _prose(el):
+                break  # The body has begun: the title stands before it.
+            continue
+        weight = _weight(el)
+        if weight > 0:
+            out.append(Shown(text, weight, not inside))
+    return out
+
+
+def _prose(el: Element) -> bool:
+    if el.tag not in ("p", "div", "td"):
+        return False
+    text = text_of(el)
+    return 40 <= len(text) < 2000 and "。" in text
+
+
+def _line(el: Element) -> str | None:
+    """The element's text when it could be a title line (short, not a sentence, not furniture)."""
+    text = tidy(text_of(el))
+    if not _MIN <= len(text) <= _MAX or _SENTENCE.search(text) or _DOC_NUMBER.search(text):
+        return None
+    if chrome.is_chrome(text) or meta.meta_line(text) or meta.is_date_line(text) or numbering_style(text):
+        return None
+    if el.tag in ("h1", "h2") or _TITLEISH.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+        return text  # A linked headline (<h1><a>标题</a></h1>) is still the headline.
+    if any(a.tag == "a" for a in el.iterancestors()) or el.find(".//a") is not None:
+        return None  # menus and link lists
+    return text
+
+
+def _weight(el: Element) -> float:
+    """How prominent a line is: its size, boldness and centring (0: an ordinary line)."""
+    size = _HEADING_SIZE.get(el.tag, 0.0)
+    for node in (el, *list(el.iterancestors())[:2]):
+        size = max(size, _font_size(node))
+    bold = el.tag in ("b", "strong") or el.find(".//b") is not None or el.find(".//strong") is not None
+    centred = any(_is_centred(node) for node in (el, *list(el.iterancestors())[:2]))
+    named = bool(_TITLEISH.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
+    score = max(size - 3.0, 0.0) + (1.0 if bold else 0.0) + (1.0 if centred else 0.0)
+    score += 2.0 if named else 0.0
+    return score if score >= 2.0 or el.tag == "h1" else 0.0
+
+
+def _font_size(el: Element) -> float:
+    """An HTML ``<font size>`` (3 is normal) or a CSS font-size mapped onto the same scale."""
+    if el.tag == "font" and (el.get("size") or "").strip().lstrip("+").isdigit():
+        return float((el.get("size") or "").strip().lstrip("+"))
+    m = _FONT_PX.search(el.get("style") or "")
+    if not m:
+        return 0.0
+    value, unit = float(m.group(1)), m.group(2).lower()
+    px = value * {"px": 1.0, "pt": 4 / 3, "em": 16.0, "rem": 16.0}[unit]
+    return 3.0 + (px - 16.0) / 4.0
+
+
+def _is_centred(el: Element) -> bool:
+    return el.tag == "center" or (el.get("align") or "").lower() == "center" or bool(
+        _CENTRED.search(el.get("style") or ""))
+
+
+def reconcile(found: Markup, shown: list[Shown]) -> str | None:
+    """The title: a shown line that markup confirms, else metadata, else the most prominent line."""
+    site = found.site
+    lines = [s for s in shown if _plausible(s.text, site)]
+    ranked = sorted(lines, key=lambda s: (s.before_body, s.weight), reverse=True)
+    for line in ranked:
+        for said in (*found.explicit, found.page_title):
+            if said and agree(line.text, said):
+                return max(line.text, said, key=len)
+    if found.explicit:
+        return found.explicit[0]
+    best = max(ranked, key=lambda s: (s.weight, s.before_body), default=None)
+    if best is not None and best.weight >= 3.0:
+        return best.text
+    return found.page_title if _plausible(found.page_title, site) else None
+
+
+def agree(a: str, b: str) -> bool:
+    """Two statements of one title: equal, or one holds most of the other (a prefix or suffix added)."""
+    x, y = _compact(a), _compact(b).rstrip(".…")
+    if not x or not y:
+        return False
+    short, long = sorted((x, y), key=len)
+    return short in long and len(short) >= max(_MIN, 0.4 * len(long))
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _plausible(text: str, site: str | None) -> bool:
+    if not _MIN <= len(text) <= _MAX or text == site or chrome.is_chrome(text):
+        return False
+    if site and _compact(site) == _compact(text):
+        return False
+    return not text.endswith(("网站", "门户", "政务网")) and not (meta.is_authority(text) and len(text) <= 16)
