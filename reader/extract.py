@@ -45,6 +45,8 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _TITLEISH = re.compile(r"title|biaoti|bt\b|headline", re.I)
 _SOURCE_ANYWHERE = re.compile(r"(?:来源|信息来源|发布机构)\s*[:：]\s*([^\s|｜:：<>]{2,30})")
 _DATE_LABELS = ("发布时间", "发布日期", "成文日期", "日期", "时间")
+_SHORT_CELLS = etree.XPath("(//td | //th)[string-length(normalize-space()) <= 8]")
+_LABEL_JUNK = re.compile(r"[\s:：\u3000]")
 _META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "date", "dc.date")
 _META_SOURCES = ("contentsource", "source", "article:author")
 
@@ -157,10 +159,23 @@ def _meta_date_source(doc: Element) -> tuple[str | None, str | None]:
             m = re.search(rf"{label}\s*[:：]\s*([^\n]{{6,24}})", text)
             if m and (date := meta.parse_date(m.group(1))):
                 break
+    date = date or _date_in_cells(doc)
     if source is None:
         m = _SOURCE_ANYWHERE.search(text)
         source = m.group(1) if m else None
     return date, source
+
+
+def _date_in_cells(doc: Element) -> str | None:
+    """A date in a 信息公开 table, where the label (发布日期) and the value sit in neighbouring cells."""
+    found: dict[str, str] = {}
+    for cell in _SHORT_CELLS(doc):
+        label = _LABEL_JUNK.sub("", text_of(cell))
+        following = cell.getnext()
+        if label in _DATE_LABELS and label not in found and following is not None:
+            if date := meta.parse_date(text_of(following)):
+                found[label] = date
+    return next((found[label] for label in _DATE_LABELS if label in found), None)
 
 
 def _date_near(root: Element) -> str | None:

@@ -1,0 +1,105 @@
+"""Page understanding on pages shaped like real government CMS templates (issue 11).
+
+Each page in data/templates/ has its full expected outline in outlines.json: the title, the
+publication date, every heading with its level in order, the section each phrase is read in,
+and what must never be read. The families: TRS/WCM, old table layout, Hanweb/JCMS, modern HTML5,
+mobile H5 and the 信息公开 detail page.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import reader
+
+TEMPLATES = Path(__file__).parent / "data" / "templates"
+SPECS: dict[str, dict[str, Any]] = {
+    name: spec for name, spec in json.loads((TEMPLATES / "outlines.json").read_text(encoding="utf-8")).items()
+    if not name.startswith("_")
+}
+NAMES = sorted(SPECS)
+
+
+def _read(name: str) -> reader.Document:
+    return reader.read_html((TEMPLATES / name).read_bytes())
+
+
+def test_every_page_has_a_spec_and_three_families_are_covered() -> None:
+    assert sorted(p.name for p in TEMPLATES.glob("*.html")) == NAMES
+    assert len({spec["family"] for spec in SPECS.values()}) >= 3
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_title_and_publication_date(name: str) -> None:
+    doc, spec = _read(name), SPECS[name]
+    assert (doc.title, doc.date) == (spec["title"], spec["date"])
+    first = next(doc.sentences()).text
+    assert first == spec["title"] or spec["title"].startswith(first), "the title is read first, once"
+    assert sum(s.text == spec["title"] for s in doc.sentences()) <= 1
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_headings_with_levels_in_order(name: str) -> None:
+    doc = _read(name)
+    found = [[s.level, s.heading] for s in doc.sections if s.heading is not None]
+    assert found == SPECS[name]["headings"]
+    assert all(s.heading is not None for s in doc.sections[1:]), "only the lead section is unnamed"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_phrase_is_read_in_its_section(name: str) -> None:
+    doc = _read(name)
+    title = next(doc.sentences())  # the title may name the office that also signs the page
+    for phrase, heading in SPECS[name]["phrases"].items():
+        holders = [s.heading for s in doc.sections
+                   if any(phrase in x.text for x in s.sentences if x is not title)]
+        assert holders == [heading], (phrase, holders)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_chrome_is_never_read(name: str) -> None:
+    doc = _read(name)
+    for sentence in doc.sentences():
+        for word in SPECS[name]["never"]:
+            assert word not in sentence.text and word not in sentence.spoken, (word, sentence.text)
+        assert "大于" not in sentence.spoken, sentence.text
+
+
+def test_signature_belongs_to_the_last_section_and_is_not_the_publication_date() -> None:
+    doc = _read("xxgk_detail.html")
+    last = [s.text for s in doc.sections[-1].sentences]
+    assert last[-2:] == ["临河市人民政府", "2025年1月6日"]
+    assert doc.date == "2025-01-09"
+
+
+@pytest.mark.parametrize(
+    ("text", "headings"),
+    [
+        ("政策问答\n问：什么时候开始申报？答：3月1日起开始申报。\n问：在哪里申报？答：在线申报。",
+         ["问：什么时候开始申报？", "问：在哪里申报？"]),
+        ("解读\n一问：适用范围是什么？\n答：全市范围。\n二问：何时施行？\n答：公布之日起施行。",
+         ["一问：适用范围是什么？", "二问：何时施行？"]),
+        ("会议纪要\n有群众提问：停车难怎么解决？区里作了回应，将新增泊位。\n会议要求抓好落实。", []),
+    ],
+)
+def test_questions_open_sections_only_on_question_and_answer_pages(text: str, headings: list[str]) -> None:
+    doc = reader.read_text(text)
+    assert [s.heading for s in doc.sections if s.heading] == headings
+
+
+def test_a_lone_bold_line_or_bold_paragraphs_are_not_headings() -> None:
+    html = ("<title>通知_某某区人民政府</title><div class='article-content'><p>各单位：</p>"
+            "<p><strong>特别提醒</strong></p><p>请于本周五前报送材料，逾期不再受理。</p>"
+            "<p>联系电话见附件，请各单位认真做好准备，按时报送。</p></div>")
+    doc = reader.read_html(html)
+    assert [s.heading for s in doc.sections] == [None]
+
+
+def test_breadcrumb_in_plain_text_is_not_read() -> None:
+    text = "安全检查的通知\n发布时间：2025-01-02\n各单位要认真检查。\n首页 > 政务公开\n请按时报送。"
+    doc = reader.read_text(text)
+    assert [s.text for s in doc.sentences()] == ["安全检查的通知", "各单位要认真检查。", "请按时报送。"]
