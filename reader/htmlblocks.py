@@ -43,7 +43,7 @@ class _Collector:
         self.blocks: list[Block] = []
         self._parts: list[str] = []
         self._link_chars = 0
-        self._plain_chars = 0
+        self._plain = False
         self.link_depth = 0
         self.bold_depth = 0
 
@@ -52,15 +52,15 @@ class _Collector:
             self._parts.append(text)
             if self.link_depth:
                 self._link_chars += len(text.strip())
-            if not self.bold_depth:
-                self._plain_chars += len("".join(text.split()))
+            if not self.bold_depth and not self._plain:
+                self._plain = not text.isspace()
 
     def flush(self) -> None:
         text = "".join(self._parts)
         text = tidy(_CJK_BREAK.sub("", text) if "\n" in text else text)
         mostly_links = self._link_chars >= 0.8 * len(text) and len(text) < 120
-        bold = self._plain_chars == 0
-        self._parts, self._link_chars, self._plain_chars = [], 0, 0
+        bold = not self._plain
+        self._parts, self._link_chars, self._plain = [], 0, False
         if text and not mostly_links:
             self.blocks.append(Block(text, bold=bold))
 
@@ -74,7 +74,7 @@ class _Collector:
         return bool(_ATTACHMENT_LEAD.match(tidy("".join(self._parts))))
 
     def drop_pending(self) -> None:
-        self._parts, self._link_chars, self._plain_chars = [], 0, 0
+        self._parts, self._link_chars, self._plain = [], 0, False
 
 
 def element_blocks(root: Element) -> list[Block]:

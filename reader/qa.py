@@ -13,7 +13,7 @@ from collections.abc import Sequence
 _NUMBER = r"(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?"
 _ASKER = r"(?:[一二三四五六七八九十]{0,3}问题?\s*[一二三四五六七八九十\d]{0,3}|提问|记者问?|Q\d{0,2})"
 _QUESTION = re.compile(rf"^{_NUMBER}{_ASKER}\s*[:：]", re.I)
-_ANSWER = re.compile(r"^(?:答|回答|A\d{0,2})\s*[:：]|[？?]\s*(?:答|回答)\s*[:：]", re.I)
+_ANSWER = re.compile(r"^(?:答|回答|A\d{0,2})\s*[:：]", re.I)
 _INLINE_ANSWER = re.compile(r"(?<=[？?。])\s*(?:答|回答)\s*[:：]")
 _QUESTION_END = re.compile(r"[？?]")
 _MAX_HEADING = 120
@@ -22,8 +22,9 @@ _MAX_HEADING = 120
 def qa_page(paragraphs: Sequence[str]) -> bool:
     """True when the paragraphs are laid out as questions and answers."""
     questions = sum(1 for p in paragraphs if _QUESTION.match(p))
-    answers = sum(1 for p in paragraphs if _ANSWER.search(p))
-    return questions >= 2 or (questions >= 1 and answers >= 1)
+    if questions != 1:
+        return questions >= 2
+    return any(_ANSWER.match(p) or ("答" in p and _INLINE_ANSWER.search(p)) for p in paragraphs)
 
 
 def question(text: str) -> str | None:

@@ -129,13 +129,25 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
 def _prose(el: Element) -> bool:
     if el.tag not in ("p", "div", "td"):
         return False
-    text = text_of(el)
+    text = _text_upto(el, 2000)
     return 40 <= len(text) < 2000 and "。" in text
+
+
+def _text_upto(el: Element, limit: int) -> str:
+    """The element's text, or its first ``limit``+ characters: containers can hold a whole page."""
+    parts: list[str] = []
+    size = 0
+    for piece in el.itertext():
+        parts.append(piece)
+        size += len(piece)
+        if size > limit:
+            break
+    return "".join(parts)
 
 
 def _line(el: Element) -> str | None:
     """The element's text when it could be a title line (short, not a sentence, not furniture)."""
-    text = tidy(text_of(el))
+    text = tidy(_text_upto(el, 4 * _MAX))
     if not _MIN <= len(text) <= _MAX or _SENTENCE.search(text) or _DOC_NUMBER.search(text):
         return None
     if chrome.is_chrome(text) or meta.meta_line(text) or meta.is_date_line(text) or numbering_style(text):
