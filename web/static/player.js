@@ -198,7 +198,10 @@
         S.sentences.push({ data: sentence, el: span, section: si });
       });
       if (!heading) {
-        const label = si === 0 ? "（开头）" : "（第 " + (si + 1) + " 部分）";
+        // An unnamed part after the opening is named by its first words, never by a bare number.
+        const opening = sentences.length ? sentences[0].text : "";
+        const words = opening.length > 14 ? opening.slice(0, 14) + "…" : opening;
+        const label = si === 0 || !words ? "（开头）" : "（" + words + "）";
         toc.appendChild(el("li")).appendChild(el("a", { href: "#sec-" + si }, label));
       }
       wrap.insertBefore(tools, heading ? heading.nextSibling : wrap.firstChild);
