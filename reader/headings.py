@@ -33,6 +33,7 @@ _STYLES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ("circled", 8.0, re.compile(r"^[\u2460-\u2473]")),
 )
 _MAX_HEADING = 40
+_MAX_QUESTION = 100
 QA_RANK = 4.5
 """Questions of a Q&A page and bold headings nest under 一、 and above （一）, where a page mixes them."""
 BOLD_RANK = 4.6
@@ -88,10 +89,13 @@ def numbered_heading(text: str) -> Heading | None:
 def bold_heading(text: str) -> Heading | None:
     """An unnumbered bold line as a heading (used only where the page makes such lines its headings)."""
     line = text.strip()
-    if not 2 <= len(line) <= _MAX_HEADING or line.endswith(_BAD_ENDINGS) or _inner_stop(line):
+    longest = _MAX_QUESTION if line.endswith(("？", "?")) else _MAX_HEADING
+    if not 2 <= len(line) <= longest or line.endswith(_BAD_ENDINGS) or _inner_stop(line):
         return None
-    if line.endswith("。") and len(line) > 20:
-        return None  # an emphasised sentence, not a title
+    if line.endswith(("。", "！", "!")) or "，" in line or "," in line:
+        return None  # an emphasised sentence (特此通知。), not a title
+    if line.startswith("各") and line.endswith(("：", ":")):
+        return None  # the salutation: 各有关单位：
     return Heading("bold", BOLD_RANK, _strip_end(line))
 
 

@@ -200,9 +200,15 @@ def reconcile(found: Markup, shown: list[Shown]) -> str | None:
                 return max(line.text, said, key=len)
     if found.explicit:
         return found.explicit[0]
-    best = max(ranked, key=lambda s: (s.weight, s.before_body), default=None)
-    if best is not None and best.weight >= 3.0:
-        return best.text
+    # Alone, the most prominent line wins; a title-length line and the one nearest the body break ties.
+    scored = [(s.weight + (1.0 if len(s.text) >= 8 else 0.0), i, s)
+              for i, s in enumerate(lines) if s.before_body]
+    best = max(scored, key=lambda t: (t[0], t[1]), default=None)
+    if best is not None and best[0] >= 3.0:
+        return best[2].text
+    inside = max(lines, key=lambda s: s.weight, default=None)
+    if inside is not None and inside.weight >= 3.0:
+        return inside.text
     return found.page_title if _plausible(found.page_title, site) else None
 
 
@@ -224,4 +230,6 @@ def _plausible(text: str, site: str | None) -> bool:
         return False
     if site and _compact(site) == _compact(text):
         return False
-    return not text.endswith(("网站", "门户", "政务网")) and not (meta.is_authority(text) and len(text) <= 16)
+    if text.endswith(("网站", "门户", "政务网", "政府网")):
+        return False
+    return not (meta.is_authority(text) and len(text) <= 16)

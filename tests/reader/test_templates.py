@@ -103,3 +103,45 @@ def test_breadcrumb_in_plain_text_is_not_read() -> None:
     text = "安全检查的通知\n发布时间：2025-01-02\n各单位要认真检查。\n首页 > 政务公开\n请按时报送。"
     doc = reader.read_text(text)
     assert [s.text for s in doc.sentences()] == ["安全检查的通知", "各单位要认真检查。", "请按时报送。"]
+
+
+BODY = ("<div class='article-content'><p>各有关单位：</p><p>现将有关事项通知如下，请认真贯彻执行。</p>"
+        "<h3>一、工作要求</h3><p>各单位要高度重视，认真组织实施，确保各项工作落到实处。</p></div>")
+
+
+@pytest.mark.parametrize(
+    ("head", "above", "title"),
+    [
+        # The <h1> is fuller than ArticleTitle: the issuing office stays.
+        ("<meta name='ArticleTitle' content='关于做好防汛工作的通知'>"
+         "<title>关于做好防汛工作的通知_通知公告</title>",
+         "<h1>北川县人民政府办公室关于做好防汛工作的通知</h1>", "北川县人民政府办公室关于做好防汛工作的通知"),
+        # <title> names only the site; the title is a classed line broken in two.
+        ("<title>东湖区人民政府门户网站</title>",
+         "<h1>东湖区人民政府</h1><div class='title'>东湖区人民政府办公室<br>关于开展防汛演练的通知</div>",
+         "东湖区人民政府办公室关于开展防汛演练的通知"),
+        # og:title holding the site's name is no title.
+        ("<title>关于开展防汛演练的通知</title><meta property='og:title' content='南山市人民政府网'>",
+         "<div class='top'>南山市人民政府网</div>", "关于开展防汛演练的通知"),
+        # JSON-LD only, and a first heading 一、 that must not be taken.
+        ("<script type='application/ld+json'>{\"headline\": \"关于开展防汛演练的通知\"}</script>", "",
+         "关于开展防汛演练的通知"),
+        ("<title>关于开展防汛演练的通知 | 南山市应急管理局</title>", "", "关于开展防汛演练的通知"),
+        ("<title>关于开展防汛演练的通知-南山市人民政府</title>", "", "关于开展防汛演练的通知"),
+        ("<title>南山市人民政府</title>",
+         "<header><a href='/'>首页</a><h1>关于开展防汛演练（2025—2026年）的通知</h1></header>",
+         "关于开展防汛演练（2025—2026年）的通知"),
+    ],
+)
+def test_title_is_reconciled_from_markup_and_the_page(head: str, above: str, title: str) -> None:
+    doc = reader.read_html(f"<html><head>{head}</head><body>{above}{BODY}</body></html>")
+    assert doc.title == title
+    assert [s.heading for s in doc.sections] == [None, "一、工作要求"]
+    assert [s.text for s in doc.sentences()].count(title) == 1
+
+
+def test_emphasised_sentences_and_salutations_are_not_bold_headings() -> None:
+    html = ("<title>公示_南山市人民政府</title><div class='article-content'><p><b>各有关单位：</b></p>"
+            "<p>经专家评审，现将认定结果予以公示，公示期五个工作日。</p><p><b>特此公示。</b></p>"
+            "<p>联系电话：0755-12345678，欢迎社会各界监督。</p><p>如有异议，请在公示期内实名反映。</p></div>")
+    assert [s.heading for s in reader.read_html(html).sections] == [None]
