@@ -31,7 +31,7 @@ _DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）
 _SENTENCE = re.compile(r"[。；;，,！!]|[：:]$")
 _FONT_PX = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem)", re.I)
 _CENTRED = re.compile(r"text-align\s*:\s*center", re.I)
-_TITLEISH = re.compile(r"title|biaoti|bt\b|headline", re.I)
+_TITLEISH = re.compile(r"title|biaoti|bt\b|tit\b|headline", re.I)
 _HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){2,300})"')
 _LINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "div", "td", "span", "font", "b", "strong", "center"})
 _HEADING_SIZE = {"h1": 7.0, "h2": 6.0, "h3": 5.0, "h4": 4.0}  # a browser's sizes, plus one for meaning
@@ -152,7 +152,7 @@ def _line(el: Element) -> str | None:
         return None
     if chrome.is_chrome(text) or meta.meta_line(text) or meta.is_date_line(text) or numbering_style(text):
         return None
-    if el.tag in ("h1", "h2") or _TITLEISH.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+    if el.tag in ("h1", "h2"):
         return text  # A linked headline (<h1><a>标题</a></h1>) is still the headline.
     if any(a.tag == "a" for a in el.iterancestors()) or el.find(".//a") is not None:
         return None  # menus and link lists
@@ -200,13 +200,14 @@ def reconcile(found: Markup, shown: list[Shown]) -> str | None:
                 return max(line.text, said, key=len)
     if found.explicit:
         return found.explicit[0]
-    # Alone, the most prominent line wins; a title-length line and the one nearest the body break ties.
+    # Alone, the most prominent line wins, before the body first (there a title-length line, then the
+    # one nearest the body, break ties), else at the top of the body.
     scored = [(s.weight + (1.0 if len(s.text) >= 8 else 0.0), i, s)
               for i, s in enumerate(lines) if s.before_body]
-    best = max(scored, key=lambda t: (t[0], t[1]), default=None)
-    if best is not None and best[0] >= 3.0:
-        return best[2].text
-    inside = max(lines, key=lambda s: s.weight, default=None)
+    before = max(scored, key=lambda t: (t[0], t[1]), default=None)
+    if before is not None and before[0] >= 3.0:
+        return before[2].text
+    inside = max((s for s in lines if not s.before_body), key=lambda s: s.weight, default=None)
     if inside is not None and inside.weight >= 3.0:
         return inside.text
     return found.page_title if _plausible(found.page_title, site) else None
