@@ -34,6 +34,8 @@ _STOP = re.compile(r"[。！？]")
 _CLAUSE_PUNCT = re.compile(r"[。！？，,；;：:]")
 _TIME = re.compile(r"(?<=\d)(?:日)?\d{1,2}:\d{2}(?::\d{2})?$")
 _TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|--|—|－| - )\s*")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]"
+                         r"\s*第?\s*\d{1,4}\s*号$")
 _SQUASHED_DATE = re.compile(r"^(?:19|20)\d{2}(?:1[0-2]|0?[1-9])(?:3[01]|[12]\d|0?[1-9])$")
 
 
@@ -98,6 +100,11 @@ def is_date_line(text: str) -> bool:
     stripped = _NUM_DATE.sub("", line)
     stripped = _CN_DATE.sub("", stripped)
     return stripped == "" and line != ""
+
+
+def is_doc_number(text: str) -> bool:
+    """A line that is only a document number (文号) such as 青政办发〔2025〕3号."""
+    return len(text) <= 40 and bool(_DOC_NUMBER.match(_WS.sub("", text)))
 
 
 def is_authority(text: str) -> bool:

@@ -151,7 +151,7 @@ def _find_title(blocks: list[Block], hint: str | None) -> int | None:
     likely = [i for i, b in head[:first_prose] if _title_like(b)]
     for i in likely:  # A title is usually followed by its date/source line.
         nxt = blocks[i + 1].text if i + 1 < len(blocks) else ""
-        if meta.meta_line(nxt) is not None or meta.is_date_line(nxt):
+        if meta.meta_line(nxt) is not None or meta.is_date_line(nxt) or meta.is_doc_number(nxt):
             return i
     return next((i for i in likely if len(blocks[i].text) >= 6), likely[0] if likely else None)
 

@@ -109,6 +109,7 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
     """
     out = [Shown(t, w + 1.0, True) for el in extra if (t := _line(el)) and (w := _weight(el)) > 0]
     inside = False
+    previous: Shown | None = None
     for count, el in enumerate(doc.iter()):
         if count > _SCAN_LIMIT:
             break
@@ -117,12 +118,15 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
             continue
         text = _line(el)
         if text is None:
-            if inside and _prose(el):
+            if previous is not None and meta.is_doc_number(_text_upto(el, 60)):
+                out.append(Shown(previous.text, max(previous.weight, 3.0), previous.before_body))
+                previous = None  # The line above the 文号 is the title, however plain.
+            elif inside and _prose(el):
                 break  # The body has begun: the title stands before it.
             continue
-        weight = _weight(el)
-        if weight > 0:
-            out.append(Shown(text, weight, not inside))
+        previous = Shown(text, _weight(el), not inside)
+        if previous.weight > 0:
+            out.append(previous)
     return out
 
 

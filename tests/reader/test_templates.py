@@ -145,3 +145,28 @@ def test_emphasised_sentences_and_salutations_are_not_bold_headings() -> None:
             "<p>经专家评审，现将认定结果予以公示，公示期五个工作日。</p><p><b>特此公示。</b></p>"
             "<p>联系电话：0755-12345678，欢迎社会各界监督。</p><p>如有异议，请在公示期内实名反映。</p></div>")
     assert [s.heading for s in reader.read_html(html).sections] == [None]
+
+
+NOTICE = ("<p>各区县人民政府，市政府各部门：</p>"
+          "<p>经省政府批准，现将调整我市最低工资标准有关事项通知如下。</p>"
+          "<p>一、调整标准</p><p>月最低工资标准调整为2200元，小时最低工资标准调整为22元。</p>"
+          "<p>东山市人民政府</p><p>2025年3月1日</p>")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Old table layout: site name, title and 文号 as plain rows above the body cell.
+        "<table><tr><td>东山市人民政府</td></tr><tr><td>关于调整东山市最低工资标准的通知</td></tr>"
+        f"<tr><td>东政发〔2025〕11号</td></tr><tr><td class='zw'>{NOTICE}</td></tr></table>",
+        # The same lines as the first paragraphs of the body.
+        "<div class='main'><p>东山市人民政府</p><p>关于调整东山市最低工资标准的通知</p>"
+        f"<p>东政发〔2025〕11号</p>{NOTICE}</div>",
+    ],
+)
+def test_plain_line_above_the_document_number_is_the_title(body: str) -> None:
+    doc = reader.read_html(f"<html><head><title>东山市人民政府</title></head><body>{body}</body></html>")
+    assert doc.title == "关于调整东山市最低工资标准的通知"
+    assert [(s.heading, s.level) for s in doc.sections] == [(None, 0), ("一、调整标准", 1)]
+    assert [s.text for s in doc.sections[-1].sentences][-2:] == ["东山市人民政府", "2025年3月1日"]
+    assert doc.date == "2025-03-01"  # no publication date on the page: the signature's is all there is
