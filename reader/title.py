@@ -47,6 +47,8 @@ class Markup:
     """ArticleTitle, JSON-LD headline, og:title: in that order of trust."""
     page_title: str
     """``<title>`` with its column and site parts removed."""
+    suffixed: bool
+    """``<title>`` had such parts (标题_栏目_站名): what is left is most likely this page's own title."""
     site: str | None
 
 
@@ -75,7 +77,8 @@ def markup(doc: Element) -> Markup:
             names.setdefault("headline", _unescape(m.group(1)))
     explicit = (names.get(k) for k in ("articletitle", "headline", "og:title", "twitter:title"))
     kept = tuple(strip_site(t, site) for t in explicit if t)
-    return Markup(tuple(t for t in kept if _plausible(t, site)), strip_site(raw, site), site)
+    own = strip_site(raw, site)
+    return Markup(tuple(t for t in kept if _plausible(t, site)), own, own != raw, site)
 
 
 def _unescape(text: str) -> str:
@@ -204,6 +207,8 @@ def reconcile(found: Markup, shown: list[Shown]) -> str | None:
                 return max(line.text, said, key=len)
     if found.explicit:
         return found.explicit[0]
+    if found.suffixed and len(found.page_title) >= 8 and _plausible(found.page_title, site):
+        return found.page_title  # Longer than a column name (通知公告): the page's own title.
     # Alone, the most prominent line wins, before the body first (there a title-length line, then the
     # one nearest the body, break ties), else at the top of the body.
     scored = [(s.weight + (1.0 if len(s.text) >= 8 else 0.0), i, s)
