@@ -13,6 +13,7 @@ with the title line) and the signature section have level 0 and heading None.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from reader import chrome
@@ -32,7 +33,7 @@ from reader.headings import numbered_heading
 from reader.headings import numbering_style
 
 _HEADER_SCAN = 8
-_WS = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
 _NOT_TITLE = re.compile(r"[。！？；，,]|[：:]$")
 _ENDS_SENTENCE = re.compile(r"[。！？!?]$")
 
@@ -125,7 +126,8 @@ def _header_end(blocks: list[Block], title_at: int | None) -> int:
 
 
 def _compact(text: str) -> str:
-    return _WS.sub("", text)
+    """Text as a title comparison sees it: no spaces or punctuation, full-width forms folded."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
 def _same(a: str, b: str) -> bool:

@@ -174,3 +174,15 @@ def test_plain_line_above_the_document_number_is_the_title(body: str) -> None:
     assert [(s.heading, s.level) for s in doc.sections] == [(None, 0), ("一、调整标准", 1)]
     assert [s.text for s in doc.sections[-1].sentences][-2:] == ["东山市人民政府", "2025年3月1日"]
     assert doc.date == "2025-03-01"  # no publication date on the page: the signature's is all there is
+
+
+def test_title_line_differing_only_in_punctuation_is_read_once() -> None:
+    html = ("<title>“惠企通”平台正式上线运行_部门动态_南山市人民政府</title>"
+            "<div class='left'><h2>部门动态</h2></div><div class='article'><p>惠企通平台正式上线运行</p>"
+            "<p>发布时间：2025-03-02</p><div class='article-content'>"
+            "<p>3月1日，南山市“惠企通”平台正式上线运行。</p><p>平台上线后，将实现政策一站式查询。</p></div></div>")
+    doc = reader.read_html(html)
+    assert (doc.title, doc.date) == ("“惠企通”平台正式上线运行", "2025-03-02")
+    assert [s.text for s in doc.sentences()] == [
+        "“惠企通”平台正式上线运行", "3月1日，南山市“惠企通”平台正式上线运行。",
+        "平台上线后，将实现政策一站式查询。"]
