@@ -33,6 +33,7 @@ _CJK_BREAK = re.compile(rf"(?<={_CJK})[ \t\u3000]*[\r\n]\s*(?={_CJK})")
 _USELESS_ALT = re.compile(r"^(?:图片?|image|img|photo|pic|logo|icon|二维码|微信|微博|分享|打印|关闭|返回|"
                           r"\S+\.(?:jpe?g|png|gif|bmp|webp)|\d+)$", re.I)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+_BOLD_CLASS = re.compile(r"\bbold\b|\bstrong\b|jiacu|font-?bold|\bfb\b", re.I)
 _ATTACHMENT_LEAD = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 
 
@@ -123,8 +124,10 @@ def _leave(el: Element, tag: str, out: _Collector, is_root: bool) -> None:
 def _is_bold(el: Element, tag: str) -> bool:
     if tag in ("strong", "b"):
         return True
-    style = el.get("style") if tag in ("span", "font", "p") else None
-    return bool(style and _BOLD_STYLE.search(style))
+    if tag not in ("span", "font", "p"):
+        return False
+    style, names = el.get("style"), el.get("class")
+    return bool((style and _BOLD_STYLE.search(style)) or (names and _BOLD_CLASS.search(names)))
 
 
 def _special(el: Element, tag: str, out: _Collector) -> bool:

@@ -39,3 +39,16 @@ def question(text: str) -> str | None:
     if end and end.end() <= _MAX_HEADING:
         return line[: end.end()]
     return line if len(line) <= _MAX_HEADING else None
+
+
+def unmarked_questions(paragraphs: Sequence[str]) -> frozenset[int]:
+    """Indices of questions written without 问：, known by the 答： that opens the next paragraph.
+
+    Two such pairs are needed, so that one rhetorical question in a report stays body text.
+    """
+    found = frozenset(
+        i for i in range(len(paragraphs) - 1)
+        if len(paragraphs[i]) <= _MAX_HEADING and paragraphs[i].rstrip().endswith(("？", "?"))
+        and _ANSWER.match(paragraphs[i + 1])
+    )
+    return found if len(found) >= 2 else frozenset()

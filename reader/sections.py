@@ -21,6 +21,7 @@ from reader import meta
 from reader import qa
 from reader.blocks import HEADING
 from reader.blocks import ITEM
+from reader.blocks import PARAGRAPH
 from reader.blocks import Block
 from reader.blocks import Page
 from reader.errors import EmptyDocument
@@ -214,6 +215,8 @@ class _Style:
     """How this page marks headings beyond <hN> and numbering."""
 
     qa: bool
+    asked: frozenset[int]
+    """Body indices of questions known only by the answer after them."""
     bold: bool
 
 
@@ -224,15 +227,18 @@ def _page_style(body: list[Block]) -> _Style:
     # Used consistently: several such lines, each followed by ordinary text, and most lines not bold.
     followed = all(i + 1 < len(body) and not body[i + 1].bold for i in bold)
     consistent = len(bold) >= 2 and followed and 2 * len(bold) <= len(prose)
-    return _Style(qa.qa_page([b.text for b in prose]), consistent)
+    texts = [b.text if b.kind == PARAGRAPH else "" for b in body]
+    return _Style(qa.qa_page([b.text for b in prose]), qa.unmarked_questions(texts), consistent)
 
 
-def _heading_of(block: Block, siblings: dict[str, bool], style: _Style) -> Heading | None:
+def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: int) -> Heading | None:
     """The block's heading; ``siblings`` remembers whether each numbering style made headings."""
     if block.kind == HEADING:
         return html_heading(max(1, block.level), block.text)
     if block.kind == ITEM:
         return None
+    if index in style.asked and numbering_style(block.text) is None:
+        return Heading("qa", QA_RANK, block.text.strip())
     asked = qa.question(block.text) if style.qa else None
     if asked:
         return Heading("qa", QA_RANK, asked)
@@ -256,8 +262,8 @@ def _sections(title: str | None, body: list[Block]) -> list[Draft]:
     level = 0
     paragraphs: list[str] = [title] if title else []
     style = _page_style(body)
-    for block in body:
-        found = _heading_of(block, siblings, style)
+    for index, block in enumerate(body):
+        found = _heading_of(block, siblings, style, index)
         if found is None:
             paragraphs.append(block.text)
             continue

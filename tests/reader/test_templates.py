@@ -84,11 +84,21 @@ def test_signature_belongs_to_the_last_section_and_is_not_the_publication_date()
         ("解读\n一问：适用范围是什么？\n答：全市范围。\n二问：何时施行？\n答：公布之日起施行。",
          ["一问：适用范围是什么？", "二问：何时施行？"]),
         ("会议纪要\n有群众提问：停车难怎么解决？区里作了回应，将新增泊位。\n会议要求抓好落实。", []),
+        ("政策问答\n现解答如下。\n如何申请补贴？\n答：登录平台在线申请。\n补贴多久到账？\n答：十个工作日内。",
+         ["如何申请补贴？", "补贴多久到账？"]),
+        ("工作报告\n如何破解难题？\n答：关键在于改革。\n全年完成各项任务。", []),
     ],
 )
 def test_questions_open_sections_only_on_question_and_answer_pages(text: str, headings: list[str]) -> None:
     doc = reader.read_text(text)
     assert [s.heading for s in doc.sections if s.heading] == headings
+
+
+def test_bold_by_class_name_makes_headings_too() -> None:
+    html = ("<title>办事指南_南山市人民政府</title><div class='article-content'>"
+            "<p><span class='bold'>办理条件</span></p><p>年满十八周岁的本市户籍居民。</p>"
+            "<p><span class='bold'>办理地点</span></p><p>各区政务服务中心综合窗口。</p></div>")
+    assert [s.heading for s in reader.read_html(html).sections] == [None, "办理条件", "办理地点"]
 
 
 def test_a_lone_bold_line_or_bold_paragraphs_are_not_headings() -> None:
