@@ -144,8 +144,11 @@ def _find_title(blocks: list[Block], hint: str | None) -> int | None:
             text = _compact(b.text)
             # Most of the hint, not a fragment of it: 国务院办公厅 in a signature is no title.
             inside = len(text) >= max(6, 0.6 * len(wanted)) and text in wanted
+            inside = inside and not meta.is_authority(b.text)
             if text == wanted or (inside and (b.kind == HEADING or _title_like(b))):
                 return i
+            if b.kind != HEADING and (len(b.text) > 80 or _ENDS_SENTENCE.search(b.text)):
+                break  # The body has begun; the title stands above it.
     top_heading = next((i for i, b in head[:3] if b.kind == HEADING and b.level <= 2
                         and numbering_style(b.text) is None), None)
     if top_heading is not None or hint:

@@ -33,8 +33,10 @@ _FONT_PX = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem)", re.I)
 _CENTRED = re.compile(r"text-align\s*:\s*center", re.I)
 _TITLEISH = re.compile(r"title|biaoti|bt\b|tit\b|headline", re.I)
 _HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){2,300})"')
-_LINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "div", "td", "span", "font", "b", "strong", "center"})
+_LINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "div", "td", "th", "span", "font", "b", "strong",
+                        "center"})
 _HEADING_SIZE = {"h1": 7.0, "h2": 6.0, "h3": 5.0, "h4": 4.0}  # a browser's sizes, plus one for meaning
+_NAME_LABEL = re.compile(r"^\s*(?:文件|信息|文章)?(?:名\s*称|标\s*题|题\s*名)\s*[:：]?\s*$")
 _SCAN_LIMIT = 6000
 _MIN, _MAX = 4, 100
 
@@ -113,6 +115,7 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
     out = [Shown(t, w + 1.0, True) for el in extra if (t := _line(el)) and (w := _weight(el)) > 0]
     inside = False
     previous: Shown | None = None
+    labelled = False
     for count, el in enumerate(doc.iter()):
         if count > _SCAN_LIMIT:
             break
@@ -120,6 +123,13 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
         if el.tag not in _LINE_TAGS:
             continue
         text = _line(el)
+        if el.tag in ("td", "th") and _NAME_LABEL.match(_text_upto(el, 20)):
+            labelled = True  # 信息公开 table: the next cell holds the document's name
+            continue
+        if text is not None and labelled:
+            labelled = False
+            out.append(Shown(text, 3.0, not inside))
+            continue
         if text is None:
             if previous is not None and meta.is_doc_number(_text_upto(el, 60)):
                 out.append(Shown(previous.text, max(previous.weight, 3.0), previous.before_body))
@@ -205,8 +215,9 @@ def reconcile(found: Markup, shown: list[Shown]) -> str | None:
         for said in (*found.explicit, found.page_title):
             if said and agree(line.text, said):
                 return max(line.text, said, key=len)
-    if found.explicit:
-        return found.explicit[0]
+    named = [t for t in found.explicit if len(t) >= 6]  # ArticleTitle=通知公告 names a column, not a page
+    if named:
+        return named[0]
     if found.suffixed and len(found.page_title) >= 8 and _plausible(found.page_title, site):
         return found.page_title  # Longer than a column name (通知公告): the page's own title.
     # Alone, the most prominent line wins, before the body first (there a title-length line, then the
@@ -240,6 +251,6 @@ def _plausible(text: str, site: str | None) -> bool:
         return False
     if site and _compact(site) == _compact(text):
         return False
-    if text.endswith(("网站", "门户", "政务网", "政府网")):
+    if text.endswith(("网站", "门户", "政务网", "政府网", "政府信息公开")):
         return False
     return not (meta.is_authority(text) and len(text) <= 16)

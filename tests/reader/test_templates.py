@@ -9,6 +9,7 @@ mobile H5 and the 信息公开 detail page.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +197,16 @@ def test_title_line_differing_only_in_punctuation_is_read_once() -> None:
     assert [s.text for s in doc.sentences()] == [
         "“惠企通”平台正式上线运行", "3月1日，南山市“惠企通”平台正式上线运行。",
         "平台上线后，将实现政策一站式查询。"]
+
+
+def test_xxgk_title_from_the_name_row_and_a_signature_never_taken_for_the_title() -> None:
+    page = (TEMPLATES / "xxgk_detail.html").read_text(encoding="utf-8")
+    page = page.replace("<div class=\"xxgk-title\"><h1>临河市城市绿化管理办法</h1></div>", "")
+    page = re.sub(r"<title>.*</title>", "<title>临河市人民政府信息公开</title>", page)
+    chapters = ["第一章 总则", "第二章 规划与建设", "第三章 附则"]
+    doc = reader.read_html(page)
+    assert doc.title == "临河市城市绿化管理办法"
+    assert [s.heading for s in doc.sections if s.level == 1] == chapters
+    unnamed = reader.read_html(page.replace("名　　称", "备　　注"))
+    assert [s.heading for s in unnamed.sections if s.level == 1] == chapters
+    assert unnamed.title != "临河市人民政府信息公开"
