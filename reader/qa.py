@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 _NUMBER = r"(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]\s*)?"
 _ASKER = r"(?:[一二三四五六七八九十]{0,3}问题?\s*[一二三四五六七八九十\d]{0,3}|提问|记者问?|Q\d{0,2})"
-_QUESTION = re.compile(rf"^{_NUMBER}{_ASKER}\s*[:：]", re.I)
-_ANSWER = re.compile(r"^(?:答|回答|A\d{0,2})\s*[:：]", re.I)
+_QUESTION = re.compile(rf"^{_NUMBER}(?:{_ASKER}\s*[:：]|[【\[]\s*(?:问|提问|记者)\s*[】\]]\s*[:：]?)", re.I)
+_ANSWER = re.compile(r"^(?:(?:答|回答|A\d{0,2})\s*[:：]|[【\[]\s*答\s*[】\]])", re.I)
 _INLINE_ANSWER = re.compile(r"(?<=[？?。])\s*(?:答|回答)\s*[:：]")
 _QUESTION_END = re.compile(r"[？?]")
 _MAX_HEADING = 120

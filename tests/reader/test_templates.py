@@ -88,6 +88,8 @@ def test_signature_belongs_to_the_last_section_and_is_not_the_publication_date()
         ("政策问答\n现解答如下。\n如何申请补贴？\n答：登录平台在线申请。\n补贴多久到账？\n答：十个工作日内。",
          ["如何申请补贴？", "补贴多久到账？"]),
         ("工作报告\n如何破解难题？\n答：关键在于改革。\n全年完成各项任务。", []),
+        ("答记者问\n【问】新政何时实施？\n【答】7月1日起实施。\n【问】谁来负责？\n【答】市住建局。",
+         ["【问】新政何时实施？", "【问】谁来负责？"]),
     ],
 )
 def test_questions_open_sections_only_on_question_and_answer_pages(text: str, headings: list[str]) -> None:
