@@ -2,12 +2,13 @@
 
 The page is read in three zones. The *header* holds the title (kept once, as the first
 paragraph of the lead section, so it is read exactly once) and metadata lines such as
-``日期:2024-02-07`` (captured, not read). The *body* is split at headings. The *tail* after the
-last prose paragraph holds the signature (issuing authority + date), kept as the last section;
-whatever follows the signature date is site furniture and is dropped.
+``日期:2024-02-07`` (captured, not read). The *body* is split at headings: ``<hN>``, Chinese
+numbering, the questions of a Q&A page (`reader.qa`) and bold lines where the page uses them as
+headings. The *tail* after the last prose paragraph holds the signature (落款: issuing authority
++ date), read as the end of the last section; whatever follows its date is site furniture.
 
-Levels: 1 is the top heading level found on the page; the untitled lead section (which opens
-with the title line) and the signature section have level 0 and heading None.
+Levels: 1 is the top heading level found on the page; only the lead section (which opens with
+the title line) has level 0 and heading None.
 """
 
 from __future__ import annotations
