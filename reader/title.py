@@ -37,6 +37,7 @@ _LINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "div", "td", "th", "span", 
                         "center"})
 _HEADING_SIZE = {"h1": 7.0, "h2": 6.0, "h3": 5.0, "h4": 4.0}  # a browser's sizes, plus one for meaning
 _NAME_LABEL = re.compile(r"^\s*(?:文件|信息|文章)?(?:名\s*称|标\s*题|题\s*名)\s*[:：]?\s*$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _SCAN_LIMIT = 6000
 _MIN, _MAX = 4, 100
 
@@ -214,7 +215,7 @@ def reconcile(found: Markup, shown: list[Shown]) -> str | None:
     for line in ranked:
         for said in (*found.explicit, found.page_title):
             if said and agree(line.text, said):
-                return max(line.text, said, key=len)
+                return _fuller(line.text, said)
     named = [t for t in found.explicit if len(t) >= 6]  # ArticleTitle=通知公告 names a column, not a page
     if named:
         return named[0]
@@ -231,6 +232,15 @@ def reconcile(found: Markup, shown: list[Shown]) -> str | None:
     if inside is not None and inside.weight >= 3.0:
         return inside.text
     return found.page_title if _plausible(found.page_title, site) else None
+
+
+def _fuller(a: str, b: str) -> str:
+    """The longer of two agreeing statements, unless what it adds is a date or other non-words."""
+    short, long = sorted((a, b), key=lambda t: len(_compact(t)))
+    extra = _compact(long).replace(_compact(short), "", 1)
+    if meta.parse_date(extra) or not _CJK.search(extra):
+        return short
+    return long
 
 
 def agree(a: str, b: str) -> bool:

@@ -144,6 +144,9 @@ BODY = ("<div class='article-content'><p>各有关单位：</p><p>现将有关�
         ("<title>南山市人民政府</title>",
          "<header><a href='/'>首页</a><h1>关于开展防汛演练（2025—2026年）的通知</h1></header>",
          "关于开展防汛演练（2025—2026年）的通知"),
+        # A title line that carries its date: the date is not part of the title.
+        ("<title>关于开展防汛演练的通知_通知公告_南山县人民政府</title>",
+         "<div class='title'>关于开展防汛演练的通知 2025-03-01</div>", "关于开展防汛演练的通知"),
         # A column's heading in the sidebar is not the title that <title> gives.
         ("<title>关于开展防汛演练的通知_通知公告_南山县人民政府</title>",
          "<div class='left'><h2>通知公告</h2><ul><li><a href='/1'>关于春节放假的通知</a></li></ul></div>",
