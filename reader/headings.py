@@ -42,6 +42,8 @@ _BAD_ENDINGS = tuple("，,；;、")
 _STARTERS = frozenset("第一二三四五六七八九十百零〇(（0123456789") | {chr(c) for c in range(0x2460, 0x2474)}
 _FIRST_CLAUSE = re.compile(r"[^。！？：:]*[。！？：:]")
 _STOP = re.compile(r"[。！？]")
+_BYLINE = re.compile(r"^[(（【\[]?\s*(?:本报|本台|本网)?"
+                     r"(?:记者|通讯员|实习生|摄影|文/|图/|文：|图：|编辑|供稿|作者)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,8 @@ def bold_heading(text: str) -> Heading | None:
         return None  # an emphasised sentence (特此通知。), not a title
     if line.startswith("各") and line.endswith(("：", ":")):
         return None  # the salutation: 各有关单位：
+    if _BYLINE.match(line):
+        return None  # 记者 张三 通讯员 李四
     return Heading("bold", BOLD_RANK, _strip_end(line))
 
 
