@@ -38,7 +38,7 @@ _LINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "div", "td", "th", "span", 
 _HEADING_SIZE = {"h1": 7.0, "h2": 6.0, "h3": 5.0, "h4": 4.0}  # a browser's sizes, plus one for meaning
 _NAME_LABEL = re.compile(r"^\s*(?:文件|信息|文章)?(?:名\s*称|标\s*题|题\s*名)\s*[:：]?\s*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_SCAN_LIMIT = 6000
+_SCAN_LIMIT = 1500  # line-like elements looked at: a title is never further down a page
 _MIN, _MAX = 4, 100
 
 
@@ -117,12 +117,14 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
     inside = False
     previous: Shown | None = None
     labelled = False
-    for count, el in enumerate(doc.iter()):
-        if count > _SCAN_LIMIT:
-            break
+    looked = 0
+    for el in doc.iter():
         inside = inside or el is root  # Document order: what follows the container's start is in it.
         if el.tag not in _LINE_TAGS:
             continue
+        looked += 1
+        if looked > _SCAN_LIMIT:
+            break
         text = _line(el)
         if el.tag in ("td", "th") and _NAME_LABEL.match(_text_upto(el, 20)):
             labelled = True  # 信息公开 table: the next cell holds the document's name
