@@ -78,10 +78,11 @@ def _is_nav_line(text: str) -> bool:
     if "首页" not in text and "首頁" not in text and arrows < 1:
         return False
     tokens = [t for t in _NAV_SPLIT.split(text) if t]
-    short_words = all(len(t) <= 10 and not t.isdigit() for t in tokens)
+    home = any(t.endswith(("首页", "首頁")) for t in tokens)
+    longest = 20 if home and arrows else 10  # a crumb from 首页 may end in a long column's name
+    short_words = all(len(t) <= longest and not t.isdigit() for t in tokens)
     if len(tokens) < 2 or _SENTENCE_PUNCT.search(text) or not short_words:
         return False
-    home = any(t.endswith(("首页", "首頁")) for t in tokens)
     if len(tokens) == 2:  # 首页 > 政务公开: a crumb only with a separator, never 首页 alone beside a word
         return (arrows >= 1 or (home and "/" in text)) and (home or all(_COLUMN.match(t) for t in tokens))
     if arrows == 1 and not home:

@@ -166,7 +166,7 @@ def test_simple_selector_translation_without_cssselect() -> None:
      "浏览：123", "用微信“扫一扫”，分享到朋友圈", "【字体：大 中 小】", "【打印本页】【关闭窗口】", "分享：",
      "（责任编辑：张三）", "政府网站标识码：5001050001", "渝公网安备 50010502000001号",
      "语音合成中,请耐心等待...", "退出播报模式", "首页 > 政务公开", "首页 » 新闻中心", "首页 / 政策文件",
-     "政务公开 > 政策解读"],
+     "政务公开 > 政策解读", "首页 > 政务公开 > 重大建设项目批准和实施领域信息公开"],
 )
 def test_chrome_lines_are_recognised(line: str) -> None:
     from reader.chrome import is_chrome
