@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reader import chrome
@@ -92,12 +93,16 @@ def _unescape(text: str) -> str:
 
 
 def strip_site(title: str, site: str | None = None) -> str:
-    """``标题_栏目_站名``, ``标题 | 站名``, ``标题-XX市人民政府`` → ``标题`` (the longest non-site part)."""
+    """``标题_栏目_站名``, ``标题 | 站名``, ``标题-XX市人民政府`` → ``标题``.
+
+    The title comes first in these templates; a first part shorter than a title (通知) yields to
+    the longest part.
+    """
     text = tidy(title)
     parts = [p for p in _SEPARATORS.split(text) if p]
     if len(parts) > 1:
         content = [p for p in parts if not _site_like(p, site)] or parts[:1]
-        text = max(content, key=len)
+        text = content[0] if len(content[0]) >= 6 else max(content, key=len)
     m = _TRAILING_DASH.match(text)
     if m and _site_like(m.group(2), site):
         text = m.group(1).strip()
@@ -109,41 +114,43 @@ def _site_like(part: str, site: str | None) -> bool:
 
 
 def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[Shown]:
-    """Prominent short lines before the article's first paragraph, and headings anywhere.
+    """Prominent short lines before the article's first paragraph (or at the top of the body).
 
     ``extra``: title-like elements removed with the page header (they stood above everything).
+    Two plain lines count too: the one above a 文号, and the cell after a 名称 label.
     """
     out = [Shown(t, w + 1.0, True) for el in extra if (t := _line(el)) and (w := _weight(el)) > 0]
-    inside = False
     previous: Shown | None = None
     labelled = False
+    for el, text, inside in _candidates(doc, root):
+        if el.tag in ("td", "th") and _NAME_LABEL.match(_text_upto(el, 20)):
+            labelled = True  # 信息公开 table: the next cell holds the document's name
+        elif text is None:
+            if previous is not None and meta.is_doc_number(_text_upto(el, 60)):
+                out.append(Shown(previous.text, max(previous.weight, 3.0), previous.before_body))
+                previous = None  # The line above the 文号 is the title, however plain.
+        else:
+            previous = Shown(text, max(_weight(el), 3.0 if labelled else 0.0), not inside)
+            labelled = False
+            if previous.weight > 0:
+                out.append(previous)
+    return out
+
+
+def _candidates(doc: Element, root: Element) -> Iterator[tuple[Element, str | None, bool]]:
+    """Line-like elements in document order until the body's first paragraph: (element, its line
+    if it could be a title, whether it is inside the article container)."""
+    inside = False
     looked = 0
     for el in doc.iter():
         inside = inside or el is root  # Document order: what follows the container's start is in it.
         if el.tag not in _LINE_TAGS:
             continue
         looked += 1
-        if looked > _SCAN_LIMIT:
-            break
         text = _line(el)
-        if el.tag in ("td", "th") and _NAME_LABEL.match(_text_upto(el, 20)):
-            labelled = True  # 信息公开 table: the next cell holds the document's name
-            continue
-        if text is not None and labelled:
-            labelled = False
-            out.append(Shown(text, 3.0, not inside))
-            continue
-        if text is None:
-            if previous is not None and meta.is_doc_number(_text_upto(el, 60)):
-                out.append(Shown(previous.text, max(previous.weight, 3.0), previous.before_body))
-                previous = None  # The line above the 文号 is the title, however plain.
-            elif inside and _prose(el):
-                break  # The body has begun: the title stands before it.
-            continue
-        previous = Shown(text, _weight(el), not inside)
-        if previous.weight > 0:
-            out.append(previous)
-    return out
+        if looked > _SCAN_LIMIT or (text is None and inside and _prose(el)):
+            return  # The body has begun: the title stands before it.
+        yield el, text, inside
 
 
 def _prose(el: Element) -> bool:
