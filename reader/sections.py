@@ -81,7 +81,7 @@ def build_outline(page: Page) -> Outline:
                 continue
             # A fallback title (the first line, when the page names none) stays in the body.
             real_title = title_at is not None or bool(page.title)
-            if (real_title and _same(block.text, title)) or (
+            if (real_title and _echoes(block, title)) or (
                 title_at is not None and i < title_at and _masthead(block)
             ):
                 continue
@@ -130,6 +130,12 @@ def _header_end(blocks: list[Block], title_at: int | None) -> int:
 def _compact(text: str) -> str:
     """Text as a title comparison sees it: no spaces or punctuation, full-width forms folded."""
     return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _echoes(block: Block, title: str) -> bool:
+    """The title line again, or one of the lines a title is broken into (XX办公室 / 关于…的通知)."""
+    text = _compact(block.text)
+    return _same(block.text, title) or (len(text) >= 4 and not _is_prose(block) and text in _compact(title))
 
 
 def _same(a: str, b: str) -> bool:

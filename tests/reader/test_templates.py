@@ -215,3 +215,17 @@ def test_xxgk_title_from_the_name_row_and_a_signature_never_taken_for_the_title(
     unnamed = reader.read_html(page.replace("名　　称", "备　　注"))
     assert [s.heading for s in unnamed.sections if s.level == 1] == chapters
     assert unnamed.title != "临河市人民政府信息公开"
+
+
+def test_title_broken_into_centred_lines_is_read_once_in_full() -> None:
+    title = "中共北川县委办公室 北川县人民政府办公室关于印发北川县林长制工作考核办法的通知"
+    html = (f"<title>{title}_北川县人民政府</title><div class='TRS_Editor'>"
+            "<p align='center'><b>中共北川县委办公室</b></p><p align='center'><b>北川县人民政府办公室</b></p>"
+            "<p align='center'><b>关于印发北川县林长制工作考核办法的通知</b></p>"
+            "<p>各乡镇人民政府，县级各部门：</p><p>《考核办法》已经县政府同意，现印发给你们，请认真贯彻执行。</p>"
+            "<p>北川县人民政府办公室</p><p>2025年4月2日</p></div>")
+    doc = reader.read_html(html)
+    assert doc.title == title
+    assert [s.text for s in doc.sentences()] == [
+        title, "各乡镇人民政府，县级各部门：", "《考核办法》已经县政府同意，现印发给你们，请认真贯彻执行。",
+        "北川县人民政府办公室", "2025年4月2日"]
