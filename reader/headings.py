@@ -109,7 +109,8 @@ def _heading_text(line: str, body_start: int, style: str) -> str | None:
         return line[:body_start]  # 第三条 opens an article; the article text is its body.
     if style in ("zhang", "bufen", "jie") and line.rstrip().endswith(("。", "！", "？")):
         return None  # a sentence that happens to start with 第一部分…, not a part title
-    if len(line) <= _MAX_HEADING and not line.endswith(_BAD_ENDINGS) and not _inner_stop(line):
+    longest = _MAX_QUESTION if line.endswith(("？", "?")) else _MAX_HEADING  # a numbered question
+    if len(line) <= longest and not line.endswith(_BAD_ENDINGS) and not _inner_stop(line):
         return _strip_end(line) if rest or style in ("tiao", "zhang", "jie", "bufen") else None
     first = _FIRST_CLAUSE.match(line)
     if first and len(first.group(0)) <= _MAX_RUN_IN and len(first.group(0)) - body_start >= 2:
