@@ -124,12 +124,3 @@ def site_name(title: str) -> str | None:
     if text and (is_authority(text) or text.endswith(("网", "网站", "门户", "平台"))):
         return text
     return None
-
-
-def clean_title(title: str) -> str:
-    """Drop a site name appended to ``<title>``: 标题_江北区人民政府 → 标题."""
-    text = re.sub(r"\s+", " ", title).strip()
-    parts = [p.strip() for p in _TITLE_PARTS.split(text) if p.strip()]
-    if len(parts) > 1:
-        return max(parts[:-1], key=len)
-    return text
