@@ -44,6 +44,8 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _SOURCE_ANYWHERE = re.compile(r"(?:来源|信息来源|发布机构)\s*[:：]\s*([^\s|｜:：<>]{2,30})")
 _DATE_LABELS = ("发布时间", "发布日期", "成文日期", "日期", "时间")
 _SHORT_CELLS = etree.XPath("(//td | //th)[string-length(normalize-space()) <= 8]")
+# 成文日期 is the signature's date, not the publication date.
+_PUBLISHED_LABELS = ("发布日期", "发布时间", "公开日期")
 _LABEL_JUNK = re.compile(r"[\s:：\u3000]")
 _META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "date", "dc.date")
 _META_SOURCES = ("contentsource", "source", "article:author")
@@ -170,10 +172,10 @@ def _date_in_cells(doc: Element) -> str | None:
     for cell in _SHORT_CELLS(doc):
         label = _LABEL_JUNK.sub("", text_of(cell))
         following = cell.getnext()
-        if label in _DATE_LABELS and label not in found and following is not None:
+        if label in _PUBLISHED_LABELS and label not in found and following is not None:
             if date := meta.parse_date(text_of(following)):
                 found[label] = date
-    return next((found[label] for label in _DATE_LABELS if label in found), None)
+    return next((found[label] for label in _PUBLISHED_LABELS if label in found), None)
 
 
 def _date_near(root: Element) -> str | None:
