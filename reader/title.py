@@ -29,7 +29,8 @@ _TRAILING_DASH = re.compile(r"^(.{4,}?)[-－—–]([^-－—–]{2,30})$")
 _SITE_ENDINGS = ("网", "网站", "门户", "门户网站", "平台", "政府", "官网", "首页", "政务网", "信息网")
 _DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d+\s*号"
                          r"|^[\u4e00-\u9fff]{1,8}发?\s*\d{4}\s*\d+号")
-_SENTENCE = re.compile(r"[。；;，,！!]|[：:]$")
+_SENTENCE = re.compile(r"[。；;]|[：:]$|[，,].*[，,].*[，,]")  # news titles may hold a comma or two
+_PORTAL = re.compile(r"欢迎|门户|首页|网站|官网|政务服务网|信息公开|目录|系统|平台|专栏|频道")
 _FONT_PX = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem)", re.I)
 _CENTRED = re.compile(r"text-align\s*:\s*center", re.I)
 _TITLEISH = re.compile(r"title|biaoti|bt\b|tit\b|headline", re.I)
@@ -228,8 +229,8 @@ def reconcile(found: Markup, shown: list[Shown]) -> str | None:
     named = [t for t in found.explicit if len(t) >= 6]  # ArticleTitle=通知公告 names a column, not a page
     if named:
         return named[0]
-    if found.suffixed and len(found.page_title) >= 8 and _plausible(found.page_title, site):
-        return found.page_title  # Longer than a column name (通知公告): the page's own title.
+    if _own_title(found):
+        return found.page_title
     # Alone, the most prominent line wins, before the body first (there a title-length line, then the
     # one nearest the body, break ties), else at the top of the body.
     scored = [(s.weight + (1.0 if len(s.text) >= 8 else 0.0), i, s)
@@ -250,6 +251,15 @@ def _fuller(a: str, b: str) -> str:
     if meta.parse_date(extra) or not _CJK.search(extra):
         return short
     return long
+
+
+def _own_title(found: Markup) -> bool:
+    """``<title>`` that names this page: longer than a column name (通知公告), whole (no …), and
+    either cut from a 标题_站名 pattern or free of a portal's words (门户, 欢迎您)."""
+    text = found.page_title
+    if len(text) < 8 or text.endswith(("…", "...")) or not _plausible(text, found.site):
+        return False
+    return found.suffixed or not _PORTAL.search(text)
 
 
 def agree(a: str, b: str) -> bool:

@@ -151,6 +151,10 @@ BODY = ("<div class='article-content'><p>各有关单位：</p><p>现将有关�
         # A title line that carries its date: the date is not part of the title.
         ("<title>关于开展防汛演练的通知_通知公告_南山县人民政府</title>",
          "<div class='title'>关于开展防汛演练的通知 2025-03-01</div>", "关于开展防汛演练的通知"),
+        # A news title with a comma, alone in <title>, beats a column's heading before the body.
+        ("<title>凝心聚力，奋力推进防汛演练工作</title>",
+         "<div class='left'><h2>要闻动态</h2></div><p>凝心聚力，奋力推进防汛演练工作</p>",
+         "凝心聚力，奋力推进防汛演练工作"),
         # A column's heading in the sidebar is not the title that <title> gives.
         ("<title>关于开展防汛演练的通知_通知公告_南山县人民政府</title>",
          "<div class='left'><h2>通知公告</h2><ul><li><a href='/1'>关于春节放假的通知</a></li></ul></div>",
