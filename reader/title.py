@@ -218,30 +218,38 @@ def _is_centred(el: Element) -> bool:
 
 
 def reconcile(found: Markup, shown: list[Shown]) -> str | None:
-    """The title: a shown line that markup confirms, else metadata, else the most prominent line."""
-    site = found.site
-    lines = [s for s in shown if _plausible(s.text, site)]
-    ranked = sorted(lines, key=lambda s: (s.before_body, s.weight), reverse=True)
-    for line in ranked:
+    """The title: a shown line that markup confirms, else metadata, else the most prominent line.
+
+    Without confirmation, ``<title>`` cut from 标题_站名 comes next; then a line as prominent as an
+    ``<h1>`` before the body; then a whole ``<title>``; then lesser lines, before the body first.
+    """
+    lines = [s for s in shown if _plausible(s.text, found.site)]
+    confirmed = _confirmed(found, lines)
+    named = [t for t in found.explicit if len(t) >= 6]  # ArticleTitle=通知公告 names a column, not a page
+    if confirmed or named:
+        return confirmed or named[0]
+    own = _own_title(found)
+    # Before the body a title-length line, then the one nearest the body, break ties.
+    scored = [(s.weight + (1.0 if len(s.text) >= 8 else 0.0), i, s.text)
+              for i, s in enumerate(lines) if s.before_body]
+    before = max(scored, default=(0.0, 0, ""))
+    inside = max((s for s in lines if not s.before_body), key=lambda s: s.weight, default=None)
+    if own and (found.suffixed or before[0] < 4.0):
+        return found.page_title
+    if before[0] >= 3.0:
+        return before[2]
+    if inside is not None and inside.weight >= 3.0:
+        return inside.text
+    return found.page_title if _plausible(found.page_title, found.site) else None
+
+
+def _confirmed(found: Markup, lines: list[Shown]) -> str | None:
+    """A shown line that metadata or ``<title>`` also states, in the fuller of the two forms."""
+    for line in sorted(lines, key=lambda s: (s.before_body, s.weight), reverse=True):
         for said in (*found.explicit, found.page_title):
             if said and agree(line.text, said):
                 return _fuller(line.text, said)
-    named = [t for t in found.explicit if len(t) >= 6]  # ArticleTitle=通知公告 names a column, not a page
-    if named:
-        return named[0]
-    if _own_title(found):
-        return found.page_title
-    # Alone, the most prominent line wins, before the body first (there a title-length line, then the
-    # one nearest the body, break ties), else at the top of the body.
-    scored = [(s.weight + (1.0 if len(s.text) >= 8 else 0.0), i, s)
-              for i, s in enumerate(lines) if s.before_body]
-    before = max(scored, key=lambda t: (t[0], t[1]), default=None)
-    if before is not None and before[0] >= 3.0:
-        return before[2].text
-    inside = max((s for s in lines if not s.before_body), key=lambda s: s.weight, default=None)
-    if inside is not None and inside.weight >= 3.0:
-        return inside.text
-    return found.page_title if _plausible(found.page_title, site) else None
+    return None
 
 
 def _fuller(a: str, b: str) -> str:

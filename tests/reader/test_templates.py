@@ -155,6 +155,9 @@ BODY = ("<div class='article-content'><p>各有关单位：</p><p>现将有关�
         ("<title>凝心聚力，奋力推进防汛演练工作</title>",
          "<div class='left'><h2>要闻动态</h2></div><p>凝心聚力，奋力推进防汛演练工作</p>",
          "凝心聚力，奋力推进防汛演练工作"),
+        # ...but an <h1> before the body, worded otherwise, is what the reader sees as the title.
+        ("<title>南山县开展2025年防汛应急演练</title>", "<h1>关于开展2025年防汛应急演练的通知</h1>",
+         "关于开展2025年防汛应急演练的通知"),
         # A column's heading in the sidebar is not the title that <title> gives.
         ("<title>关于开展防汛演练的通知_通知公告_南山县人民政府</title>",
          "<div class='left'><h2>通知公告</h2><ul><li><a href='/1'>关于春节放假的通知</a></li></ul></div>",
