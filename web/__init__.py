@@ -31,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from web import admin
     from web import api
     from web import caption
+    from web import demopage
     from web import downloads
     from web import health
     from web import openapi
@@ -53,7 +54,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         services.jobs = CeleryJobs(str(broker))
     app.extensions["bobao"] = services
-    for blueprint in (api.bp, caption.bp, downloads.bp, player.bp, health.bp, admin.bp, openapi.bp):
+    for blueprint in (api.bp, caption.bp, downloads.bp, player.bp, health.bp, admin.bp, openapi.bp,
+                      demopage.bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
     ratelimit.init_app(app)

@@ -129,7 +129,7 @@ def _read_input(name: str) -> reader.Document:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     create_app()  # fail here, in one clear line, on a bad configuration
-    settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True}
+    settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True, "API_ALLOW_LOOPBACK": _is_loopback(args.host)}
     print(f"bobao: serving on http://{args.host}:{args.port}/", file=sys.stderr)
     signal.signal(signal.SIGTERM, _stop_now)  # gunicorn installs its own (web.serving)
     try:
@@ -141,6 +141,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # the fork. The demo is synthesized once: the document's file lock lets one process do it.
     run(lambda: create_app(settings), host=args.host, port=args.port, workers=args.workers or 1)
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    """Only loopback listeners: 127.0.0.0/8, ::1 or localhost (never 0.0.0.0 or a real address)."""
+    import ipaddress
+
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _stop_now(_signum: int, _frame: object) -> None:

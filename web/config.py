@@ -28,6 +28,9 @@ DEFAULTS: Mapping[str, Any] = {
     # Intranet deployments may read pages on private addresses; off by default (SSRF).
     "FETCH_ALLOW_PRIVATE": False,
     "API_ALLOWED_ORIGINS": [],
+    # Also allow any http://127.0.0.1:*, localhost:* or [::1]:* page; `bobao serve` turns it on
+    # when it listens on loopback only (local development), never on another address.
+    "API_ALLOW_LOOPBACK": False,
     "ADMIN_TOKEN": None,  # None or "" → the admin API answers 403 admin_disabled
     # Wrong admin tokens per client before it is locked out (429) until the allowance refills.
     "ADMIN_AUTH_RATE": "10/minute",

@@ -285,6 +285,19 @@ PATHS: dict[str, Any] = {
             "responses": {"200": _html("The player page."), "404": _html("Malformed id.")},
         }
     },
+    "/api/origin": {
+        "get": {
+            "summary": "Whether the calling page's Origin may use the service, and which setting allows it.",
+            "responses": {"200": {"description": "origin, allowed, setting, environment.",
+                                  "content": {"application/json": {"schema": {"type": "object"}}}}},
+        }
+    },
+    "/demo": {
+        "get": {
+            "summary": "A government-style page with the 语音播报 widget embedded (same origin, no setup).",
+            "responses": {"200": _html("The demo host page.")},
+        }
+    },
     "/widget.js": {
         "get": {
             "summary": "The embeddable widget script (configure with data-* attributes).",

@@ -241,6 +241,21 @@
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();
     }
+    // A site missing from the server's allow-list fails like a network error (its preflight is
+    // refused, which a page cannot read): ask the server which it was, and tell the operator the fix.
+    async function unreachableMessage() {
+      try {
+        const response = await fetch(ORIGIN + "/api/origin", { mode: "cors", credentials: "omit" });
+        const info = response.ok ? await response.json() : {};
+        if (info.allowed === false) {
+          console.error("Bobao: the service at " + ORIGIN + " does not yet allow this site (" + location.origin +
+            "). Add it to " + info.setting + " on the Bobao server, e.g. " + info.environment + "='[\"" +
+            location.origin + "\"]', and restart the server.");
+          return "本网站尚未开通语音播报服务，请联系网站管理员。";
+        }
+      } catch (e) { /* the service itself is unreachable */ }
+      return "无法连接语音服务，请稍后重试。";
+    }
     function flatten(manifest, previous) {
       const entries = [];
       manifest.sections.forEach((section) => (section.sentences || []).forEach((s) => {
@@ -591,7 +606,7 @@
           W.reading = await createReading({ html: rootEl.outerHTML }, rootEl);
         }
       } catch (e) {
-        fail("无法连接语音服务，请稍后重试。");
+        fail(await unreachableMessage());
         return;
       }
       if (!W.active) return;
@@ -639,7 +654,7 @@
           W.snippets.set(text, reading);
         }
       } catch (e) {
-        fail("无法连接语音服务，请稍后重试。");
+        fail(await unreachableMessage());
         return;
       }
       startQueue(reading, 0, { highlight: false, startMessage: label });
