@@ -36,6 +36,10 @@ DEFAULTS: Mapping[str, Any] = {
     "ADMIN_AUTH_RATE": "10/minute",
     # The site pronunciation lexicon (word → pinyin), edited through the admin API.
     "LEXICON_PATH": None,  # None → <instance>/lexicon.tsv; the shipped default applies until it exists
+    # The site's reading rules (written form → spoken form), edited in the operator console.
+    "READING_RULES_PATH": None,  # None → <instance>/reading_rules.json
+    # Listener reports ("报告读音错误") per client; "off" disables the limit.
+    "REPORT_RATE": "20/hour",
     "BROKER_URL": None,
     # Background synthesis: threads in this process; a full queue answers 503 with Retry-After.
     # Two, so that a visitor's new page starts at once instead of queueing behind a long one (the

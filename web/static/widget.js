@@ -957,6 +957,22 @@
     on($("caption"), "click", () => toggleSetting("caption", "大字幕"));
     on($("script"), "change", (e) => setSetting("script", e.target.value, "字幕文字：" + e.target.selectedOptions[0].textContent));
     on($("reset"), "click", reset);
+    // 报告读音错误 (web/reports.py): marks the sentence being read for the operator; only the
+    // document and sentence ids are sent, nothing about the listener.
+    const report = document.createElement("button");
+    report.type = "button"; report.id = "report"; report.textContent = "报告读音错误";
+    $("extra").insertBefore(report, $("reset"));
+    on(report, "click", async () => {
+      const entry = W.reading && W.queue === W.reading ? W.reading.entries[W.index] : null;
+      if (!entry) { announce("请先播放要报告的句子。"); return; }
+      try {
+        const response = await fetch(ORIGIN + "/api/reports", { method: "POST", mode: "cors", credentials: "omit",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ document: W.reading.manifest.id, sentence: entry.data.id }) });
+        announce(response.ok ? "已报告这句的读音错误，谢谢。" : response.status === 429
+          ? "报告过于频繁，请稍后再试。" : "报告未能发送，请稍后再试。");
+      } catch (e) { announce("报告未能发送，请稍后再试。"); }
+    });
     on($("zoomin"), "click", () => stepZoom(1));
     on($("zoomout"), "click", () => stepZoom(-1));
     on($("cursor"), "click", () => toggleVisual("cursor", "大鼠标"));
