@@ -22,6 +22,7 @@ import logging
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -202,9 +203,12 @@ def lexicon_put() -> ResponseReturnValue:
     entries = validate_entries(request.get_json(silent=True))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with _write_lock:
+        before = read_entries(lexicon_path(app))[0]
         write_entries(lexicon_path(app), entries)
         follow_lexicon_file(app)
-    return jsonify(_lexicon_json(app))
+    words = {e.word for e in set(before) ^ set(entries)}
+    changed = _count_sentences(app.extensions["bobao"], lambda s: any(w in s["spoken"] for w in words))
+    return jsonify({**_lexicon_json(app), "changed_sentences": changed})
 
 
 @bp.post("/lexicon/preview")
@@ -318,18 +322,23 @@ def _rules_json(rules: list[ReadingRule]) -> dict[str, Any]:
 
 def _changed_sentences(services: Any, before: list[ReadingRule], after: list[ReadingRule]) -> int:
     """Stored sentences whose spoken text differs under ``after``: the clips to render again."""
-    touched = {r.written for r in before} ^ {r.written for r in after}
-    touched |= {r.written for r in set(before) ^ set(after)}
-    if not touched:
-        return 0
-    count = 0
-    for doc_id in services.store.ids():
-        for section in services.store.load(doc_id)["sections"]:
-            for sentence in section["sentences"]:
-                text = sentence["text"]
-                if any(w in text for w in touched) and spoken_with(text, before) != spoken_with(text, after):
-                    count += 1
-    return count
+    touched = {r.written for r in set(before) ^ set(after)}
+
+    def changes(sentence: dict[str, Any]) -> bool:
+        text = sentence["text"]
+        return any(w in text for w in touched) and spoken_with(text, before) != spoken_with(text, after)
+
+    return _count_sentences(services, changes) if touched else 0
+
+
+def _count_sentences(services: Any, predicate: Callable[[dict[str, Any]], bool]) -> int:
+    return sum(
+        1
+        for doc_id in services.store.ids()
+        for section in services.store.load(doc_id)["sections"]
+        for sentence in section["sentences"]
+        if predicate(sentence)
+    )
 
 
 @bp.get("/documents")

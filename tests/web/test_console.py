@@ -150,3 +150,15 @@ def test_the_console_page_is_served_and_says_when_the_admin_api_is_off(tmp_path,
         assert "BOBAO_ADMIN_TOKEN" in off.test_client().get("/admin").get_data(as_text=True)
     finally:
         off.extensions["bobao"].jobs.shutdown()
+
+
+def test_a_lexicon_change_counts_the_stored_sentences_it_touches(client, reader: Reader):
+    reader.read(TEXT)
+    entry = [{"word": "江北嘴", "pinyin": "jiang1 bei3 zui3"}]
+    saved = client.put("/admin/api/lexicon", json=entry, headers=AUTH)
+    assert saved.status_code == 200 and saved.json["changed_sentences"] == 1
+    assert client.put("/admin/api/lexicon", json=entry, headers=AUTH).json["changed_sentences"] == 0
+    wrong = [{"word": "江北嘴", "pinyin": "jiang9 bei3 zui3"}]
+    bad = client.put("/admin/api/lexicon", json=wrong, headers=AUTH)
+    assert bad.status_code == 422 and "tone digit" in json.dumps(bad.json, ensure_ascii=False)
+    assert client.get("/admin/api/lexicon", headers=AUTH).json["entries"][0]["pinyin"] == "jiang1 bei3 zui3"

@@ -115,7 +115,8 @@
     oops("");
     try {
       const saved = await api("PUT", "/admin/api/lexicon", entries);
-      state.entries = saved.entries; showEntries(saved); clearEntry(); say(message);
+      state.entries = saved.entries; showEntries(saved); clearEntry();
+      say(message + "已存文档中有 " + saved.changed_sentences + " 句含有改动的词语。");
     } catch (e) { oops("未保存：" + e.message); }
   }
   function clearEntry() {
