@@ -162,3 +162,17 @@ def test_a_lexicon_change_counts_the_stored_sentences_it_touches(client, reader:
     bad = client.put("/admin/api/lexicon", json=wrong, headers=AUTH)
     assert bad.status_code == 422 and "tone digit" in json.dumps(bad.json, ensure_ascii=False)
     assert client.get("/admin/api/lexicon", headers=AUTH).json["entries"][0]["pinyin"] == "jiang1 bei3 zui3"
+
+
+def test_auditioned_drafts_do_not_pile_up_jieba_dictionaries(monkeypatch):
+    """Each draft lexicon heard in the console builds a G2P (~50 MB); only the recent few are kept."""
+    from audio.engines import mandarin
+    from audio.lexicon import Lexicon
+
+    monkeypatch.setattr(mandarin, "MandarinG2P", lambda lexicon: object())
+    monkeypatch.setattr(mandarin, "_g2ps", type(mandarin._g2ps)())
+    drafts = [Lexicon.parse(f"重庆\tchong2 qing{tone}\n") for tone in range(1, 6)]
+    built = [mandarin.shared_g2p(lexicon) for lexicon in drafts]
+    assert len(mandarin._g2ps) == mandarin.MAX_SHARED_G2PS
+    assert mandarin.shared_g2p(drafts[-1]) is built[-1]  # a recent version is reused, not rebuilt
+    assert drafts[0].version not in mandarin._g2ps
