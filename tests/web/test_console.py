@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.web.conftest import Reader
+from tests.web.conftest import decode_mp3
 from tests.web.conftest import make_app
 
 TOKEN = "console-token"
@@ -176,3 +177,25 @@ def test_auditioned_drafts_do_not_pile_up_jieba_dictionaries(monkeypatch):
     assert len(mandarin._g2ps) == mandarin.MAX_SHARED_G2PS
     assert mandarin.shared_g2p(drafts[-1]) is built[-1]  # a recent version is reused, not rebuilt
     assert drafts[0].version not in mandarin._g2ps
+
+
+def test_a_draft_lexicon_entry_is_heard_with_the_offline_voice_before_saving(tmp_path):
+    app = make_app(tmp_path, ADMIN_TOKEN=TOKEN, TTS_ENGINE="offline")
+    client = app.test_client()
+    try:
+        draft = {"text": "重庆银行。", "entries": [{"word": "重庆", "pinyin": "zhong4 qing4"}]}
+        heard = client.post("/admin/api/lexicon/preview", json=draft, headers=AUTH).json["sentences"][0]
+        saved = client.post("/admin/api/lexicon/preview", json={"text": "重庆银行。"}, headers=AUTH).json
+        assert heard["readings"][0]["pinyin"] == "zhong4 qing4"
+        assert saved["sentences"][0]["readings"][0]["pinyin"] == "chong2 qing4"
+        assert heard["phonemes"] != saved["sentences"][0]["phonemes"]
+        clip = client.post("/admin/api/lexicon/preview?audio=1", json=draft, headers=AUTH)
+        assert clip.status_code == 200 and clip.mimetype == "audio/mpeg"
+        assert 0.3 < len(decode_mp3(clip.data)) / 24_000 < 3
+        assert client.get("/admin/api/lexicon", headers=AUTH).json["source"] == "default"  # nothing saved
+        assert list((Path(app.instance_path) / "tmp").iterdir()) == []  # the draft file is gone
+        wrong = {**draft, "entries": [{"word": "重庆", "pinyin": "x"}]}
+        bad = client.post("/admin/api/lexicon/preview", json=wrong, headers=AUTH)
+        assert bad.status_code == 422 and bad.json["error"]["code"] == "invalid_lexicon"
+    finally:
+        app.extensions["bobao"].jobs.shutdown()
