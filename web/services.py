@@ -216,7 +216,7 @@ class Services:
         doc_id = make_doc_id(
             kind,
             content,
-            engine=f"{tts.name}@{tts.version}",  # a new lexicon or model re-reads the page
+            engine=_engine_stamp(tts),  # a new lexicon or model re-reads the page
             voice=params.voice,
             rate=params.rate,
             normalizer=self.normalizer_version(),
@@ -324,3 +324,14 @@ class Services:
         manifest = self.create("text", text)
         self.demo_id = manifest["id"]
         return manifest
+
+
+def _engine_stamp(engine: Engine) -> str:
+    """The engine, its version and its lexicon's: what the document's reading depends on.
+
+    The offline engine's version leaves the lexicon out (its clips are keyed per text), but a page
+    must be read again after a lexicon edit; its unchanged sentences then come from the cache.
+    """
+    lexicon = getattr(engine, "lexicon", None)
+    stamp = f"{engine.name}@{engine.version}"
+    return f"{stamp}+lex-{lexicon.version}" if lexicon is not None else stamp

@@ -10,6 +10,7 @@ import pytest
 from tests.web.conftest import Reader
 from tests.web.conftest import decode_mp3
 from tests.web.conftest import make_app
+from web.services import _engine_stamp
 
 TOKEN = "console-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -197,5 +198,27 @@ def test_a_draft_lexicon_entry_is_heard_with_the_offline_voice_before_saving(tmp
         wrong = {**draft, "entries": [{"word": "重庆", "pinyin": "x"}]}
         bad = client.post("/admin/api/lexicon/preview", json=wrong, headers=AUTH)
         assert bad.status_code == 422 and bad.json["error"]["code"] == "invalid_lexicon"
+    finally:
+        app.extensions["bobao"].jobs.shutdown()
+
+
+def test_a_lexicon_edit_changes_only_the_cache_keys_of_sentences_holding_the_word(tmp_path):
+    app = make_app(tmp_path, ADMIN_TOKEN=TOKEN, TTS_ENGINE="offline")
+    client = app.test_client()
+
+    def keys() -> list[str]:
+        body = {"text": "江北嘴的变化很大。今天天气很好。", "engine": "offline"}
+        preview = client.post("/admin/api/lexicon/preview", json=body, headers=AUTH).json
+        return [sentence["key"] for sentence in preview["sentences"]]
+
+    try:
+        before = keys()
+        entry = [{"word": "江北嘴", "pinyin": "jiang1 bei3 zui3"}]
+        assert client.put("/admin/api/lexicon", json=entry, headers=AUTH).status_code == 200
+        after = keys()
+        assert after[0] != before[0] and after[1] == before[1]  # only the clip holding 江北嘴 changes
+        # The document id still changes with the lexicon, so a ready page is read again (mostly cached).
+        lexicon = client.get("/admin/api/lexicon", headers=AUTH).json["version"]
+        assert _engine_stamp(app.extensions["bobao"].get_engine("offline")).endswith(f"+lex-{lexicon}")
     finally:
         app.extensions["bobao"].jobs.shutdown()

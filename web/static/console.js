@@ -116,7 +116,7 @@
     try {
       const saved = await api("PUT", "/admin/api/lexicon", entries);
       state.entries = saved.entries; showEntries(saved); clearEntry();
-      say(message + "已存文档中有 " + saved.changed_sentences + " 句含有改动的词语。");
+      say(message + saved.changed_sentences + " 句含有改动的词语，只重新生成这些句子的音频。");
     } catch (e) { oops("未保存：" + e.message); }
   }
   function clearEntry() {
