@@ -53,6 +53,7 @@ from web.readingrules import validate_rules
 from web.readingrules import write_rules
 from web.reports import report_store
 from web.sitelexicon import LEXICON_ENGINE
+from web.sitelexicon import Entry
 from web.sitelexicon import InvalidLexicon
 from web.sitelexicon import follow_lexicon_file
 from web.sitelexicon import lexicon_path
@@ -201,6 +202,7 @@ def lexicon_get() -> ResponseReturnValue:
 @bp.put("/lexicon")
 def lexicon_put() -> ResponseReturnValue:
     entries = validate_entries(request.get_json(silent=True))
+    _check_with_engine(entries)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with _write_lock:
         before = read_entries(lexicon_path(app))[0]
@@ -248,6 +250,23 @@ def lexicon_preview() -> ResponseReturnValue:
             "sentences": [_preview(engine, params, sentence, extra) for sentence in spoken],
         }
     )
+
+
+def _check_with_engine(entries: list[Entry]) -> None:
+    """Let the offline voice load the entries before they are saved: a syllable it cannot say
+    (``xyz1``) is refused now, instead of failing every page later. The G2P built here is the one
+    the saved lexicon uses (one per lexicon version), so the check costs nothing afterwards."""
+    if not entries or LEXICON_ENGINE not in current_app.extensions["bobao"].engine_names:
+        return
+    try:
+        engine = _draft_engine(audio.get_engine(LEXICON_ENGINE), [e.as_json() for e in entries])
+        phonemes = getattr(engine, "phonemes", None)
+        if callable(phonemes):
+            phonemes(entries[0].word)
+    except audio.EngineUnavailable:
+        return  # no offline voice installed: nothing reads the lexicon
+    except audio.AudioError as exc:
+        raise InvalidLexicon([{"index": None, "word": None, "errors": [" ".join(str(exc).split())]}]) from exc
 
 
 def _draft_engine(engine: audio.Engine, entries: object) -> audio.Engine:

@@ -163,6 +163,13 @@ def test_a_lexicon_change_counts_the_stored_sentences_it_touches(client, reader:
     wrong = [{"word": "江北嘴", "pinyin": "jiang9 bei3 zui3"}]
     bad = client.put("/admin/api/lexicon", json=wrong, headers=AUTH)
     assert bad.status_code == 422 and "tone digit" in json.dumps(bad.json, ensure_ascii=False)
+    unknown = [{"word": "江北嘴", "pinyin": "jiang1 bxy3 zui3"}]  # well formed, but no Mandarin syllable
+    bad = client.put("/admin/api/lexicon", json=unknown, headers=AUTH)
+    assert bad.status_code == 422
+    assert "'bxy3' is not a Mandarin syllable" in json.dumps(bad.json, ensure_ascii=False)
+    oversized = "[" + "1," * 2_000_000 + "1]"
+    huge = client.put("/admin/api/lexicon", data=oversized, content_type="application/json", headers=AUTH)
+    assert huge.status_code == 413
     assert client.get("/admin/api/lexicon", headers=AUTH).json["entries"][0]["pinyin"] == "jiang1 bei3 zui3"
 
 
