@@ -65,6 +65,8 @@ def test_a_listener_report_reaches_the_console_and_a_rule_fixes_it(
     assert report["text"] in item and report["spoken"] in item
     assert page.get_attribute("#reports li audio", "src") == report["clip"]
     assert "句子音频" in (page.text_content("#cache-stats") or "")
+    page.click("#cache-verify")
+    page.wait_for_function("() => document.getElementById('cache-report').textContent.includes('全部完好')")
     assert page.locator("#docs tr").count() >= 1
     assert run_axe(page, axe_path) == [], "console, logged in"
     # Fix it with a reading rule: hear the draft first, then save and see how many sentences change.

@@ -171,6 +171,14 @@
     } catch (e) { oops("无法试听：" + e.message); }
   }
 
+  $("cache-verify").addEventListener("click", async () => {
+    $("cache-report").textContent = "正在检查…";
+    try {
+      const r = await api("POST", "/admin/api/cache/verify", { repair: false });
+      $("cache-report").textContent = "检查了 " + r.checked + " 段音频：" + (r.clean ? "全部完好。" :
+        "损坏 " + r.corrupt.length + " 段，残缺 " + r.partials.length + " 个，孤立 " + r.orphans.length + " 个（可用 bobao cache verify --repair 清除）。");
+    } catch (e) { $("cache-report").textContent = ""; oops(e.message); }
+  });
   $("login").addEventListener("submit", (event) => {
     event.preventDefault();
     sessionStorage.setItem(KEY, $("token").value); $("token").value = ""; loadAll();
