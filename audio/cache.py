@@ -105,6 +105,12 @@ class ClipCache:
     def key_for(
         self, engine: Engine, params: SpeechParams, text: str, *, extra: Mapping[str, str] | None = None
     ) -> str:
+        # An engine whose reading of a text depends on a lexicon names the entries that text holds,
+        # so a lexicon edit re-renders only the clips of texts holding an edited word.
+        reading = getattr(engine, "reading_version", None)
+        stamp = reading(text) if callable(reading) else ""
+        if stamp:
+            extra = {**(extra or {}), "reading": stamp}
         return cache_key(
             engine=engine.name, engine_version=engine.version, params=params, text=text, extra=extra
         )

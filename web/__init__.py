@@ -31,11 +31,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from web import admin
     from web import api
     from web import caption
+    from web import console
+    from web import demopage
     from web import downloads
     from web import health
     from web import openapi
     from web import player
     from web import ratelimit
+    from web import reports
     from web import security
     from web.errors import register_error_handlers
     from web.services import Services
@@ -53,7 +56,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         services.jobs = CeleryJobs(str(broker))
     app.extensions["bobao"] = services
-    for blueprint in (api.bp, caption.bp, downloads.bp, player.bp, health.bp, admin.bp, openapi.bp):
+    for blueprint in (api.bp, caption.bp, downloads.bp, player.bp, health.bp, admin.bp, openapi.bp,
+                      demopage.bp, reports.bp, console.bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
     ratelimit.init_app(app)
@@ -88,6 +92,8 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["DOCUMENT_DIR"] = str(instance / "documents")
     if not app.config.get("LEXICON_PATH"):
         app.config["LEXICON_PATH"] = str(instance / "lexicon.tsv")
+    if not app.config.get("READING_RULES_PATH"):
+        app.config["READING_RULES_PATH"] = str(instance / "reading_rules.json")
 
 
 def _engine_names(extra: str, default: str) -> tuple[str, ...]:

@@ -609,6 +609,20 @@
   // ---------- wiring ----------
   $("play").addEventListener("click", () => (S.playing ? pause() : play()));
   $("stop").addEventListener("click", stop);
+  // 报告读音错误: marks the current sentence for the site's operator (web/reports.py); sends only
+  // the document and sentence ids, nothing about the listener.
+  $("report").addEventListener("click", async () => {
+    const entry = S.sentences[S.index];
+    if (!entry) return;
+    try {
+      const response = await fetch("/api/reports", {
+        method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ document: docId, sentence: entry.data.id }),
+      });
+      announce(response.ok ? "已报告这句的读音错误，谢谢。" : response.status === 429
+        ? "报告过于频繁，请稍后再试。" : "报告未能发送，请稍后再试。");
+    } catch (e) { announce("报告未能发送，请稍后再试。"); }
+  });
   $("prev-sentence").addEventListener("click", () => jumpSentence(-1));
   $("next-sentence").addEventListener("click", () => jumpSentence(1));
   $("prev-section").addEventListener("click", () => jumpSection(-1));

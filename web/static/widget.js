@@ -241,6 +241,21 @@
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();
     }
+    // A site missing from the server's allow-list fails like a network error (its preflight is
+    // refused, which a page cannot read): ask the server which it was, and tell the operator the fix.
+    async function unreachableMessage() {
+      try {
+        const response = await fetch(ORIGIN + "/api/origin", { mode: "cors", credentials: "omit" });
+        const info = response.ok ? await response.json() : {};
+        if (info.allowed === false) {
+          console.error("Bobao: the service at " + ORIGIN + " does not yet allow this site (" + location.origin +
+            "). Add it to " + info.setting + " on the Bobao server, e.g. " + info.environment + "='[\"" +
+            location.origin + "\"]', and restart the server.");
+          return "本网站尚未开通语音播报服务，请联系网站管理员。";
+        }
+      } catch (e) { /* the service itself is unreachable */ }
+      return "无法连接语音服务，请稍后重试。";
+    }
     function flatten(manifest, previous) {
       const entries = [];
       manifest.sections.forEach((section) => (section.sentences || []).forEach((s) => {
@@ -591,7 +606,7 @@
           W.reading = await createReading({ html: rootEl.outerHTML }, rootEl);
         }
       } catch (e) {
-        fail("无法连接语音服务，请稍后重试。");
+        fail(await unreachableMessage());
         return;
       }
       if (!W.active) return;
@@ -639,7 +654,7 @@
           W.snippets.set(text, reading);
         }
       } catch (e) {
-        fail("无法连接语音服务，请稍后重试。");
+        fail(await unreachableMessage());
         return;
       }
       startQueue(reading, 0, { highlight: false, startMessage: label });
@@ -942,6 +957,22 @@
     on($("caption"), "click", () => toggleSetting("caption", "大字幕"));
     on($("script"), "change", (e) => setSetting("script", e.target.value, "字幕文字：" + e.target.selectedOptions[0].textContent));
     on($("reset"), "click", reset);
+    // 报告读音错误 (web/reports.py): marks the sentence being read for the operator; only the
+    // document and sentence ids are sent, nothing about the listener.
+    const report = document.createElement("button");
+    report.type = "button"; report.id = "report"; report.textContent = "报告读音错误";
+    $("extra").insertBefore(report, $("reset"));
+    on(report, "click", async () => {
+      const entry = W.reading && W.queue === W.reading ? W.reading.entries[W.index] : null;
+      if (!entry) { announce("请先播放要报告的句子。"); return; }
+      try {
+        const response = await fetch(ORIGIN + "/api/reports", { method: "POST", mode: "cors", credentials: "omit",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ document: W.reading.manifest.id, sentence: entry.data.id }) });
+        announce(response.ok ? "已报告这句的读音错误，谢谢。" : response.status === 429
+          ? "报告过于频繁，请稍后再试。" : "报告未能发送，请稍后再试。");
+      } catch (e) { announce("报告未能发送，请稍后再试。"); }
+    });
     on($("zoomin"), "click", () => stepZoom(1));
     on($("zoomout"), "click", () => stepZoom(-1));
     on($("cursor"), "click", () => toggleVisual("cursor", "大鼠标"));
