@@ -84,5 +84,5 @@ def _event(m: re.Match[str]) -> str:
 DATE = Rule("date", _FULL, _full, needs("-/."))
 MONTH_DAY = Rule("month_day", _MONTH_DAY, _month_day, needs("月日号"))
 EVENT_DATE = Rule("event_date", _EVENT, _event, needs("·•・"))
-EVENT_DOT = Rule("event_dot", _EVENT_DOT, _event, needs("".join(cue[0] for cue in _EVENT_CUES)))
+EVENT_DOT = Rule("event_dot", _EVENT_DOT, _event, needs("."), needs("".join(cue[0] for cue in _EVENT_CUES)))
 DATE_DASH = Rule("date_dash", _DASH, lambda m: "至", needs("—–-～~"))

@@ -26,6 +26,7 @@ RULES: tuple[Rule, ...] = (
     whitelist.WHITELIST_RULE,
     url.URL,
     damage.DAMAGE,
+    damage.LONE_DATE,
     code.DOC_NUMBER,
     code.STANDARD,
     *phone.PHONE_RULES,
@@ -68,7 +69,7 @@ def _pick(*names: str) -> tuple[Rule, ...]:
 # Semantic classes as the case files name them; a class may need several rules (a date needs its year).
 CLASSES: dict[str, tuple[Rule, ...]] = {
     "whitelist": _pick("whitelist"),
-    "damage": _pick("damage"),
+    "damage": _pick("damage", "lone_date"),
     "code": _pick("doc_number", "standard", "version", "letter_code", "counted_code", "road", "quoted_code"),
     "url": _pick("url"),
     "phone": phone.PHONE_RULES,

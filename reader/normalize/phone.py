@@ -74,6 +74,9 @@ _REQUIRES = {
     "phone_cue": "".join(c[0] for c in _CUES),
     "room": "室房",
     "plate": _PROVINCES,
+    "mobile": "1",
+    # "0" would mean any digit; a hotline needs one of its own first digits.
+    "hotline": "".join({n[0] for n in HOTLINES}),
 }
 
 

@@ -12,4 +12,5 @@ from reader.normalize.lexicon import WHITELIST
 _WHITELIST = re.compile(rf"(?:{alternation(list(WHITELIST))})(?![\d.])")
 
 _FIRST = "".join(w[0] for w in WHITELIST)
-WHITELIST_RULE = Rule("whitelist", _WHITELIST, lambda m: WHITELIST[m.group(0)], needs(_FIRST))
+_SECOND = "".join(w[1:2] for w in WHITELIST)
+WHITELIST_RULE = Rule("whitelist", _WHITELIST, lambda m: WHITELIST[m.group(0)], needs(_FIRST), needs(_SECOND))
