@@ -1,7 +1,7 @@
 """Codes: document numbers, standards, versions, IP addresses, letter-and-digit codes.
 
-* ``渝府发〔2023〕12号`` → 渝府发二零二三十二号; ``〔2023〕`` → 二零二三
-* ``GB/T 37668-2019`` → GBT三七六六八杠二零一九; ``ISO 9001`` → ISO九零零一
+* ``渝府发〔2023〕12号`` → 渝府发二零二三年十二号; ``〔2023〕`` → 二零二三
+* ``GB/T 37668-2019`` → GBT三七六六八杠二零一九; ``ISO 9001`` → ISO九零零一; ``ISO 9001:2015`` → ISO九零零一，二零一五
 * ``“1361”`` → 一三六一; ``318国道`` → 三一八国道; ``K1520+300`` → K一千五百二十加三百; ``TOP10`` → TOP十
 * ``V2.1.3`` → V二点一点三; ``192.168.1.1`` → 一九二点一六八点一点一; ``G85`` → G八五; ``H7N9`` → H七N九
 """
@@ -19,7 +19,7 @@ _DOC = re.compile(r"[〔［\[【(（](?P<y>\d{4})[〕］\]】)）](?P<di>第)?(?
 _STD = re.compile(
     r"(?<![A-Za-z])(?P<std>GB/T|GB/Z|GB|GBZ|DB\d{2}/T|DB\d{2}|JGJ/T|JGJ|JT/T|HJ/T|HJ|GA/T|GA|YY/T|YY|WS/T|WS|"
     r"ISO/IEC|ISO|IEC|CJJ|CJ/T|SL|DL/T|NB/T|QB/T|SB/T|JB/T|T/[A-Z]+)\s?(?P<num>\d+(?:[.\-]\d+)*?)"
-    r"(?:\s?[-—–:：]\s?(?P<yr>\d{4}))?(?![\d.])"
+    r"(?:\s?(?P<dash>[-—–:：])\s?(?P<yr>\d{4}))?(?![\d.])"
     # Any other code of capitals (JTG D60-2015, Q/GDW 1168-2013) is a standard when a year follows.
     r"|(?<![A-Za-z])(?P<std2>(?:[A-Z]{2,5}|[A-Z](?=/))(?:/[A-Z]{1,4})?(?: [A-Z]{1,2})?)\s?"
     r"(?!(?:19|20)\d\d\s?[-—–])(?P<num2>\d+(?:\.\d+)*)"
@@ -66,7 +66,8 @@ _ROAD = re.compile(r"(?<=国道|省道|县道)(?P<a>\d{3})(?!\d)|(?<![\d.])(?P<b
 def _doc(m: re.Match[str]) -> str:
     text = read_digits(m["y"])
     if m["n"]:
-        text += (m["di"] or "") + read_int(m["n"])
+        # Announcers keep the year apart from the number: 〔2024〕7号 is 二零二四年七号, never 二零二四七号.
+        text += "年" + (m["di"] or "") + read_int(m["n"])
     return text + ("号" if m["hao"] else "")
 
 
@@ -77,7 +78,9 @@ def _std(m: re.Match[str]) -> str:
     parts = re.split(r"([.\-])", number)
     spoken = "".join(read_digits(p) if p.isdecimal() else ("点" if p == "." else "杠") for p in parts)
     std = re.sub(r"\d+", lambda d: read_digits(d.group(0)), std.replace("/", ""))
-    return f"{std}{spoken}" + (f"杠{read_digits(year)}" if year else "")
+    # ISO 9001:2015 names its edition after a colon: a pause, where a dash (GB 50016-2014) is voiced 杠.
+    joint = "，" if m["std"] and m["dash"] in (":", "：") else "杠"
+    return f"{std}{spoken}" + (f"{joint}{read_digits(year)}" if year else "")
 
 
 def _version(m: re.Match[str]) -> str:
