@@ -5,6 +5,7 @@
 * ``1. 优化`` (a list number at a line start) → 一、优化
 * ``95#汽油`` → 九十五号汽油; ``1,250,000.00元`` → 一百二十五万元 (no zero cents)
 * ``Ⅳ级`` → 四级; ``Ⅲ期`` → 三期; ``IV级`` → 四级 (Latin capitals only before a grade word)
+* ``.5`` → 零点五; informal ``w`` for 万: ``800w`` → 八百万, ``1.5w`` → 一点五万
 """
 
 from __future__ import annotations
@@ -81,6 +82,9 @@ def _list_number(m: re.Match[str]) -> str:
     return lead + read_decimal(m["num"] or m["num2"]) + "、"
 
 
+# Informal text writes 万 as w (粉丝800w, 月薪1.5w); a capital W stays the watt of measure.
+_WAN = re.compile(rf"(?<![\d.A-Za-z])(?P<num>{NUM})w(?![A-Za-z])")
+WAN = Rule("wan", _WAN, lambda m: read_decimal(m["num"], counted=True) + "万", needs("w"), needs("0"))
 ROMAN = Rule("roman", _ROMAN, _roman, needs(ROMAN_CHARS + "IVX"))
 NUMBER_SIGN = Rule("number_sign", _HASH, lambda m: read_decimal(m["num"]) + "号", needs("#＃"))
 CARDINAL = Rule("cardinal", _CARDINAL, _cardinal, needs("0"))

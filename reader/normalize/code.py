@@ -1,7 +1,8 @@
 """Codes: document numbers, standards, versions, IP addresses, letter-and-digit codes.
 
 * ``渝府发〔2023〕12号`` → 渝府发二零二三年十二号; ``〔2023〕`` → 二零二三
-* ``GB/T 37668-2019`` → GBT三七六六八杠二零一九; ``ISO 9001`` → ISO九零零一; ``ISO 9001:2015`` → ISO九零零一，二零一五
+* ``GB/T 37668-2019`` → GBT三七六六八杠二零一九; ``ISO 9001`` → ISO九零零一
+* ``ISO 9001:2015`` → ISO九零零一，二零一五 (the colon is a pause, not 杠)
 * ``“1361”`` → 一三六一; ``318国道`` → 三一八国道; ``K1520+300`` → K一千五百二十加三百; ``TOP10`` → TOP十
 * ``V2.1.3`` → V二点一点三; ``192.168.1.1`` → 一九二点一六八点一点一; ``G85`` → G八五; ``H7N9`` → H七N九
 """
@@ -15,7 +16,7 @@ from reader.normalize.engine import needs
 from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
 
-_DOC = re.compile(r"[〔［\[【(（](?P<y>\d{4})[〕］\]】)）](?P<di>第)?(?P<n>\d+)?(?P<hao>号)?")
+_DOC = re.compile(r"[〔［\[【(（](?P<y>\d{4})[〕］\]】)）](?:\s?(?P<di>第)?(?P<n>\d+)(?P<hao>号)?)?")
 _STD = re.compile(
     r"(?<![A-Za-z])(?P<std>GB/T|GB/Z|GB|GBZ|DB\d{2}/T|DB\d{2}|JGJ/T|JGJ|JT/T|HJ/T|HJ|GA/T|GA|YY/T|YY|WS/T|WS|"
     r"ISO/IEC|ISO|IEC|CJJ|CJ/T|SL|DL/T|NB/T|QB/T|SB/T|JB/T|T/[A-Z]+)\s?(?P<num>\d+(?:[.\-]\d+)*?)"
@@ -43,7 +44,9 @@ _QUOTED = re.compile(r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?
 # whose dotted number is read with 点 (BA.5 → BA点五, XBB.1.5 → XBB点一点五).
 # Highway stake numbers count kilometres and metres: K1520+300 → K一千五百二十加三百.
 _COUNTED = re.compile(
-    r"(?<![A-Za-z\d])(?:(?P<pre>TOP|Top|U)(?P<count>\d{1,3})|No\.\s?(?P<no>\d{1,4})"
+    r"(?<![A-Za-z\d])(?:(?P<pre>TOP|Top|U)(?P<count>\d{1,3})|(?:[Nn][Oo]\.|№)\s?(?P<no>\d{1,4})"
+    # A longer number after No. is a serial number: No.20230001 → 编号二零二三零零零幺.
+    r"|(?:[Nn][Oo]\.|№)\s?(?P<serial>\d{5,})"
     r"|K(?P<km>\d{1,4})\+(?P<m>\d{3})"
     r"|(?P<lineage>[A-Z]{2,6})(?P<dots>(?:\.\d+)+))(?![A-Za-z\d]|\.\d)"
 )
@@ -54,6 +57,8 @@ def _counted(m: re.Match[str]) -> str:
         return m["pre"] + read_int(m["count"])
     if m["no"]:
         return "第" + read_int(m["no"])
+    if m["serial"]:
+        return "编号" + read_digits(m["serial"], phone=True)
     if m["km"]:
         return f"K{read_int(m['km'])}加{read_int(m['m'])}"
     return m["lineage"] + "".join("点" + read_digits(g) for g in m["dots"][1:].split("."))
@@ -99,7 +104,7 @@ def _letters(m: re.Match[str]) -> str:
 
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-COUNTED_CODE = Rule("counted_code", _COUNTED, _counted, needs("TUN" + _UPPER))
+COUNTED_CODE = Rule("counted_code", _COUNTED, _counted, needs("TUNn№" + _UPPER))
 ROAD = Rule("road", _ROAD, lambda m: read_digits(m["a"] or m["b"]), needs("国省县"))
 QUOTED_CODE = Rule("quoted_code", _QUOTED, lambda m: read_digits(m["n"]), needs('“"「'))
 DOC_NUMBER = Rule("doc_number", _DOC, _doc, needs("〔［[【(（"))

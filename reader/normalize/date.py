@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import alternation
 from reader.normalize.engine import needs
+from reader.normalize.lexicon import MEASURE
+from reader.normalize.lexicon import UNIT
 from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
 
@@ -35,9 +38,17 @@ _MONTH_DAY = re.compile(
 # The date or time word must follow a digit: in 比上月-3分 the dash is a minus sign.
 _DASH = re.compile(r"(?<=\d[日月年时号分秒])\s?(?:——|[—–\-～~])\s?(?=\d)")
 _EVENT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})[·•・](?P<b>{DAY})(?![\d.])")
-# With a full stop the date is only an event name before a word that says so: 3.15晚会, 5.12地震.
-_EVENT_CUES = ("晚会", "大地震", "地震", "特大", "事件", "惨案", "纪念日", "国际", "消费者权益")
-_EVENT_DOT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})\.(?P<b>{DAY})(?={'|'.join(_EVENT_CUES)})")
+# With a full stop the date is an event's name only when an event word follows, at once or after a
+# place name of up to four characters: 3.15晚会, 8.15事件, 5.12汶川地震, 7.20特大暴雨. A count
+# (5.12万人参加地震演练, 6.8级地震) is a decimal: a measure word, unit or scale right after rules it out.
+_EVENT_CUES = (
+    "晚会 大地震 地震 特大 事件 事变 惨案 纪念日 国际 消费者权益 大火 火灾 爆炸 空难 事故 暴雨 洪水 洪灾 "
+    "水灾 泥石流 起义 运动 讲话 重要讲话 批示 重要指示 指示 精神 大案 专案 案件"
+).split()
+_EVENT_DOT = re.compile(
+    rf"(?<![\d.])(?P<a>{MONTH})\.(?P<b>{DAY})(?![\d.])(?!{MEASURE}|{UNIT}|[万亿千百级])"
+    rf"(?=[\u4e00-\u9fff]{{0,4}}?(?:{alternation(_EVENT_CUES)}))"
+)
 
 
 def year_digits(year: str) -> str:

@@ -1,7 +1,8 @@
 """Percent, permille and fractions.
 
 * ``32.7%`` → 百分之三十二点七; ``-3.2%`` → 负百分之三点二; ``100%`` → 百分之百; ``11.69‰`` → 千分之十一点六九
-* ``1/3`` → 三分之一; ``1又1/2`` → 一又二分之一; ``1½`` → 一又二分之一
+* ``1/3`` → 三分之一; ``1又1/2`` → 一又二分之一; ``1½`` → 一又二分之一; ``-3/8`` → 负八分之三
+* ratings: ``4.8/5分`` → 四点八分，满分五分; ``9.2/10`` → 九点二分，满分十分
 """
 
 from __future__ import annotations
@@ -21,9 +22,24 @@ _PERCENT = re.compile(
 )
 _VULGAR = "½⅓⅔¼¾⅕⅛"
 _FRACTION = re.compile(
+    rf"(?P<sign>(?<![\dA-Za-z.]){NOT_AFTER_COUNT}[-−－](?=\d))?"
     rf"{LEFT}(?:(?P<whole>\d+)(?:又|\s?(?=[{_VULGAR}])))?"
     rf"(?:(?P<num>\d+)/(?P<den>\d+)(?![\d/])|(?P<vulgar>[{_VULGAR}]))"
 )
+
+
+# A score over a rating scale: the scale is 5, 10 or 100, and either 分 follows or the score has a
+# decimal point (4.8/5), which no plain fraction has. Read as a score with its maximum, as announcers do.
+_SCALE = r"\s?/\s?(?P<{0}>5|10|100)(?![\d./])"
+_RATING = re.compile(
+    rf"{LEFT}(?:(?P<score>\d+\.\d+){_SCALE.format('scale')}(?:\s?分)?"
+    rf"|(?P<whole>\d+){_SCALE.format('wscale')}\s?分)"
+)
+
+
+def _rating(m: re.Match[str]) -> str:
+    score, scale = (m["score"], m["scale"]) if m["score"] else (m["whole"], m["wscale"])
+    return f"{read_decimal(score)}分，满分{read_decimal(scale)}分"
 
 
 def percent_words(number: str, symbol: str) -> str:
@@ -44,8 +60,10 @@ def _fraction(m: re.Match[str]) -> str:
         spoken = SYMBOLS[m["vulgar"]]
     else:
         spoken = f"{read_decimal(m['den'])}分之{read_decimal(m['num'])}"
-    return f"{read_decimal(m['whole'])}又{spoken}" if m["whole"] else spoken
+    spoken = f"{read_decimal(m['whole'])}又{spoken}" if m["whole"] else spoken
+    return "负" + spoken if m["sign"] else spoken
 
 
 PERCENT = Rule("percent", _PERCENT, _percent, needs("%％‰"))
+RATING = Rule("rating", _RATING, _rating, needs("/"))
 FRACTION = Rule("fraction", _FRACTION, _fraction, needs("/又" + _VULGAR))

@@ -2,6 +2,9 @@
 
 * ``1:2`` → 一比二; ``3∶1`` → 三比一
 * ``1+N`` → 一加N; ``信用+商务楼宇`` → 信用加商务楼宇; ``±0.5`` → 正负零点五; ``≥`` → 大于等于
+* arithmetic: ``9-4=5`` → 九减四等于五; ``12/4=3`` → 十二除以四等于三
+* match results: ``以5-2获胜`` → 以五比二获胜; ``比分2-2`` → 比分二比二
+* breadcrumbs: ``首页 > 政务公开`` → 首页，政务公开 (a separator between Chinese words, not 大于)
 """
 
 from __future__ import annotations
@@ -21,10 +24,60 @@ _RATIO = re.compile(
 _SYMBOL = re.compile(alternation([s for s in SYMBOLS if s]))
 
 
+# An equation: numbers joined by operators, then = and a result. The = makes every sign an operator,
+# so 9-4 is 减 here, never a range (到) or a minus sign.
+_OPERATORS = {"+": "加", "-": "减", "−": "减", "—": "减", "×": "乘", "*": "乘", "÷": "除以", "/": "除以"}
+_OP = r"\s?[-+−—×*÷/]\s?"
+_ARITHMETIC = re.compile(
+    rf"(?<![\d.A-Za-z])(?P<left>{NUM}(?:{_OP}{NUM})+)\s?[=＝]\s?(?P<minus>[-−])?(?P<right>{NUM})(?![\d.])"
+)
+_TERM = re.compile(rf"{NUM}|[-+−—×*÷/]")
+
+
+def _arithmetic(m: re.Match[str]) -> str:
+    left = "".join(_OPERATORS.get(t, "") or read_decimal(t) for t in _TERM.findall(m["left"]))
+    return f"{left}等于{'负' if m['minus'] else ''}{read_decimal(m['right'])}"
+
+
+# A dash between two small numbers is a match result (比) when a score word comes before (比分3-3)
+# or a result word follows (以5-2获胜). Elsewhere 5-2 stays a range (到) or a date.
+_AFTER_SCORE = (
+    "获胜 取胜 胜出 战胜 击败 力克 险胜 大胜 完胜 惜败 落败 告负 负于 不敌 战平 逼平 打平 领先 落后 "
+    "的比分 的总比分 的大比分 夺冠 晋级 胜 负 赢 输"
+).split()
+_SCORE = re.compile(
+    r"(?P<cue>比分为|比分是|总比分|大比分|比分|比数)\s?(?P<a>\d{1,3})\s?[-—–:：]\s?(?P<b>\d{1,3})(?![\d.:：])"
+    r"|(?<![\d.:\-])(?P<a2>\d{1,3})\s?[-—–]\s?(?P<b2>\d{1,3})(?![\d.:\-])"
+    rf"(?={alternation(_AFTER_SCORE)}|平(?![方米均台]))"
+)
+
+
+def _score(m: re.Match[str]) -> str:
+    if m["cue"]:
+        return f"{m['cue']}{read_decimal(m['a'])}比{read_decimal(m['b'])}"
+    return f"{read_decimal(m['a2'])}比{read_decimal(m['b2'])}"
+
+
+# Breadcrumbs (首页 > 政务公开 > 通知公告): > between Chinese words is a separator, read as a pause.
+# A chain of two or more, or one with spaces around it; a lone 收入>支出 stays a comparison.
+_CRUMB_SEP = r"\s*[>＞»›]\s*"
+_CRUMB = re.compile(
+    rf"[\u4e00-\u9fff]+(?:{_CRUMB_SEP}[\u4e00-\u9fff]+){{2,}}"
+    r"|(?<=[\u4e00-\u9fff])\s+[>＞»›]\s+(?=[\u4e00-\u9fff\d])"
+)
+
+
+def _crumb(m: re.Match[str]) -> str:
+    return re.sub(_CRUMB_SEP, "，", m.group(0))
+
+
 def _ratio(m: re.Match[str]) -> str:
     ends = [m["a"], m["b"], *re.findall(NUM, m["more"] or "")]
     return "比".join(read_decimal(e) for e in ends)
 
 
+ARITHMETIC = Rule("arithmetic", _ARITHMETIC, _arithmetic, needs("=＝"))
+SCORE = Rule("score", _SCORE, _score, needs("-—–:："))
+BREADCRUMB = Rule("breadcrumb", _CRUMB, _crumb, needs(">＞»›"))
 RATIO = Rule("ratio", _RATIO, _ratio, needs(":∶："))
 SYMBOL = Rule("symbol", _SYMBOL, lambda m: SYMBOLS[m.group(0)], needs("".join(s[0] for s in SYMBOLS)))

@@ -29,8 +29,13 @@ _PATTERNS = {
     "service_number": rf"(?<!\d)[48]00{_SEP}?\d{{3,4}}{_SEP}?\d{{3,4}}(?!\d)",
     "phone_cue": rf"(?:{alternation(_CUES)})(?:号码|号)?(?:为|是)?[:：]?\s?"
     rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP})\d{{3,8}})*(?!\d)",
-    "hotline": rf"(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}){_NOT_COUNT}"
+    # 123xx is the range of government service lines (12319 城建, 12393 医保): all of it, not just the list.
+    "hotline": rf"(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d)"
+    rf"{_NOT_COUNT}"
     rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?={_AFTER})"
+    # …or after its carrier or a service word: 中国移动10086, 客服10000.
+    rf"|(?<=移动|联通|电信|客服|服务|热线|电话)(?:{alternation([n for n, cue in HOTLINES.items() if cue])})"
+    rf"{_NOT_COUNT}"
     # A second service number listed after a first one: 拨打110或120.
     rf"|(?<=\d[或、和/])(?:{alternation([n for n, cue in HOTLINES.items() if cue])}){_NOT_COUNT}",
     "room": r"(?<![\d.])\d{3,4}(?=室|房间|号房|房)",

@@ -14,8 +14,13 @@ from reader.normalize.engine import alternation
 from reader.normalize.engine import needs
 from reader.normalize.numbers import read_digits
 
+# Identifiers are named by the word before them; after one of these, digits are never a quantity
+# (QQ群：123456789 is not 一亿…). Read digit by digit, grouped as written (a dash is 杠).
 _CUES = (
-    "编号 索引号 代码 信用代码 证号 账号 卡号 工号 单号 订单号 批准文号 备案号 登记号 许可证号 ICP备 网安备"
+    "编号 索引号 代码 信用代码 证号 账号 卡号 工号 单号 订单号 批准文号 备案号 登记号 许可证号 ICP备 网安备 "
+    "QQ群 QQ群号 群号 微信号 账户 帐号 户号 客户号 会员号 合同号 案号 证件号 证件号码 护照号 护照号码 "
+    "身份证号 身份证号码 流水号 编码 识别号 注册号 准考证号 考号 学号 档案号 发票号码 车架号 批次号 "
+    "序列号 凭证号 交易号 单据号 受理号 回执号 查询码 验证码 社保卡号 医保卡号 银行卡号"
 ).split()
 _SERIAL = re.compile(
     rf"(?P<cue>(?:{alternation(_CUES)})(?:为|是)?[:：]?\s?)"
@@ -43,4 +48,4 @@ def _serial(m: re.Match[str]) -> str:
     return m["cue"] + _read(m["code"]) + (_read(m["sub"]) if m["sub"] else "")
 
 
-SERIAL = Rule("serial", _SERIAL, _serial, needs("编代证账卡工单批备登许-"))
+SERIAL = Rule("serial", _SERIAL, _serial, needs("".join({c[0] for c in _CUES}) + "-"))

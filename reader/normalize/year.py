@@ -2,6 +2,7 @@
 
 * ``2023年`` → 二零二三年; ``2024届`` → 二零二四届; ``公元前221年`` → 公元前二二一年
 * ``90后`` → 九零后; ``(2023—2026)`` → 二零二三至二零二六; ``2008—2010年`` → 二零零八至二零一零年
+* two-digit years: ``97年毕业`` → 九七年毕业; ``18年3月`` → 一八年三月; but ``成立70年`` stays a duration
 """
 
 from __future__ import annotations
@@ -18,6 +19,21 @@ _SUFFIX = r"年(?!来|间|多|余|左右|以上|之久|历史|的历史|悠久)|
 # Checked after the four digits (cheap), not before every character: 连续2000年 is a duration.
 _DURATION = "".join(rf"(?<!{cue}\d{{4}})" for cue in "连续 历时 长达 持续 近 约 超 满 过去 未来".split())
 
+# A two-digit year is said digit by digit (九七年). Before a month it is always a year (18年3月); alone,
+# only 50–99 and 00–09 are, since 10–49年 is mostly a duration (15年), and only when no duration cue
+# comes before it (成立70年) or after it (60年来, 50年不变).
+_SHORT_NOT_AFTER = "".join(
+    rf"(?<!{cue})"
+    for cue in (
+        "成立 建国 建党 建校 建院 以来 连续 历时 长达 持续 近 约 超 逾 余 满 过去 未来 已 了 走过 经过 历经 "
+        "周 第 这 那 每 共 再 用 花 达 的 前 后 多"
+    ).split()
+)
+_SHORT_YEAR = re.compile(
+    r"(?<![\d.])(?P<m>\d\d)(?=年\d{1,2}月)"
+    rf"|(?<![\d.]){_SHORT_NOT_AFTER}(?P<y>[5-9]\d|0\d)"
+    r"(?=年(?!来|间|多|余|左右|以上|以来|之久|历史|代|前|内|里|不|的|之|期间|时间|工龄|教龄|党龄|[\d]))"
+)
 _YEAR = re.compile(
     rf"(?P<bc>公元前|公元)(?P<any>\d{{1,4}})(?=年)"
     rf"|(?<![\d.])(?P<y>{YEAR}){_DURATION}(?=(?:{_SUFFIX}))"
@@ -60,5 +76,6 @@ def _range(m: re.Match[str]) -> str:
     return read_year_range(m["a2"], m["b2"], bool(m["yb2"]), bool(m["ya2"]))
 
 
+SHORT_YEAR = Rule("short_year", _SHORT_YEAR, lambda m: read_digits(m.group(0)), needs("年"), needs("0"))
 YEAR_RULE = Rule("year", _YEAR, _year, needs("年届级版赛财学后公s"))
 YEAR_RANGE = Rule("year_range", _RANGE, _range, needs("-—–～~至到/"))
