@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import NOT_AFTER_COUNT
 from reader.normalize.lexicon import NUM
@@ -84,9 +85,11 @@ def _list_number(m: re.Match[str]) -> str:
 
 # Informal text writes 万 as w (粉丝800w, 月薪1.5w); a capital W stays the watt of measure.
 _WAN = re.compile(rf"(?<![\d.A-Za-z])(?P<num>{NUM})w(?![A-Za-z])")
-WAN = Rule("wan", _WAN, lambda m: read_decimal(m["num"], counted=True) + "万", needs("w"), needs("0"))
+WAN = Rule(
+    "wan", lead(r"\d.", _WAN), lambda m: read_decimal(m["num"], counted=True) + "万", needs("w"), needs("0")
+)
 ROMAN = Rule("roman", _ROMAN, _roman, needs(ROMAN_CHARS + "IVX"))
 NUMBER_SIGN = Rule("number_sign", _HASH, lambda m: read_decimal(m["num"]) + "号", needs("#＃"))
-CARDINAL = Rule("cardinal", _CARDINAL, _cardinal, needs("0"))
+CARDINAL = Rule("cardinal", lead(r"-−－.\d", _CARDINAL), _cardinal, needs("0"))
 ORDINAL = Rule("ordinal", _ORDINAL, _ordinal, needs("第"))
-LIST_NUMBER = Rule("list_number", _LIST, _list_number, needs(".．、)）"))
+LIST_NUMBER = Rule("list_number", lead(r"\d\s", _LIST), _list_number, needs(".．、)）"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
@@ -105,9 +106,9 @@ def _letters(m: re.Match[str]) -> str:
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 COUNTED_CODE = Rule("counted_code", _COUNTED, _counted, needs("TUNn№" + _UPPER))
-ROAD = Rule("road", _ROAD, lambda m: read_digits(m["a"] or m["b"]), needs("国省县"))
-QUOTED_CODE = Rule("quoted_code", _QUOTED, lambda m: read_digits(m["n"]), needs('“"「'))
+ROAD = Rule("road", lead(r"\d", _ROAD), lambda m: read_digits(m["a"] or m["b"]), needs("国省县"))
+QUOTED_CODE = Rule("quoted_code", lead(r"\d", _QUOTED), lambda m: read_digits(m["n"]), needs('“"「'))
 DOC_NUMBER = Rule("doc_number", _DOC, _doc, needs("〔［[【(（"))
 STANDARD = Rule("standard", _STD, _std, needs(_UPPER))
-VERSION = Rule("version", _VERSION_V, _version, needs(".Vv"))
+VERSION = Rule("version", lead(r"Vv\d", _VERSION_V), _version, needs(".Vv"))
 LETTER_CODE = Rule("letter_code", _LETTERS, _letters, needs(_UPPER))

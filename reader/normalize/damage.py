@@ -12,6 +12,7 @@ import re
 from reader.normalize.date import DAY
 from reader.normalize.date import MONTH
 from reader.normalize.engine import Rule
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
@@ -37,6 +38,6 @@ def _lone_date(m: re.Match[str]) -> str:
     return f"{lead}{read_digits(m['ly'])}年{read_int(m['lm'])}月{read_int(m['ld'])}日{tail}"
 
 
-DAMAGE = Rule("damage", _DAMAGE, _damage, needs("年月"), needs("0"))
+DAMAGE = Rule("damage", lead(r"\d", _DAMAGE), _damage, needs("年月"), needs("0"))
 # The same reading; a rule of its own because it needs no 年 or 月 in view.
-LONE_DATE = Rule("lone_date", _LONE_DATE, _lone_date, needs("0"))
+LONE_DATE = Rule("lone_date", lead(r"\d\s", _LONE_DATE), _lone_date, needs("0"))

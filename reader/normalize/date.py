@@ -11,6 +11,7 @@ import re
 
 from reader.normalize.engine import Rule
 from reader.normalize.engine import alternation
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import MEASURE
 from reader.normalize.lexicon import UNIT
@@ -92,8 +93,10 @@ def _event(m: re.Match[str]) -> str:
     return read_digits(m["a"] + m["b"])
 
 
-DATE = Rule("date", _FULL, _full, needs("-/."))
-MONTH_DAY = Rule("month_day", _MONTH_DAY, _month_day, needs("月日号"))
+DATE = Rule("date", lead(r"\d", _FULL), _full, needs("-/."))
+MONTH_DAY = Rule("month_day", lead(r"\d", _MONTH_DAY), _month_day, needs("月日号"))
 EVENT_DATE = Rule("event_date", _EVENT, _event, needs("·•・"))
-EVENT_DOT = Rule("event_dot", _EVENT_DOT, _event, needs("."), needs("".join(cue[0] for cue in _EVENT_CUES)))
+EVENT_DOT = Rule(
+    "event_dot", lead(r"\d", _EVENT_DOT), _event, needs("."), needs("".join(cue[0] for cue in _EVENT_CUES))
+)
 DATE_DASH = Rule("date_dash", _DASH, lambda m: "至", needs("—–-～~"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import LEFT
 from reader.normalize.lexicon import NOT_AFTER_COUNT
@@ -64,6 +65,6 @@ def _fraction(m: re.Match[str]) -> str:
     return "负" + spoken if m["sign"] else spoken
 
 
-PERCENT = Rule("percent", _PERCENT, _percent, needs("%％‰"))
-RATING = Rule("rating", _RATING, _rating, needs("/"))
+PERCENT = Rule("percent", lead(r"-−－+＋.\d", _PERCENT), _percent, needs("%％‰"))
+RATING = Rule("rating", lead(r"\d", _RATING), _rating, needs("/"))
 FRACTION = Rule("fraction", _FRACTION, _fraction, needs("/又" + _VULGAR))

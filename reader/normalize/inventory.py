@@ -35,6 +35,7 @@ RULES: tuple[Rule, ...] = (
     math.SCORE,
     date.DATE,
     serial.SERIAL,
+    serial.DASHED_SERIAL,
     year.YEAR_RANGE,
     year.YEAR_RULE,
     year.SHORT_YEAR,
@@ -82,7 +83,7 @@ CLASSES: dict[str, tuple[Rule, ...]] = {
     "code": _pick("doc_number", "standard", "version", "letter_code", "counted_code", "road", "quoted_code"),
     "url": _pick("url"),
     "phone": (*phone.PHONE_RULES, RULES_BY_NAME["cardinal"]),
-    "serial": _pick("serial"),
+    "serial": _pick("serial", "dashed_serial"),
     "date": _pick(
         "date",
         "year_range",

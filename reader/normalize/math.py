@@ -13,6 +13,7 @@ import re
 
 from reader.normalize.engine import Rule
 from reader.normalize.engine import alternation
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import NUM
 from reader.normalize.lexicon import SYMBOLS
@@ -76,7 +77,7 @@ def _ratio(m: re.Match[str]) -> str:
     return "比".join(read_decimal(e) for e in ends)
 
 
-ARITHMETIC = Rule("arithmetic", _ARITHMETIC, _arithmetic, needs("=＝"))
+ARITHMETIC = Rule("arithmetic", lead(r".\d", _ARITHMETIC), _arithmetic, needs("=＝"))
 SCORE = Rule("score", _SCORE, _score, needs("-—–:："))
 BREADCRUMB = Rule("breadcrumb", _CRUMB, _crumb, needs(">＞»›"))
 RATIO = Rule("ratio", _RATIO, _ratio, needs(":∶："))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import NOT_AFTER_COUNT
 from reader.normalize.lexicon import NUM
@@ -39,7 +40,7 @@ def _measure(m: re.Match[str]) -> str:
     return number + (m["scale"] or "") + UNITS[unit]
 
 
-MEASURE = Rule("measure", _MEASURE, _measure, needs("".join(u[0] for u in UNITS)))
+MEASURE = Rule("measure", lead(r"-−－.\d", _MEASURE), _measure, needs("".join(u[0] for u in UNITS)))
 # Units met only after a slash (万m³/d: ten thousand cubic metres a day).
 _PER_ONLY = {"d": "天"}
 

@@ -14,6 +14,7 @@ import re
 
 from reader.normalize.engine import Rule
 from reader.normalize.engine import alternation
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.numbers import read_digits
 
@@ -27,7 +28,7 @@ _MAKERS = "波音 空客 麦道 型号 机型 车型 编组".split()
 
 _NAME = re.compile(
     rf"(?<![\d.,A-Za-z])(?P<n>\d{{3,4}})(?![\d.,])[”\"」》]?(?={alternation(_NAMED)})"
-    rf"|(?<=(?:{'|'.join(_MAKERS)}))(?P<model>\d{{3,4}})(?![\d.,])"
+    rf"|(?<=[{''.join(w[-1] for w in _MAKERS)}])(?<=(?:{'|'.join(_MAKERS)}))(?P<model>\d{{3,4}})(?![\d.,])"
     # A model number glued to Latin capitals: 737MAX, 919C (a unit after the number is a measure).
     r"|(?<![\d.,A-Za-z])(?P<glued>\d{3,4})(?=[A-Z]{2,}(?![a-z]))"
 )
@@ -39,4 +40,6 @@ def _name(m: re.Match[str]) -> str:
 
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-NAME = Rule("name", _NAME, _name, needs("0"), needs("".join(w[0] for w in _NAMED + _MAKERS) + _UPPER))
+NAME = Rule(
+    "name", lead(r"\d", _NAME), _name, needs("0"), needs("".join(w[0] for w in _NAMED + _MAKERS) + _UPPER)
+)

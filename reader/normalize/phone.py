@@ -11,6 +11,7 @@ import re
 
 from reader.normalize.engine import Rule
 from reader.normalize.engine import alternation
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import HOTLINES
 from reader.normalize.lexicon import MEASURE
@@ -85,6 +86,17 @@ _REQUIRES = {
 }
 
 
+# The characters each form can start with (see engine.lead).
+_LEADS = {
+    "mobile": "+＋1",
+    "landline": "(（0",
+    "service_number": "48",
+    "hotline": "".join(sorted({n[0] for n in HOTLINES} | {"1"})),
+    "room": r"\d",
+    "id_number": r"\d",
+}
+
+
 def _id_number(m: re.Match[str]) -> str:
     """An ID card's check character X is read 叉."""
     return _phone_tail(m.group(0)).replace("X", "叉").replace("x", "叉")
@@ -93,7 +105,7 @@ def _id_number(m: re.Match[str]) -> str:
 PHONE_RULES = tuple(
     Rule(
         name,
-        re.compile(pattern),
+        lead(_LEADS[name], re.compile(pattern)) if name in _LEADS else re.compile(pattern),
         _id_number if name == "id_number" else _phone,
         needs(_REQUIRES.get(name, "0")),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.fraction import percent_words
 from reader.normalize.lexicon import NUM
@@ -64,5 +65,5 @@ def _word_dash(m: re.Match[str]) -> str:
     return "至" if m.string[m.start() - 1] == "点" else "到"
 
 
-RANGE = Rule("range", _RANGE, _range, needs("-—–～~至到"))
+RANGE = Rule("range", lead(r"-−+.\d", _RANGE), _range, needs("-—–～~至到"))
 WORD_DASH = Rule("word_dash", _WORD_DASH, _word_dash, needs("-—–～~"))

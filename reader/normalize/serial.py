@@ -11,6 +11,7 @@ import re
 
 from reader.normalize.engine import Rule
 from reader.normalize.engine import alternation
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.numbers import read_digits
 
@@ -27,9 +28,9 @@ _SERIAL = re.compile(
     r"(?P<code>[A-Za-z\d](?:[A-Za-z\d]|[-—/·](?=[A-Za-z\d])| (?=\d{3}))*)"
     # A site's licence number may carry a sub-number after its 号: 渝ICP备2023012345号-1.
     r"(?P<sub>号[-—]\d{1,3}(?!\d))?"
-    # A zero-led part after a dash marks a serial, not a range: 2023-001.
-    r"|(?<![\w.\-])(?P<dashed>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])"
 )
+# A zero-led part after a dash marks a serial, not a range: 2023-001.
+_DASHED = re.compile(r"(?<![\w.\-])(?P<dashed>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])")
 # A dash inside a code is spoken (杠), as clerks read codes aloud: a bare dash would be silent in
 # TTS, and JB-2023-001 must not run together into one digit string. Grouping spaces are dropped.
 _PAUSE = {"-": "杠", "—": "杠", "/": "斜杠", "·": "点", " ": ""}
@@ -43,9 +44,11 @@ def _read(code: str) -> str:
 
 
 def _serial(m: re.Match[str]) -> str:
-    if m["dashed"]:
-        return _read(m["dashed"])
     return m["cue"] + _read(m["code"]) + (_read(m["sub"]) if m["sub"] else "")
 
 
-SERIAL = Rule("serial", _SERIAL, _serial, needs("".join({c[0] for c in _CUES}) + "-"))
+# A cue needs its first and its last character in view (most end in 号 or 码): few windows have both.
+SERIAL = Rule(
+    "serial", _SERIAL, _serial, needs("".join({c[0] for c in _CUES})), needs("".join({c[-1] for c in _CUES}))
+)
+DASHED_SERIAL = Rule("dashed_serial", lead(r"\d", _DASHED), lambda m: _read(m["dashed"]), needs("-"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
@@ -23,7 +24,7 @@ _DURATION = "".join(rf"(?<!{cue}\d{{4}})" for cue in "连续 历时 长达 持�
 # only 50–99 and 00–09 are, since 10–49年 is mostly a duration (15年), and only when no duration cue
 # comes before it (成立70年) or after it (60年来, 50年不变).
 _SHORT_NOT_AFTER = "".join(
-    rf"(?<!{cue})"
+    rf"(?<!{cue}\d\d)"
     for cue in (
         "成立 建国 建党 建校 建院 以来 连续 历时 长达 持续 近 约 超 逾 余 满 过去 未来 已 了 走过 经过 历经 "
         "周 第 这 那 每 共 再 用 花 达 的 前 后 多"
@@ -31,7 +32,8 @@ _SHORT_NOT_AFTER = "".join(
 )
 _SHORT_YEAR = re.compile(
     r"(?<![\d.])(?P<m>\d\d)(?=年\d{1,2}月)"
-    rf"|(?<![\d.]){_SHORT_NOT_AFTER}(?P<y>[5-9]\d|0\d)"
+    # The cues are checked after the two digits (cheap), not before every character.
+    rf"|(?<![\d.])(?P<y>[5-9]\d|0\d){_SHORT_NOT_AFTER}"
     r"(?=年(?!来|间|多|余|左右|以上|以来|之久|历史|代|前|内|里|不|的|之|期间|时间|工龄|教龄|党龄|[\d]))"
 )
 _YEAR = re.compile(
@@ -76,6 +78,8 @@ def _range(m: re.Match[str]) -> str:
     return read_year_range(m["a2"], m["b2"], bool(m["yb2"]), bool(m["ya2"]))
 
 
-SHORT_YEAR = Rule("short_year", _SHORT_YEAR, lambda m: read_digits(m.group(0)), needs("年"), needs("0"))
-YEAR_RULE = Rule("year", _YEAR, _year, needs("年届级版赛财学后公s"))
-YEAR_RANGE = Rule("year_range", _RANGE, _range, needs("-—–～~至到/"))
+SHORT_YEAR = Rule(
+    "short_year", lead(r"\d", _SHORT_YEAR), lambda m: read_digits(m.group(0)), needs("年"), needs("0")
+)
+YEAR_RULE = Rule("year", lead(r"公\d", _YEAR), _year, needs("年届级版赛财学后公s"))
+YEAR_RANGE = Rule("year_range", lead(r"(（\d", _RANGE), _range, needs("-—–～~至到/"))
