@@ -22,18 +22,18 @@ from reader.normalize.numbers import read_amount
 from reader.normalize.numbers import read_decimal
 from reader.normalize.numbers import read_digits
 
-_CARDINAL = re.compile(
-    rf"(?P<sign>(?<![\dA-Za-z.\-−])(?<!\d[日月年时号]){NOT_AFTER_COUNT}[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})|(?P<digits>\d+)"
+_CARDINAL = (
+    rf"(?P<sign>(?<![\dA-Za-z.\-−])(?<!\d[日月年时号]){NOT_AFTER_COUNT}[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})"
+    r"|(?P<digits>\d+)"
 )
 _ORDINAL = re.compile(r"第(?P<num>\d+(?:\.\d+)*)(?:\s?(?:[-—–～~至到]|——)\s?(?P<last>\d+)(?![\d.]))?")
 # A sum in 元 (1,250,000.00元): its zero cents are not read.
 _YUAN = re.compile(r"(?:万|亿|万亿)?元")
 # "1." "1、" after a line start, space or colon; "1）" only at a line start (mid-line it closes a bracket).
-_LIST = re.compile(
+_LIST = (
     r"(?:(?:^|(?<=[\s：:。；;！？]))(?P<num>\d{1,2})[.．、]|^\s*(?P<num2>\d{1,2})[)）])(?!\d)\s*"
     # The item may open with a year after a space: "1. 2023年…" (but "1. 5万" is a damaged 1.5万).
-    r"(?:(?=[\u4e00-\u9fff“《(（])|(?<=\s)(?=\d{4}年))",
-    re.M,
+    r"(?:(?=[\u4e00-\u9fff“《(（])|(?<=\s)(?=\d{4}年))"
 )
 
 
@@ -84,7 +84,7 @@ def _list_number(m: re.Match[str]) -> str:
 
 
 # Informal text writes 万 as w (粉丝800w, 月薪1.5w); a capital W stays the watt of measure.
-_WAN = re.compile(rf"(?<![\d.A-Za-z])(?P<num>{NUM})w(?![A-Za-z])")
+_WAN = rf"(?<![\d.A-Za-z])(?P<num>{NUM})w(?![A-Za-z])"
 WAN = Rule(
     "wan", lead(r"\d.", _WAN), lambda m: read_decimal(m["num"], counted=True) + "万", needs("w"), needs("0")
 )
@@ -92,4 +92,4 @@ ROMAN = Rule("roman", _ROMAN, _roman, needs(ROMAN_CHARS + "IVX"))
 NUMBER_SIGN = Rule("number_sign", _HASH, lambda m: read_decimal(m["num"]) + "号", needs("#＃"))
 CARDINAL = Rule("cardinal", lead(r"-−－.\d", _CARDINAL), _cardinal, needs("0"))
 ORDINAL = Rule("ordinal", _ORDINAL, _ordinal, needs("第"))
-LIST_NUMBER = Rule("list_number", lead(r"\d\s", _LIST), _list_number, needs(".．、)）"))
+LIST_NUMBER = Rule("list_number", lead(r"\d\s", _LIST, re.M), _list_number, needs(".．、)）"))

@@ -27,7 +27,7 @@ _STD = re.compile(
     r"(?!(?:19|20)\d\d\s?[-—–])(?P<num2>\d+(?:\.\d+)*)"
     r"\s?[-—–]\s?(?P<yr2>(?:19|20)\d\d)(?![\d.])"
 )
-_VERSION_V = re.compile(
+_VERSION_V = (
     r"(?<![A-Za-z\d.])(?P<v>[Vv]\s?)(?P<num>\d+(?:\.\d+)*)(?![\d.])"
     r"|(?<![A-Za-z\d.])(?P<num2>\d+(?:\.\d+){2,})(?![\d.])"
 )
@@ -38,7 +38,7 @@ _LETTERS = re.compile(
 
 # A number of three or more digits standing alone in quotes names a slogan or scheme (“1361”整体构架),
 # read digit by digit; a quoted year (“2035”) is left to the year rule's reading as a number.
-_QUOTED = re.compile(r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?=[”\"」])")
+_QUOTED = r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?=[”\"」])"
 
 
 # Prefixes whose number counts (TOP10 → TOP十, U17 → U十七, No.12 → 第十二), and virus lineages
@@ -66,7 +66,7 @@ def _counted(m: re.Match[str]) -> str:
 
 
 # National and provincial road numbers are names, read digit by digit: 318国道, 国道318线 → 三一八.
-_ROAD = re.compile(r"(?<=国道|省道|县道)(?P<a>\d{3})(?!\d)|(?<![\d.])(?P<b>\d{3})(?=国道|省道|县道)")
+_ROAD = r"(?<=国道|省道|县道)(?P<a>\d{3})(?!\d)|(?<![\d.])(?P<b>\d{3})(?=国道|省道|县道)"
 
 
 def _doc(m: re.Match[str]) -> str:

@@ -18,11 +18,11 @@ from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
 
 _YEAR = r"(?:19|20)\d\d"
-_DAMAGE = re.compile(
+_DAMAGE = (
     rf"(?<![\d.])(?P<y>{_YEAR})(?P<m>1[0-2]|0?[1-9])(?=月)"
     rf"|(?<![\d.])(?P<a>{_YEAR})(?P<b>{_YEAR})(?=年)"
 )
-_LONE_DATE = re.compile(rf"^\s*(?P<ly>{_YEAR})(?P<lm>{MONTH})(?P<ld>{DAY})\s*$", re.M)
+_LONE_DATE = rf"^\s*(?P<ly>{_YEAR})(?P<lm>{MONTH})(?P<ld>{DAY})\s*$"
 
 
 def _damage(m: re.Match[str]) -> str:
@@ -40,4 +40,4 @@ def _lone_date(m: re.Match[str]) -> str:
 
 DAMAGE = Rule("damage", lead(r"\d", _DAMAGE), _damage, needs("年月"), needs("0"))
 # The same reading; a rule of its own because it needs no 年 or 月 in view.
-LONE_DATE = Rule("lone_date", lead(r"\d\s", _LONE_DATE), _lone_date, needs("0"))
+LONE_DATE = Rule("lone_date", lead(r"\d\s", _LONE_DATE, re.M), _lone_date, needs("0"))

@@ -22,7 +22,7 @@ MONTH = r"(?:1[0-2]|0?[1-9])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 _SEP_RANGE = r"\s?(?:[-—–～~至到]|——)\s?"
 
-_FULL = re.compile(
+_FULL = (
     rf"(?<![\d.])(?P<y>\d{{4}})(?P<s>[-/.])(?P<m>{MONTH})(?P=s)(?P<d>{DAY})(?![\d.])"
     rf"|(?<![\d.])(?P<y2>\d{{4}})(?P<s2>[-/])(?P<m2>{MONTH})(?![\d/-])"
     # 2023.12 in a government page is a month, not a decimal.
@@ -30,7 +30,7 @@ _FULL = re.compile(
     # A résumé line spans two such months, or runs up to now: 1992.09—1996.07, 2021.06—至今.
     rf"(?:\s?(?:——|[—–\-～~至])\s?(?:(?P<y4>(?:19|20)\d\d)\.(?P<m4>1[0-2]|0[1-9])(?![\d.])|(?P<now>至?今)))?"
 )
-_MONTH_DAY = re.compile(
+_MONTH_DAY = (
     rf"(?<![\d.])(?P<m1>{MONTH})(?:{_SEP_RANGE}(?P<m2>{MONTH}))?月(?:{_SEP_RANGE}(?P<m4>{MONTH})月)?"
     rf"(?:份|(?P<d1>{DAY})(?:{_SEP_RANGE}(?P<d2>{DAY}))?(?P<dm>[日号])(?:{_SEP_RANGE}(?P<d5>{DAY})[日号])?)?"
     rf"|(?<![\d.])(?P<d3>{DAY})(?:{_SEP_RANGE}(?P<d4>{DAY}))?(?P<dm2>[日号])"
@@ -46,7 +46,7 @@ _EVENT_CUES = (
     "晚会 大地震 地震 特大 事件 事变 惨案 纪念日 国际 消费者权益 大火 火灾 爆炸 空难 事故 暴雨 洪水 洪灾 "
     "水灾 泥石流 起义 运动 讲话 重要讲话 批示 重要指示 指示 精神 大案 专案 案件"
 ).split()
-_EVENT_DOT = re.compile(
+_EVENT_DOT = (
     rf"(?<![\d.])(?P<a>{MONTH})\.(?P<b>{DAY})(?![\d.])(?!{MEASURE}|{UNIT}|[万亿千百级])"
     rf"(?=[\u4e00-\u9fff]{{0,4}}?(?:{alternation(_EVENT_CUES)}))"
 )

@@ -80,14 +80,14 @@ def _next(rule: Rule, text: str, pos: int, endpos: int) -> re.Match[str] | None:
     return match
 
 
-def lead(chars: str, pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """``pattern`` behind a lookahead for the characters a match can start with (``\\d`` allowed).
+def lead(chars: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile ``pattern`` behind a lookahead for the characters a match can start with (``\\d`` allowed).
 
     Most patterns open with a lookbehind (no digit before the number), which keeps the regex engine
     from skipping ahead to a possible first character; tried at every position instead, a search
     costs about three times as much. The lookahead gives it that character set back.
     """
-    return re.compile(f"(?=[{chars}])(?:{pattern.pattern})", pattern.flags)
+    return re.compile(f"(?=[{chars}])(?:{pattern})", flags)
 
 
 def needs(chars: str) -> frozenset[str]:

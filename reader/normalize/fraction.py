@@ -18,7 +18,7 @@ from reader.normalize.lexicon import NUM
 from reader.normalize.lexicon import SYMBOLS
 from reader.normalize.numbers import read_decimal
 
-_PERCENT = re.compile(
+_PERCENT = (
     rf"(?P<sign>(?<![\dA-Za-z.]){NOT_AFTER_COUNT}[-−－+＋](?=\d))?{LEFT}(?P<num>{NUM})\s?(?P<sym>[%％‰])"
 )
 _VULGAR = "½⅓⅔¼¾⅕⅛"
@@ -32,7 +32,7 @@ _FRACTION = re.compile(
 # A score over a rating scale: the scale is 5, 10 or 100, and either 分 follows or the score has a
 # decimal point (4.8/5), which no plain fraction has. Read as a score with its maximum, as announcers do.
 _SCALE = r"\s?/\s?(?P<{0}>5|10|100)(?![\d./])"
-_RATING = re.compile(
+_RATING = (
     rf"{LEFT}(?:(?P<score>\d+\.\d+){_SCALE.format('scale')}(?:\s?分)?"
     rf"|(?P<whole>\d+){_SCALE.format('wscale')}\s?分)"
 )

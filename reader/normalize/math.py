@@ -29,7 +29,7 @@ _SYMBOL = re.compile(alternation([s for s in SYMBOLS if s]))
 # so 9-4 is 减 here, never a range (到) or a minus sign.
 _OPERATORS = {"+": "加", "-": "减", "−": "减", "—": "减", "×": "乘", "*": "乘", "÷": "除以", "/": "除以"}
 _OP = r"\s?[-+−—×*÷/]\s?"
-_ARITHMETIC = re.compile(
+_ARITHMETIC = (
     rf"(?<![\d.A-Za-z])(?P<left>{NUM}(?:{_OP}{NUM})+)\s?[=＝]\s?(?P<minus>[-−])?(?P<right>{NUM})(?![\d.])"
 )
 _TERM = re.compile(rf"{NUM}|[-+−—×*÷/]")

@@ -26,7 +26,7 @@ _NAMED = (
 # Makers and words whose number is a model: 波音737, 空客320, 型号2045.
 _MAKERS = "波音 空客 麦道 型号 机型 车型 编组".split()
 
-_NAME = re.compile(
+_NAME = (
     rf"(?<![\d.,A-Za-z])(?P<n>\d{{3,4}})(?![\d.,])[”\"」》]?(?={alternation(_NAMED)})"
     rf"|(?<=[{''.join(w[-1] for w in _MAKERS)}])(?<=(?:{'|'.join(_MAKERS)}))(?P<model>\d{{3,4}})(?![\d.,])"
     # A model number glued to Latin capitals: 737MAX, 919C (a unit after the number is a measure).

@@ -105,7 +105,7 @@ def _id_number(m: re.Match[str]) -> str:
 PHONE_RULES = tuple(
     Rule(
         name,
-        lead(_LEADS[name], re.compile(pattern)) if name in _LEADS else re.compile(pattern),
+        lead(_LEADS[name], pattern) if name in _LEADS else re.compile(pattern),
         _id_number if name == "id_number" else _phone,
         needs(_REQUIRES.get(name, "0")),
     )

@@ -30,7 +30,7 @@ _SERIAL = re.compile(
     r"(?P<sub>号[-—]\d{1,3}(?!\d))?"
 )
 # A zero-led part after a dash marks a serial, not a range: 2023-001.
-_DASHED = re.compile(r"(?<![\w.\-])(?P<dashed>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])")
+_DASHED = r"(?<![\w.\-])(?P<dashed>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])"
 # A dash inside a code is spoken (杠), as clerks read codes aloud: a bare dash would be silent in
 # TTS, and JB-2023-001 must not run together into one digit string. Grouping spaces are dropped.
 _PAUSE = {"-": "杠", "—": "杠", "/": "斜杠", "·": "点", " ": ""}

@@ -30,20 +30,20 @@ _SHORT_NOT_AFTER = "".join(
         "周 第 这 那 每 共 再 用 花 达 的 前 后 多"
     ).split()
 )
-_SHORT_YEAR = re.compile(
+_SHORT_YEAR = (
     r"(?<![\d.])(?P<m>\d\d)(?=年\d{1,2}月)"
     # The cues are checked after the two digits (cheap), not before every character.
     rf"|(?<![\d.])(?P<y>[5-9]\d|0\d){_SHORT_NOT_AFTER}"
     r"(?=年(?!来|间|多|余|左右|以上|以来|之久|历史|代|前|内|里|不|的|之|期间|时间|工龄|教龄|党龄|[\d]))"
 )
-_YEAR = re.compile(
+_YEAR = (
     rf"(?P<bc>公元前|公元)(?P<any>\d{{1,4}})(?=年)"
     rf"|(?<![\d.])(?P<y>{YEAR}){_DURATION}(?=(?:{_SUFFIX}))"
     rf"|(?<![\d.])(?P<gen>\d0|\d5|0\d)(?=(?:[、，,和与]\d[05])*后(?![\d.]))"
     rf"|(?<![\d.])(?P<decade>(?:1[5-9]|20)\d0)s(?![A-Za-z])"
 )
 _SEP = r"\s?(?:[-—–～~至到]|——)\s?"
-_RANGE = re.compile(
+_RANGE = (
     rf"(?P<open>[(（])(?P<a>{YEAR})(?P<ya>年)?{_SEP}(?P<b>{YEAR})(?P<yb>年)?(?P<close>[)）])"
     rf"|(?<![\d.])(?P<a3>{YEAR})/(?P<b3>\d\d)(?=赛季|年度|学年)"
     rf"|(?<![\d.])(?P<a2>{YEAR})(?P<ya2>年)?{_SEP}(?P<b2>{YEAR})(?P<yb2>年)?(?![\d.])"
