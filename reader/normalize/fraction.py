@@ -29,18 +29,26 @@ _FRACTION = re.compile(
 )
 
 
-# A score over a rating scale: the scale is 5, 10 or 100, and either 分 follows or the score has a
-# decimal point (4.8/5), which no plain fraction has. Read as a score with its maximum, as announcers do.
-_SCALE = r"\s?/\s?(?P<{0}>5|10|100)(?![\d./])"
+# A score over a rating scale: the scale is 5, 10 or 100, and 分 follows, or the score has a decimal
+# point (4.8/5, which no plain fraction has), or a scoring word comes first (得分85/100). Read as a
+# score with its maximum, as announcers do.
+_SCALE = r"\s?/\s?(?P<{0}>(?:5|10|100)(?:\.0)?)(?![\d./])"
+_SCORING = r"(?P<cue>(?:评分|得分|打分|评价|测评|考评|满意度)(?:为|是)?[:：]?\s?)"
 _RATING = (
     rf"{LEFT}(?:(?P<score>\d+\.\d+){_SCALE.format('scale')}(?:\s?分)?"
     rf"|(?P<whole>\d+){_SCALE.format('wscale')}\s?分)"
+    rf"|{_SCORING}(?P<cscore>\d+(?:\.\d+)?){_SCALE.format('cscale')}(?:\s?分)?"
 )
 
 
 def _rating(m: re.Match[str]) -> str:
-    score, scale = (m["score"], m["scale"]) if m["score"] else (m["whole"], m["wscale"])
-    return f"{read_decimal(score)}分，满分{read_decimal(scale)}分"
+    if m["cue"]:
+        score, scale = m["cscore"], m["cscale"]
+    else:
+        score, scale = (m["score"], m["scale"]) if m["score"] else (m["whole"], m["wscale"])
+    # 5.0 is the scale 5: 满分五分, not 满分五点零分.
+    scale = scale.removesuffix(".0")
+    return f"{m['cue'] or ''}{read_decimal(score)}分，满分{read_decimal(scale)}分"
 
 
 def percent_words(number: str, symbol: str) -> str:
@@ -66,5 +74,5 @@ def _fraction(m: re.Match[str]) -> str:
 
 
 PERCENT = Rule("percent", lead(r"-−－+＋.\d", _PERCENT), _percent, needs("%％‰"))
-RATING = Rule("rating", lead(r"\d", _RATING), _rating, needs("/"))
+RATING = Rule("rating", lead(r"\d评得打测考满", _RATING), _rating, needs("/"))
 FRACTION = Rule("fraction", _FRACTION, _fraction, needs("/又" + _VULGAR))

@@ -25,11 +25,13 @@ _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕
 _AFTER = r"报警|急救|火警|热线|电话|服务|求助|查号|客服|平台|举报"
 _PATTERNS = {
     "mobile": rf"(?:[+＋]86[-\s]?|(?<!\d))1[3-9]\d(?:{_SEP}?\d{{4}}){{2}}(?!\d)",
+    # A published number with its middle masked: 138****5678 (each star read 星, as a clerk does).
+    "masked": r"(?<![\d*＊])1[3-9]\d[*＊]{4}\d{4}(?!\d)",
     "landline": rf"(?<!\d)[(（]0\d{{2,3}}[)）]\s?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
     rf"|(?<![\d.])0\d{{2,3}}{_SEP}\d{{3,4}}{_SEP}?\d{{4}}(?:(?:{_SEP}|转|分机)\d{{1,5}})?(?!\d)",
     "service_number": rf"(?<!\d)[48]00{_SEP}?\d{{3,4}}{_SEP}?\d{{3,4}}(?!\d)",
     "phone_cue": rf"(?:{alternation(_CUES)})(?:号码|号)?(?:为|是)?[:：]?\s?"
-    rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP})\d{{3,8}})*(?!\d)",
+    rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP}|[*＊]{{2,}})\d{{3,8}})*(?!\d)",
     # 123xx is the range of government service lines (12319 城建, 12393 医保): all of it, not just the list.
     "hotline": rf"(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d)"
     rf"{_NOT_COUNT}"
@@ -48,7 +50,7 @@ _PIECE = re.compile(r"\d+|[^\d]+")
 
 # Announcers run the digit groups together (the rhythm is in the voice, not in a written pause): a space
 # in spoken text is read inconsistently by TTS engines, and reference transcripts never hold one.
-_PUNCT = {"+": "加", "＋": "加", "(": "", "（": "", ")": "", "）": "", "-": "", "－": "", "—": "", " ": ""}
+_PUNCT = {"*": "星", "＊": "星", "+": "加", "＋": "加", "(": "", "（": "", ")": "", "）": "", "-": "", "－": "", "—": "", " ": ""}
 
 
 def _piece(piece: str) -> str:
@@ -81,6 +83,7 @@ _REQUIRES = {
     "room": "室房",
     "plate": _PROVINCES,
     "mobile": "1",
+    "masked": "*＊",
     # "0" would mean any digit; a hotline needs one of its own first digits.
     "hotline": "".join({n[0] for n in HOTLINES}),
 }
@@ -89,6 +92,7 @@ _REQUIRES = {
 # The characters each form can start with (see engine.lead).
 _LEADS = {
     "mobile": "+＋1",
+    "masked": "1",
     "landline": "(（0",
     "service_number": "48",
     "hotline": "".join(sorted({n[0] for n in HOTLINES} | {"1"})),

@@ -25,7 +25,8 @@ _CUES = (
 ).split()
 _SERIAL = re.compile(
     rf"(?P<cue>(?:{alternation(_CUES)})(?:为|是)?[:：]?\s?)"
-    r"(?P<code>[A-Za-z\d](?:[A-Za-z\d]|[-—/·](?=[A-Za-z\d])| (?=\d{3}))*)"
+    # A masked identifier keeps its stars (500101********1234): read 星 like any written star.
+    r"(?P<code>[A-Za-z\d](?:[A-Za-z\d*＊]|[-—/·](?=[A-Za-z\d])| (?=\d{3}))*)"
     # A site's licence number may carry a sub-number after its 号: 渝ICP备2023012345号-1.
     r"(?P<sub>号[-—]\d{1,3}(?!\d))?"
 )
@@ -33,7 +34,7 @@ _SERIAL = re.compile(
 _DASHED = r"(?<![\w.\-])(?P<dashed>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])"
 # A dash inside a code is spoken (杠), as clerks read codes aloud: a bare dash would be silent in
 # TTS, and JB-2023-001 must not run together into one digit string. Grouping spaces are dropped.
-_PAUSE = {"-": "杠", "—": "杠", "/": "斜杠", "·": "点", " ": ""}
+_PAUSE = {"-": "杠", "—": "杠", "/": "斜杠", "·": "点", " ": "", "*": "星", "＊": "星"}
 
 
 def _read(code: str) -> str:
