@@ -50,7 +50,20 @@ _PIECE = re.compile(r"\d+|[^\d]+")
 
 # Announcers run the digit groups together (the rhythm is in the voice, not in a written pause): a space
 # in spoken text is read inconsistently by TTS engines, and reference transcripts never hold one.
-_PUNCT = {"*": "星", "＊": "星", "+": "加", "＋": "加", "(": "", "（": "", ")": "", "）": "", "-": "", "－": "", "—": "", " ": ""}
+_PUNCT = {
+    "*": "星",
+    "＊": "星",
+    "+": "加",
+    "＋": "加",
+    "(": "",
+    "（": "",
+    ")": "",
+    "）": "",
+    "-": "",
+    "－": "",
+    "—": "",
+    " ": "",
+}
 
 
 def _piece(piece: str) -> str:
