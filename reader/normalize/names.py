@@ -27,7 +27,8 @@ _NAMED = (
 _MAKERS = "波音 空客 麦道 型号 机型 车型 编组".split()
 
 _NAME = (
-    rf"(?<![\d.,A-Za-z])(?P<n>\d{{3,4}})(?![\d.,])[”\"」》]?(?={alternation(_NAMED)})"
+    # A round number (300工程) is a count with its measure word dropped, never a name.
+    rf"(?<![\d.,A-Za-z])(?!\d{{1,2}}00(?!\d))(?P<n>\d{{3,4}})(?![\d.,])[”\"」》]?(?={alternation(_NAMED)})"
     rf"|(?<=[{''.join(w[-1] for w in _MAKERS)}])(?<=(?:{'|'.join(_MAKERS)}))(?P<model>\d{{3,4}})(?![\d.,])"
     # A model number glued to Latin capitals: 737MAX, 919C (a unit after the number is a measure).
     r"|(?<![\d.,A-Za-z])(?P<glued>\d{3,4})(?=[A-Z]{2,}(?![a-z]))"
