@@ -22,7 +22,7 @@ _SEP = r"[-\s－—]"
 _NOT_COUNT = rf"(?![\d.%％‰]|\s?(?:余|多)?(?:{MEASURE}|{UNIT})(?![A-Za-z]))"
 _CUES = "电话 热线 传真 手机 拨打 致电 联系方式 号码 分机 转 尾号 邮编 邮政编码 QQ 微信".split()
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-_AFTER = r"报警|急救|火警|热线|电话|服务|求助|查号|客服|平台|举报"
+_AFTER = r"报警|急救|火警|热线|电话|服务|求助|查号|客服|平台|举报|接处警|接警|出警|消防|指挥中心|宣传日|联动"
 _PATTERNS = {
     "mobile": rf"(?:[+＋]86[-\s]?|(?<!\d))1[3-9]\d(?:{_SEP}?\d{{4}}){{2}}(?!\d)",
     # A published number with its middle masked: 138****5678 (each star read 星, as a clerk does).
@@ -31,13 +31,16 @@ _PATTERNS = {
     rf"|(?<![\d.])0\d{{2,3}}{_SEP}\d{{3,4}}{_SEP}?\d{{4}}(?:(?:{_SEP}|转|分机)\d{{1,5}})?(?!\d)",
     "service_number": rf"(?<!\d)[48]00{_SEP}?\d{{3,4}}{_SEP}?\d{{3,4}}(?!\d)",
     "phone_cue": rf"(?:{alternation(_CUES)})(?:号码|号)?(?:为|是)?[:：]?\s?"
-    rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP}|[*＊]{{2,}})\d{{3,8}})*(?!\d)",
+    rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP}|[*＊]{{2,}})\d{{3,8}})*(?!\d)"
+    # More numbers listed after the first: 咨询电话：023-67898765，67891234 (seven digits or more).
+    rf"(?:[，,、/或和及]\s?(?:0\d{{2,3}}{_SEP})?\d{{7,8}}(?![\d.]))*",
     # 123xx is the range of government service lines (12319 城建, 12393 医保): all of it, not just the list.
     "hotline": rf"(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d)"
     rf"{_NOT_COUNT}"
     rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?={_AFTER})"
     # …or after its carrier or a service word: 中国移动10086, 客服10000.
-    rf"|(?<=移动|联通|电信|客服|服务|热线|电话)(?:{alternation([n for n, cue in HOTLINES.items() if cue])})"
+    rf"|(?:(?<=移动|联通|电信|客服|服务|热线|电话|火警|报警|急救|匪警)|(?<=[拨打]))"
+    rf"(?:{alternation([n for n, cue in HOTLINES.items() if cue])})"
     rf"{_NOT_COUNT}"
     # A second service number listed after a first one: 拨打110或120.
     rf"|(?<=\d[或、和/])(?:{alternation([n for n, cue in HOTLINES.items() if cue])}){_NOT_COUNT}",
