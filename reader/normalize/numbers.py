@@ -95,7 +95,7 @@ def read_int(digits: str, *, counted: bool = False) -> str:
 @lru_cache(maxsize=4096)
 def read_decimal(number: str, *, counted: bool = False) -> str:
     """Read ``12.05`` as 十二点零五; an integer is read by :func:`read_int`."""
-    number = number.replace(",", "").replace("，", "")
+    number = "".join(ch for ch in number if ch not in ",， \u00a0\u2009\u202f")
     if "." not in number:
         return read_int(number, counted=counted)
     whole, frac = number.split(".", 1)
