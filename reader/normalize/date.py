@@ -52,6 +52,16 @@ _EVENT_DOT = (
 )
 
 
+# A slash between months or before a day is not a fraction: 5/6月 → 五、六月, 3/5日 → 三月五日.
+_SLASH = rf"(?<![\d/.])(?P<a>{MONTH})/(?:(?P<b>{MONTH})(?=月)|(?P<d>{DAY})(?=日))"
+
+
+def _slash(m: re.Match[str]) -> str:
+    if m["b"]:
+        return f"{read_int(m['a'])}、{read_int(m['b'])}"
+    return f"{read_int(m['a'])}月{read_int(m['d'])}"
+
+
 def year_digits(year: str) -> str:
     """Read a year one digit at a time: 2023 → 二零二三."""
     return read_digits(year)
@@ -102,4 +112,5 @@ EVENT_DATE = Rule("event_date", _EVENT, _event, needs("·•・"))
 EVENT_DOT = Rule(
     "event_dot", lead(r"\d", _EVENT_DOT), _event, needs("."), needs("".join(cue[0] for cue in _EVENT_CUES))
 )
+SLASH_DATE = Rule("slash_date", lead(r"\d", _SLASH), _slash, needs("/"), needs("月日"))
 DATE_DASH = Rule("date_dash", _DASH, lambda m: "至", needs("—–-～~"))

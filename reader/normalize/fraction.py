@@ -19,7 +19,7 @@ from reader.normalize.lexicon import SYMBOLS
 from reader.normalize.numbers import read_decimal
 
 _PERCENT = (
-    rf"(?P<sign>(?<![\dA-Za-z.]){NOT_AFTER_COUNT}[-−－+＋](?=\d))?{LEFT}(?P<num>{NUM})\s?(?P<sym>[%％‰])"
+    rf"(?P<sign>(?<![\dA-Za-z.]){NOT_AFTER_COUNT}[-−－+＋](?=\d))?{LEFT}(?P<num>{NUM})\s?(?P<sym>[%％‰‱])"
 )
 _VULGAR = "½⅓⅔¼¾⅕⅛"
 _FRACTION = re.compile(
@@ -53,7 +53,7 @@ def _rating(m: re.Match[str]) -> str:
 
 def percent_words(number: str, symbol: str) -> str:
     """``32.7``, ``%`` → 百分之三十二点七 (a whole hundred percent is 百分之百)."""
-    head = "千分之" if symbol == "‰" else "百分之"
+    head = {"‰": "千分之", "‱": "万分之"}.get(symbol, "百分之")
     if head == "百分之" and number == "100":
         return "百分之百"
     return head + read_decimal(number)
@@ -73,6 +73,6 @@ def _fraction(m: re.Match[str]) -> str:
     return "负" + spoken if m["sign"] else spoken
 
 
-PERCENT = Rule("percent", lead(r"-−－+＋.\d", _PERCENT), _percent, needs("%％‰"))
+PERCENT = Rule("percent", lead(r"-−－+＋.\d", _PERCENT), _percent, needs("%％‰‱"))
 RATING = Rule("rating", lead(r"\d评得打测考满", _RATING), _rating, needs("/"))
 FRACTION = Rule("fraction", _FRACTION, _fraction, needs("/又" + _VULGAR))

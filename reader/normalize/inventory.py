@@ -34,6 +34,7 @@ RULES: tuple[Rule, ...] = (
     math.ARITHMETIC,
     math.SCORE,
     date.DATE,
+    date.SLASH_DATE,
     serial.SERIAL,
     serial.DASHED_SERIAL,
     year.YEAR_RANGE,
@@ -86,6 +87,7 @@ CLASSES: dict[str, tuple[Rule, ...]] = {
     "serial": _pick("serial", "dashed_serial"),
     "date": _pick(
         "date",
+        "slash_date",
         "year_range",
         "year",
         "short_year",
