@@ -17,7 +17,7 @@ from reader.normalize.engine import needs
 from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
 
-_DOC = re.compile(r"[〔［\[【(（](?P<y>\d{4})[〕］\]】)）](?:\s?(?P<di>第)?(?P<n>\d+)(?P<hao>号)?)?")
+_DOC = re.compile(r"[〔［\[【(（](?P<y>\d{4})[〕］\]】)）](?:\s?(?P<di>第)?(?P<n>\d+)(?P<hao>\s?号)?)?")
 _STD = re.compile(
     r"(?<![A-Za-z])(?P<std>GB/T|GB/Z|GB|GBZ|DB\d{2}/T|DB\d{2}|JGJ/T|JGJ|JT/T|HJ/T|HJ|GA/T|GA|YY/T|YY|WS/T|WS|"
     r"ISO/IEC|ISO|IEC|CJJ|CJ/T|SL|DL/T|NB/T|QB/T|SB/T|JB/T|T/[A-Z]+)\s?(?P<num>\d+(?:[.\-]\d+)*?)"
@@ -74,7 +74,7 @@ def _doc(m: re.Match[str]) -> str:
     if m["n"]:
         # Announcers keep the year apart from the number: 〔2024〕7号 is 二零二四年七号, never 二零二四七号.
         text += "年" + (m["di"] or "") + read_int(m["n"])
-    return text + ("号" if m["hao"] else "")
+    return text + ("号" if m["hao"] else "")  # a space before 号 is dropped
 
 
 def _std(m: re.Match[str]) -> str:
