@@ -44,12 +44,13 @@ def _arithmetic(m: re.Match[str]) -> str:
 # or a result word follows (以5-2获胜). Elsewhere 5-2 stays a range (到) or a date.
 _AFTER_SCORE = (
     "获胜 取胜 胜出 战胜 击败 力克 险胜 大胜 完胜 惜败 落败 告负 负于 不敌 战平 逼平 打平 领先 落后 "
-    "的比分 的总比分 的大比分 夺冠 晋级 胜 负 赢 输"
+    "的比分 的总比分 的大比分 夺冠 晋级"
 ).split()
 _SCORE = re.compile(
     r"(?P<cue>比分为|比分是|总比分|大比分|比分|比数)\s?(?P<a>\d{1,3})\s?[-—–:：]\s?(?P<b>\d{1,3})(?![\d.:：])"
     r"|(?<![\d.:\-])(?P<a2>\d{1,3})\s?[-—–]\s?(?P<b2>\d{1,3})(?![\d.:\-])"
-    rf"(?={alternation(_AFTER_SCORE)}|平(?![方米均台]))"
+    # One-character result words only where they do not start another word (负责, 输入, 胜任).
+    rf"(?={alternation(_AFTER_SCORE)}|平(?![方米均台安稳])|胜(?![任])|负(?![责担面荷])|赢(?![得])|输(?![入出送液电]))"
 )
 
 
