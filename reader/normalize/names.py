@@ -21,7 +21,7 @@ from reader.normalize.numbers import read_digits
 # Nouns a number names when written right before them.
 _NAMED = (
     "计划 工程 项目 行动 战略 方针 工作法 机制 模式 体系 格局 布局 新规 精神 高校 院校 专项 平台 系列 "
-    "型 客机 飞机 机型 战机 芯片 处理器 系统 框架 通道 品牌 原则 方略 愿景 远景 试点 专班"
+    "型 客机 飞机 机型 战机 芯片 处理器 系统 框架 品牌 原则 方略 愿景 远景 试点 专班"
 ).split()
 # Makers and words whose number is a model: 波音737, 空客320, 型号2045.
 _MAKERS = "波音 空客 麦道 型号 机型 车型 编组".split()
@@ -31,7 +31,8 @@ _NAME = (
     rf"(?<![\d.,A-Za-z])(?!\d{{1,2}}00(?!\d))(?P<n>\d{{3,4}})(?![\d.,])[”\"」》]?(?={alternation(_NAMED)})"
     rf"|(?<=[{''.join(w[-1] for w in _MAKERS)}])(?<=(?:{'|'.join(_MAKERS)}))(?P<model>\d{{3,4}})(?![\d.,])"
     # A model number glued to Latin capitals: 737MAX, 919C (a unit after the number is a measure).
-    r"|(?<![\d.,A-Za-z])(?P<glued>\d{3,4})(?=[A-Z]{2,}(?![a-z]))"
+    # Units in capitals (500KV, 100MW, 256GB) stay measures.
+    r"|(?<![\d.,A-Za-z])(?P<glued>\d{3,4})(?=[A-Z]{2,}(?![a-z]))(?!KVA|KV|KW|MW|GW|KM|KG|KB|MB|GB|TB|MHZ|GHZ|HZ|CM|MM)"
 )
 
 
