@@ -48,7 +48,8 @@ _EVENT_CUES = (
 ).split()
 _EVENT_DOT = (
     rf"(?<![\d.])(?P<a>{MONTH})\.(?P<b>{DAY})(?![\d.])(?!{MEASURE}|{UNIT}|[万亿千百级])"
-    rf"(?=[\u4e00-\u9fff]{{0,4}}?(?:{alternation(_EVENT_CUES)}))"
+    # (a non-Latin letter: a set of categories compiles much faster than the CJK range)
+    rf"(?=[^\W\d_A-Za-z]{{0,4}}?(?:{alternation(_EVENT_CUES)}))"
 )
 
 
