@@ -63,13 +63,9 @@ def _score(m: re.Match[str]) -> str:
 # Breadcrumbs (首页 > 政务公开 > 通知公告): > between Chinese words is a separator, read as a pause.
 # A chain of two or more, or one with spaces around it; a lone 收入>支出 stays a comparison.
 _CRUMB_SEP = r"\s*[>＞»›]\s*"
-# A letter outside Latin script (Chinese, in practice): a set of categories compiles in a fraction of
-# the time a CJK range takes, which counts at start-up.
-_HAN = r"[^\W\d_A-Za-z]"
-_CRUMB = re.compile(
-    rf"{_HAN}+(?:{_CRUMB_SEP}{_HAN}+){{2,}}"
-    rf"|(?<={_HAN})\s+[>＞»›]\s+(?=[^\W_A-Za-z])"
-)
+# Chinese words only: a chain must never swallow a numeral (①, Ⅳ) that another rule reads.
+_HAN = r"[\u4e00-\u9fff]"
+_CRUMB = re.compile(rf"{_HAN}+(?:{_CRUMB_SEP}{_HAN}+){{2,}}|(?<={_HAN})\s+[>＞»›]\s+(?=[\u4e00-\u9fff\d])")
 
 
 def _crumb(m: re.Match[str]) -> str:
