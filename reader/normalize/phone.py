@@ -20,14 +20,16 @@ from reader.normalize.numbers import read_digits
 
 _SEP = r"[-\s－—]"
 _NOT_COUNT = rf"(?![\d.%％‰]|\s?(?:余|多)?(?:{MEASURE}|{UNIT})(?![A-Za-z]))"
-_CUES = "电话 热线 传真 手机 拨打 致电 联系方式 号码 分机 转 尾号 邮编 邮政编码 QQ 微信".split()
+_CUES = "电话 热线 传真 手机 座机 固话 拨打 致电 联系方式 号码 分机 转 尾号 邮编 邮政编码 QQ 微信".split()
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _AFTER = r"报警|急救|火警|热线|电话|服务|求助|查号|客服|平台|举报|接处警|接警|出警|消防|指挥中心|宣传日|联动"
 _PATTERNS = {
     "mobile": rf"(?:[+＋]86[-\s]?|(?<!\d))1[3-9]\d(?:{_SEP}?\d{{4}}){{2}}(?!\d)",
     # A published number with its middle masked: 138****5678 (each star read 星, as a clerk does).
     "masked": r"(?<![\d*＊])1[3-9]\d[*＊]{4}\d{4}(?!\d)",
-    "landline": rf"(?<!\d)[(（]0\d{{2,3}}[)）]\s?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
+    # An area code after the country code drops its 0: +86-23-67891234, 0086 23 6789 1234.
+    "landline": rf"(?:(?<![\d+＋])00|[+＋])86{_SEP}?\d{{2,3}}{_SEP}?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
+    rf"|(?<!\d)[(（]0\d{{2,3}}[)）]\s?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
     rf"|(?<![\d.])0\d{{2,3}}{_SEP}\d{{3,4}}{_SEP}?\d{{4}}(?:(?:{_SEP}|转|分机)\d{{1,5}})?(?!\d)",
     "service_number": rf"(?<!\d)[48]00{_SEP}?\d{{3,4}}{_SEP}?\d{{3,4}}(?!\d)",
     "phone_cue": rf"(?:{alternation(_CUES)})(?:号码|号)?(?:为|是)?[:：]?\s?"
@@ -54,6 +56,7 @@ _PIECE = re.compile(r"\d+|[^\d]+")
 # Announcers run the digit groups together (the rhythm is in the voice, not in a written pause): a space
 # in spoken text is read inconsistently by TTS engines, and reference transcripts never hold one.
 _PUNCT = {
+    "/": "、",
     "*": "星",
     "＊": "星",
     "+": "加",
@@ -109,7 +112,7 @@ _REQUIRES = {
 _LEADS = {
     "mobile": "+＋1",
     "masked": "1",
-    "landline": "(（0",
+    "landline": "(（0+＋",
     "service_number": "48",
     "hotline": "".join(sorted({n[0] for n in HOTLINES} | {"1"})),
     "room": r"\d",
