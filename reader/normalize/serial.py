@@ -21,12 +21,12 @@ _CUES = (
     "编号 索引号 代码 信用代码 证号 账号 卡号 工号 单号 订单号 批准文号 备案号 登记号 许可证号 ICP备 网安备 "
     "QQ群 QQ群号 群号 微信号 账户 帐号 户号 客户号 会员号 合同号 案号 证件号 证件号码 护照号 护照号码 "
     "身份证号 身份证号码 流水号 编码 识别号 注册号 准考证号 考号 学号 档案号 发票号码 车架号 批次号 "
-    "序列号 凭证号 交易号 单据号 受理号 回执号 查询码 验证码 社保卡号 医保卡号 银行卡号"
+    "序列号 凭证号 交易号 单据号 受理号 回执号 查询码 验证码 社保卡号 医保卡号 银行卡号 ISBN ISSN 刊号"
 ).split()
 _SERIAL = re.compile(
     rf"(?P<cue>(?:{alternation(_CUES)})(?:为|是)?[:：]?\s?)"
     # A masked identifier keeps its stars (500101********1234): read 星 like any written star.
-    r"(?P<code>[A-Za-z\d](?:[A-Za-z\d*＊]|[-—/·](?=[A-Za-z\d])| (?=\d{3}))*)"
+    r"(?P<code>[A-Za-z\d](?:[A-Za-z\d*＊]|[-—/·](?=[A-Za-z\d])| (?=\d{3})|(?<=[A-Z]) (?=\d{2}))*)"
     # A site's licence number may carry a sub-number after its 号: 渝ICP备2023012345号-1.
     r"(?P<sub>号[-—]\d{1,3}(?!\d))?"
 )
