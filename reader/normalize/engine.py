@@ -168,6 +168,8 @@ _SELECTORS: dict[int, tuple[Sequence[Rule], _Selector]] = {}
 
 
 def _selector(rules: Sequence[Rule]) -> _Selector:
+    if not isinstance(rules, tuple):  # a list may change between calls: nothing to remember
+        return _Selector(rules)
     entry = _SELECTORS.get(id(rules))
     if entry is not None and entry[0] is rules:
         return entry[1]
