@@ -26,6 +26,8 @@ _FRACTION = re.compile(
     rf"(?P<sign>(?<![\dA-Za-z.]){NOT_AFTER_COUNT}[-−－](?=\d))?"
     rf"{LEFT}(?:(?P<whole>\d+)(?:又|\s?(?=[{_VULGAR}])))?"
     rf"(?:(?P<num>\d+)/(?P<den>\d+)(?![\d/])|(?P<vulgar>[{_VULGAR}]))"
+    # A range between two fractions: 1/3-1/2 → 三分之一到二分之一.
+    r"(?:\s?[-—–～~]\s?(?P<num2>\d+)/(?P<den2>\d+)(?![\d/]))?"
 )
 
 
@@ -70,7 +72,10 @@ def _fraction(m: re.Match[str]) -> str:
     else:
         spoken = f"{read_decimal(m['den'])}分之{read_decimal(m['num'])}"
     spoken = f"{read_decimal(m['whole'])}又{spoken}" if m["whole"] else spoken
-    return "负" + spoken if m["sign"] else spoken
+    spoken = "负" + spoken if m["sign"] else spoken
+    if m["num2"]:
+        spoken += f"到{read_decimal(m['den2'])}分之{read_decimal(m['num2'])}"
+    return spoken
 
 
 PERCENT = Rule("percent", lead(r"-−－+＋.\d", _PERCENT), _percent, needs("%％‰‱"))
