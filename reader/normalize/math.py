@@ -62,14 +62,20 @@ def _score(m: re.Match[str]) -> str:
 
 # Breadcrumbs (首页 > 政务公开 > 通知公告): > between Chinese words is a separator, read as a pause.
 # A chain of two or more, or one with spaces around it; a lone 收入>支出 stays a comparison.
-_CRUMB_SEP = r"\s*[>＞»›]\s*"
-# Chinese words only: a chain must never swallow a numeral (①, Ⅳ) that another rule reads.
+_CRUMB_SEP = r"\s*(?:>>|[>＞»›])\s*"
+# Chinese words only: a chain must never swallow a numeral (①, Ⅳ) that another rule reads. Slashes
+# chain words of two characters or more (首页/政务公开/通知公告), so 元/吨/年 stays a compound unit.
 _HAN = r"[\u4e00-\u9fff]"
-_CRUMB = re.compile(rf"{_HAN}+(?:{_CRUMB_SEP}{_HAN}+){{2,}}|(?<={_HAN})\s+[>＞»›]\s+(?=[\u4e00-\u9fff\d])")
+_CRUMB = re.compile(
+    rf"{_HAN}+(?:{_CRUMB_SEP}{_HAN}+){{2,}}"
+    rf"|{_HAN}{{2,}}(?:\s*/\s*{_HAN}{{2,}}){{2,}}(?![\u4e00-\u9fff/])"
+    rf"|(?<={_HAN})\s+(?:>>|[>＞»›/])\s+(?=[\u4e00-\u9fff\d])"
+)
+_ANY_SEP = re.compile(r"\s*(?:>>|[>＞»›/])\s*")
 
 
 def _crumb(m: re.Match[str]) -> str:
-    return re.sub(_CRUMB_SEP, "，", m.group(0))
+    return _ANY_SEP.sub("，", m.group(0))
 
 
 def _ratio(m: re.Match[str]) -> str:
@@ -79,6 +85,6 @@ def _ratio(m: re.Match[str]) -> str:
 
 ARITHMETIC = Rule("arithmetic", lead(r".\d", _ARITHMETIC), _arithmetic, needs("=＝"))
 SCORE = Rule("score", _SCORE, _score, needs("-—–:："))
-BREADCRUMB = Rule("breadcrumb", _CRUMB, _crumb, needs(">＞»›"))
+BREADCRUMB = Rule("breadcrumb", _CRUMB, _crumb, needs(">＞»›/"))
 RATIO = Rule("ratio", _RATIO, _ratio, needs(":∶："))
 SYMBOL = Rule("symbol", _SYMBOL, lambda m: SYMBOLS[m.group(0)], needs("".join(s[0] for s in SYMBOLS)))
