@@ -23,6 +23,9 @@ _NOT_COUNT = rf"(?![\d.%％‰]|\s?(?:余|多)?(?:{MEASURE}|{UNIT})(?![A-Za-z]))
 _CUES = "电话 热线 传真 手机 座机 固话 拨打 致电 联系方式 号码 分机 转 尾号 邮编 邮政编码 QQ 微信".split()
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _AFTER = r"报警|急救|火警|热线|电话|服务|求助|查号|客服|平台|举报|接处警|接警|出警|消防|指挥中心|宣传日|联动"
+# A contact's title before a local number: 王女士 63891234, 张老师（6389-1234）.
+_TITLES = "先生 女士 老师 同志 科长 主任 经理 处长 局长 部长 站长 所长 院长 股长".split()
+_TITLED = "|".join(title + r"[\s：:，,（(]" for title in _TITLES)
 _PATTERNS = {
     "mobile": rf"(?:[+＋]86[-\s]?|(?<!\d))1[3-9]\d(?:{_SEP}?\d{{4}}){{2}}(?!\d)",
     # A published number with its middle masked: 138****5678 (each star read 星, as a clerk does).
@@ -46,6 +49,7 @@ _PATTERNS = {
     rf"{_NOT_COUNT}"
     # A second service number listed after a first one: 拨打110或120.
     rf"|(?<=\d[或、和/])(?:{alternation([n for n, cue in HOTLINES.items() if cue])}){_NOT_COUNT}",
+    "contact": rf"(?:(?<={'|'.join(_TITLES)})|(?<={_TITLED}))(?:\d{{7,8}}|\d{{3,4}}{_SEP}\d{{4}})(?![\d.])",
     "room": r"(?<![\d.])\d{3,4}(?=室|房间|号房|房)",
     "plate": rf"[{_PROVINCES}][A-Z][·•]?[A-Z\d]{{5,6}}(?![A-Za-z\d])",
     "id_number": r"(?<![\d.,])\d{10,}(?:[Xx](?![A-Za-z]))?(?![\d.])",
@@ -116,6 +120,7 @@ _LEADS = {
     "service_number": "48",
     "hotline": "".join(sorted({n[0] for n in HOTLINES} | {"1"})),
     "room": r"\d",
+    "contact": r"\d",
     "id_number": r"\d",
 }
 
