@@ -78,6 +78,19 @@ def _crumb(m: re.Match[str]) -> str:
     return _ANY_SEP.sub("，", m.group(0))
 
 
+# Powers: 10^6 and 10⁶ → 十的六次方 (a superscript right after a digit is an exponent, never a unit).
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_POWER = re.compile(
+    rf"(?<![\d.])(?P<base>{NUM})(?:\^(?P<minus>[-−])?(?P<exp>\d+)|(?P<sminus>⁻)?(?P<sup>[{_SUPERSCRIPTS}]+))(?![\d.])"
+)
+
+
+def _power(m: re.Match[str]) -> str:
+    exponent = m["exp"] or "".join(str(_SUPERSCRIPTS.index(ch)) for ch in m["sup"])
+    sign = "负" if m["minus"] or m["sminus"] else ""
+    return f"{read_decimal(m['base'])}的{sign}{read_decimal(exponent)}次方"
+
+
 def _ratio(m: re.Match[str]) -> str:
     ends = [m["a"], m["b"], *re.findall(NUM, m["more"] or "")]
     return "比".join(read_decimal(e) for e in ends)
@@ -85,6 +98,7 @@ def _ratio(m: re.Match[str]) -> str:
 
 ARITHMETIC = Rule("arithmetic", lead(r".\d", _ARITHMETIC), _arithmetic, needs("=＝"))
 SCORE = Rule("score", _SCORE, _score, needs("-—–:："))
+POWER = Rule("power", _POWER, _power, needs("^" + _SUPERSCRIPTS + "⁻"))
 BREADCRUMB = Rule("breadcrumb", _CRUMB, _crumb, needs(">＞»›/"))
 RATIO = Rule("ratio", _RATIO, _ratio, needs(":∶："))
 SYMBOL = Rule("symbol", _SYMBOL, lambda m: SYMBOLS[m.group(0)], needs("".join(s[0] for s in SYMBOLS)))
