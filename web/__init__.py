@@ -9,15 +9,21 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
-from flask import Flask
+# Flask is imported by create_app: the ``bobao`` CLI lives in this package, and its text commands
+# (normalize, sections) start without it.
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["create_app", "register_extra_engines"]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: config, services, blueprints, security hooks and error handlers."""
+    from flask import Flask
+
     # The instance folder (config.py, audio cache, documents) can be moved for deployments and tests.
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("BOBAO_INSTANCE_PATH")
     app = Flask(

@@ -26,15 +26,16 @@ import time
 from collections.abc import MutableMapping
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
-import audio
 import reader
-from web import create_app
-from web import narration
-from web.config import parse_rate
-from web.errors import WebError
-from web.services import Services
+
+# Each command imports what it needs: ``normalize`` and ``sections`` start without Flask or numpy.
+if TYPE_CHECKING:
+    import audio
+    from web import narration
+    from web.services import Services
 
 EXIT_ERROR = 2
 
@@ -78,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bobao: interrupted", file=sys.stderr)
         return 130
-    except (reader.ReaderError, audio.AudioError, WebError, OSError, ValueError) as exc:
+    except _expected_errors() as exc:
         print(f"bobao: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # ops' fetch errors and anything unforeseen: still one line
@@ -110,12 +111,23 @@ def _configured(instance: Path, key: str) -> bool:
     return bool(config.get(key))
 
 
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [reader.ReaderError, OSError, ValueError]
+    # A package the command never imported cannot have raised its errors.
+    for module, name in (("audio", "AudioError"), ("web.errors", "WebError")):
+        if module in sys.modules:
+            errors.append(getattr(sys.modules[module], name))
+    return tuple(errors)
+
+
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
 
 
 def _services(**overrides: Any) -> Services:
+    from web import create_app
+
     return create_app(overrides or None).extensions["bobao"]
 
 
@@ -128,6 +140,8 @@ def _read_input(name: str) -> reader.Document:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from web import create_app
+
     create_app()  # fail here, in one clear line, on a bad configuration
     settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True, "API_ALLOW_LOOPBACK": _is_loopback(args.host)}
     print(f"bobao: serving on http://{args.host}:{args.port}/", file=sys.stderr)
@@ -169,6 +183,9 @@ def _stop_now(_signum: int, _frame: object) -> None:
 
 
 def cmd_read(args: argparse.Namespace) -> int:
+    from web import narration
+    from web.config import parse_rate
+
     started = time.monotonic()
     document = _read_input(args.input)
     services = _services()
@@ -195,6 +212,8 @@ def _count_cached(
     services: Services, items: list[narration.Item], engine: audio.Engine, params: audio.SpeechParams
 ) -> int:
     """How many items the cache already holds (so a second run can say it synthesized nothing)."""
+    from web import narration
+
     extra = narration.extra_key()
     cache = services.cache
 
@@ -209,6 +228,8 @@ def _synthesize_with_progress(
     services: Services, items: list[narration.Item], engine: audio.Engine, params: audio.SpeechParams
 ) -> dict[int, audio.AudioClip]:
     from tqdm import tqdm
+
+    from web import narration
 
     with tqdm(total=len(items), unit="句", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
         return narration.synthesize_items(
@@ -269,6 +290,8 @@ def _jsonable(value: Any) -> Any:
 
 def cmd_delegate(args: argparse.Namespace) -> int:
     import importlib
+
+    from web.errors import WebError
 
     module_name = {"worker": "web.tasks", "build": "web.build"}[args.command]
     try:
