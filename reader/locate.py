@@ -121,8 +121,8 @@ def _inner_zone(el: Element, tag: str, zone: int) -> int:
         return zone
     if tag in ("head", "title"):
         return _HEAD
-    if tag == "table" and is_meta_table(el):
-        return _META
+    if tag == "table" and el.find(".//table") is None and is_meta_table(el):
+        return _META  # (a layout table around the 信息公开 box is not itself one)
     if tag == "tr":
         table = next((a for a in el.iterancestors("table")), None)
         if table is not None and is_data_table(table):
