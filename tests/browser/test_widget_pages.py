@@ -25,8 +25,8 @@ pytestmark = pytest.mark.browser
 PAGES_DIR = Path(__file__).parent / "pages"
 FAMILIES = ["old-table", "gbk", "word", "data-table", "mobile", "modern"]
 SHADOW = "document.querySelector('.bobao-widget-host').shadowRoot"
-SITE_CSS = ("body{font-family:sans-serif;font-size:18px;line-height:1.8;margin:0 auto;max-width:60rem;padding:8px}"
-            "td{vertical-align:top}.content p,.TRS_Editor p{margin:0 0 1.2em}")
+SITE_CSS = ("body{font-family:sans-serif;font-size:18px;line-height:1.8;margin:0 auto;max-width:60rem;"
+            "padding:8px}td{vertical-align:top}.content p,.TRS_Editor p{margin:0 0 1.2em}")
 # Each highlighted range: its text, whether it is a whole table cell (and that row's cells), and
 # whether it sits in a heading or title element, or in the 信息公开 box.
 RANGES = """() => { const h = CSS.highlights.get('bobao-current'); if (!h) return null;
@@ -35,7 +35,8 @@ RANGES = """() => { const h = CSS.highlights.get('bobao-current'); if (!h) retur
     const whole = !!cell && r.startContainer === cell && r.endContainer === cell && r.startOffset === 0
       && r.endOffset === cell.childNodes.length;
     const row = whole ? cell.parentElement : null;
-    return {text: r.toString(), whole: whole, row: row ? [...document.querySelectorAll('tr')].indexOf(row) : -1,
+    return {text: r.toString(), whole: whole,
+      row: row ? [...document.querySelectorAll('tr')].indexOf(row) : -1,
       cells: row ? [...row.cells].map((x) => x.textContent.trim()).filter(Boolean) : [],
       titled: !!el.closest('h1,h2,[class*=title]'), meta: !!el.closest('.xxgk')}; }); }"""
 IN_VIEW = f"""() => {{ const h = CSS.highlights.get('bobao-current'); if (!h) return false;
@@ -116,7 +117,8 @@ def covers_its_source(sentence: dict[str, Any], ranges: list[dict[str, Any]] | N
     if re.match(r"^第\d+行：", sentence["text"]):
         rows = {r["row"] for r in ranges}
         texts = [squash(r["text"]) for r in ranges]
-        return (all(r["whole"] for r in ranges) and len(rows) == 1 and texts == [squash(c) for c in ranges[0]["cells"]]
+        cells = [squash(c) for c in ranges[0]["cells"]]
+        return (all(r["whole"] for r in ranges) and len(rows) == 1 and texts == cells
                 and all(t in squash(sentence["text"]) for t in texts))
     shown = re.sub(r"^\d+\.\s*", "", sentence["text"])  # an <ol> number is drawn by the browser, not text
     return squash("".join(r["text"] for r in ranges)) == squash(shown) and not any(r["meta"] for r in ranges)
@@ -163,17 +165,18 @@ def test_default_place_is_by_the_title_early_in_the_tab_order(page: Any, pages: 
     focus_order = page.evaluate(own)
     # The first Tab stop is the skip link; it names the shortcut and leads to the button.
     page.keyboard.press("Tab")
-    skip = page.evaluate("() => { const h = document.querySelector('.bobao-skip-host');"
-                         " return h.shadowRoot.activeElement ? h.shadowRoot.activeElement.textContent : ''; }")
+    skip = page.evaluate("() => { const r = document.querySelector('.bobao-skip-host').shadowRoot;"
+                         " return r.activeElement ? r.activeElement.textContent : ''; }")
     assert "语音播报" in skip and "Alt+Shift+Y" in skip
     page.keyboard.press("Enter")
     assert page.evaluate(f"({SHADOW}.activeElement || {{}}).id") == "launcher"
-    assert page.evaluate(f"{SHADOW}.getElementById('launcher').getAttribute('aria-keyshortcuts')") == "Alt+Shift+Y"
+    launcher = f"{SHADOW}.getElementById('launcher')"
+    assert page.evaluate(f"{launcher}.getAttribute('aria-keyshortcuts')") == "Alt+Shift+Y"
     assert page.evaluate(own) == focus_order, "the page's own focus order is untouched"
     # The shortcut works from anywhere on the page.
     page.evaluate("document.activeElement.blur()")
     page.keyboard.press("Alt+Shift+Y")
-    page.wait_for_function(f"() => {SHADOW}.getElementById('launcher').getAttribute('aria-expanded') === 'true'")
+    page.wait_for_function(f"() => {launcher}.getAttribute('aria-expanded') === 'true'")
 
 
 def test_operators_can_still_mount_it_anywhere(page: Any, pages: str) -> None:
@@ -191,11 +194,13 @@ def test_compact_bar_on_a_phone_is_two_rows_and_all_reachable(page: Any, pages: 
     page.wait_for_function(f"() => {SHADOW}.getElementById('status').textContent.length > 0")
     rows = page.evaluate(f"""() => {{ const panel = {SHADOW}.getElementById('panel');
         const tops = new Set([...panel.querySelectorAll('.row > button, .row > .field, .row > .more')]
-            .filter((el) => el.offsetParent !== null).map((el) => Math.round(el.getBoundingClientRect().top)));
+            .filter((el) => el.offsetParent !== null)
+            .map((el) => Math.round(el.getBoundingClientRect().top)));
         return {{rows: tops.size, height: panel.getBoundingClientRect().height}}; }}""")
     assert rows["rows"] <= 2 and rows["height"] <= 844 * 0.2, rows
     names = ["play", "prev", "next", "rate", "more"]
-    visible = page.evaluate(f"(ids) => ids.filter((id) => {SHADOW}.getElementById(id).offsetParent !== null)", names)
+    visible = page.evaluate(f"(ids) => ids.filter((id) => {SHADOW}.getElementById(id).offsetParent !== null)",
+                            names)
     assert visible == names
     # 更多 opens the rest by keyboard; every control in it can be reached with Tab.
     page.focus("#more")
