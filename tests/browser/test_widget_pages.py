@@ -195,8 +195,11 @@ def test_compact_bar_on_a_phone_is_two_rows_and_all_reachable(page: Any, pages: 
     rows = page.evaluate(f"""() => {{ const panel = {SHADOW}.getElementById('panel');
         const tops = new Set([...panel.querySelectorAll('.row > button, .row > .field, .row > .more')]
             .filter((el) => el.offsetParent !== null)
-            .map((el) => Math.round(el.getBoundingClientRect().top)));
-        return {{rows: tops.size, height: panel.getBoundingClientRect().height}}; }}""")
+            .map((el) => Math.round(el.getBoundingClientRect().top / 16)));  // a row: same top within 16 px
+        const seen = [...panel.querySelectorAll('.row > *')].filter((el) => el.offsetParent !== null)
+            .map((el) => [el.id || el.className, Math.round(el.getBoundingClientRect().top),
+                          Math.round(el.getBoundingClientRect().width)]);
+        return {{rows: tops.size, height: panel.getBoundingClientRect().height, seen: seen}}; }}""")
     assert rows["rows"] <= 2 and rows["height"] <= 844 * 0.2, rows
     names = ["play", "prev", "next", "rate", "more"]
     visible = page.evaluate(f"(ids) => ids.filter((id) => {SHADOW}.getElementById(id).offsetParent !== null)",

@@ -179,6 +179,7 @@
       <button type="button" id="prev">上一句</button>
       <button type="button" id="next">下一句</button>
       <span class="field"><label for="rate">语速</label><select id="rate"></select></span>
+      <button type="button" id="more" class="more" aria-expanded="false" aria-controls="extra" hidden>更多</button>
       <button type="button" id="back" hidden>回到朗读位置</button>
       <span class="extra" id="extra">
         <button type="button" id="sound" aria-pressed="true">声音开关</button>
@@ -241,6 +242,7 @@
     wrapper.innerHTML = TEMPLATE;
     shadow.appendChild(wrapper.firstElementChild);
     const $ = (id) => shadow.getElementById(id);
+    const compactQuery = window.matchMedia("(max-width: 480px)");
     const audio = $("audio");
     const root = shadow.querySelector(".bobao");
     if (config.large === "true" || config.large === true) root.classList.add("large");
@@ -864,7 +866,7 @@
       $("zoomlevel").textContent = "文字 " + Math.round(st.zoom * 100) + "%";
       $("collapse").setAttribute("aria-expanded", String(!st.collapsed));
       $("collapse").textContent = st.collapsed ? "展开工具" : "收起工具";
-      $("extra").hidden = st.collapsed;
+      applyCompact();
       $("back").hidden = !(W.active && (W.detached || !st.follow));
       $("captionbar").hidden = !(st.caption && W.active);
       $("script").value = st.script;
@@ -881,6 +883,22 @@
       applyAudio();
       applyVisuals();
       renderKeyRows();
+    }
+    // On a phone the bar keeps play/pause, 上一句/下一句, 语速 and 更多; 更多 discloses the rest.
+    function applyCompact() {
+      const compact = compactQuery.matches;
+      const open = compact && !!W.menuOpen;
+      root.classList.toggle("compact", compact);
+      root.classList.toggle("menu-open", open);
+      $("more").hidden = !compact;
+      $("more").setAttribute("aria-expanded", String(open));
+      $("extra").hidden = compact ? !open : W.settings.collapsed;
+      layout();
+    }
+    function toggleMenu(open) {
+      W.menuOpen = open;
+      applyCompact();
+      if (!open) $("more").focus();
     }
     function layout() {
       // The caption bar sits right above the panel, whatever height the panel wraps to.
@@ -1075,6 +1093,7 @@
       if (isEditable(origin)) return;
       if (e.key === "Escape") {
         if ($("dialog").open || $("textview").open) return;
+        if (W.menuOpen && compactQuery.matches) { e.preventDefault(); toggleMenu(false); return; }
         if (W.playing || W.waiting) { e.preventDefault(); stop(); }
         return;
       }
@@ -1148,6 +1167,8 @@
     });
     on($("follow"), "click", () => { W.detached = false; toggleSetting("follow", "跟随朗读"); });
     on($("collapse"), "click", () => setSetting("collapsed", !W.settings.collapsed));
+    on($("more"), "click", () => toggleMenu(!W.menuOpen));
+    on(compactQuery, "change", applyCompact);
     on($("back"), "click", () => {
       W.detached = false;
       const entry = W.queue && W.queue.entries[W.index];
