@@ -57,6 +57,8 @@ def pages_app(bobao: str) -> Any:
             body, ctype = SITE_CSS.encode(), "text/css; charset=utf-8"
         elif path.endswith(".html") and (PAGES_DIR / path.lstrip("/")).is_file():
             text = (PAGES_DIR / path.lstrip("/")).read_text(encoding="utf-8").replace("__BOBAO__", bobao)
+            if "engine=slowfake" in environ.get("QUERY_STRING", ""):
+                text = text.replace('data-rate="1"', 'data-rate="1" data-engine="slowfake"')
             gbk = "charset=gb2312" in text
             body = text.encode("gbk" if gbk else "utf-8")
             ctype = "text/html" + ("" if gbk else "; charset=utf-8")  # GBK: the page's <meta> says so
@@ -217,3 +219,21 @@ def test_compact_bar_on_a_phone_is_two_rows_and_all_reachable(page: Any, pages: 
     page.keyboard.press("Escape")
     assert page.get_attribute("#more", "aria-expanded") == "false"
     assert run_axe(page, axe_path) == []
+
+
+def test_waiting_for_synthesis_says_so_and_never_offers_pause_over_silence(page: Any, pages: str) -> None:
+    open_page(page, f"{pages}/gbk.html?engine=slowfake")
+    # Sample the widget's state every few milliseconds, from the press until the third sentence plays.
+    page.evaluate(f"""() => {{ window.samples = []; setInterval(() => {{ const r = {SHADOW};
+        window.samples.push({{waiting: Bobao.state().waiting,
+            label: r.querySelector('#play .label').textContent,
+            status: r.getElementById('status').textContent,
+            silent: r.getElementById('audio').paused}}); }}, 5); }}""")
+    page.click("#launcher")
+    page.wait_for_function("() => Bobao.state().index >= 2 && !Bobao.state().waiting", timeout=60_000)
+    samples = page.evaluate("window.samples")
+    waiting = [s for s in samples if s["waiting"]]
+    assert waiting, "the slow engine made the listener wait at least once"
+    assert all(s["label"] != "暂停" for s in waiting), "no 暂停 button over silence"
+    assert any(s["status"].startswith("语音合成中") for s in waiting)
+    assert any(s["label"] == "暂停" and not s["silent"] for s in samples), "暂停 once sound plays"
