@@ -237,3 +237,49 @@ def test_waiting_for_synthesis_says_so_and_never_offers_pause_over_silence(page:
     assert all(s["label"] != "暂停" for s in waiting), "no 暂停 button over silence"
     assert any(s["status"].startswith("语音合成中") for s in waiting)
     assert any(s["label"] == "暂停" and not s["silent"] for s in samples), "暂停 once sound plays"
+
+
+def without_places(route: Any) -> None:
+    """The server's answer with every sentence's places removed: the widget must match text alone."""
+    if route.request.method != "POST":
+        route.continue_()
+        return
+    response = route.fetch()
+    manifest = response.json()
+    for section in manifest["sections"]:
+        for sentence in section["sentences"]:
+            sentence.pop("where", None)
+    cors = {"Access-Control-Allow-Origin": route.request.headers.get("origin", "*")}
+    route.fulfill(status=response.status, headers=cors, json=manifest)
+
+
+@pytest.mark.parametrize("family", ["old-table", "word", "modern"])
+def test_without_server_places_text_matching_is_never_wrong(page: Any, pages: str, family: str) -> None:
+    """The fallback skips what the server skips (inline data-tts-skip, .sr-only), finds the title's
+    heading rather than its 标题 cell, and does not lose its place when order differs."""
+    page.route("**/api/documents", without_places)
+    open_page(page, f"{pages}/{family}.html")
+    sentences = enter_paused(page)
+    assert not any("where" in s for s in sentences)
+    mismatched = []
+    for i, sentence in enumerate(sentences):
+        if i:
+            page.click("#next")
+        if not covers_its_source(sentence, page.evaluate(RANGES), first=i == 0):
+            mismatched.append(sentence["text"])
+    assert mismatched == []
+
+
+def test_focus_starts_the_work_and_the_press_only_plays(page: Any, servers: Servers, pages: str) -> None:
+    posts: list[Any] = []
+    page.on("request", lambda r: posts.append(r) if r.method == "POST" else None)
+    open_page(page, f"{pages}/data-table.html")
+    page.wait_for_timeout(300)
+    assert posts == [], "nothing is asked of the server for a page nobody opens"
+    page.focus("#launcher")
+    page.wait_for_function("() => performance.getEntriesByType('resource')"
+                           ".some((e) => e.name.endsWith('/api/documents'))")
+    assert page.evaluate(f"{SHADOW}.getElementById('audio').paused"), "focus never plays"
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => !{SHADOW}.getElementById('audio').paused")
+    assert len(posts) == 1, "the press uses the reading that focus started"

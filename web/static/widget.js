@@ -90,7 +90,7 @@
   // What the server's reader never reads (reader/extract.py's skip list), so the fallback match skips it too.
   const SERVER_SKIPS = "script,style,noscript,template,nav,aside,footer,button,select,option,textarea,iframe," +
     "object,embed,svg,canvas,audio,video,map,dialog,menu,head,[hidden],[aria-hidden=true]," +
-    "[data-tts-skip]:not([data-tts-skip=false]),.rs_skip,.rs_preserve_skip,.no-read-aloud,.trinity-skip-it,.sr-only,";
+    "[data-tts-skip]:not([data-tts-skip=false]),.rs_skip,.rs_preserve_skip,.no-read-aloud,.trinity-skip-it,.sr-only";
   const INVISIBLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
   const HOVER_DELAY_MS = 300;
   const scriptConfig = script ? Object.assign({}, script.dataset) : {};
@@ -468,6 +468,36 @@
       }
       return { text: chars.join(""), where: where, from: Math.max(0, from), to: to < 0 ? chars.length : to };
     }
+    // The title as a whole heading (or title-classed element), never a 标题 cell that repeats it.
+    function titleRange(entry, key, manifest) {
+      if (entry.data.id !== 0 || entry.data.text !== manifest.title) return false;
+      const heading = Array.from(document.querySelectorAll("h1,h2,h3,h4,h5,h6,[class*=title],[id*=title]"))
+        .find((el) => !host.contains(el) && !skippedByServer(el) && Array.from(el.textContent).map(norm).join("") === key);
+      if (!heading) return false;
+      const range = document.createRange();
+      range.selectNodeContents(heading);
+      setRanges(entry, [range], null);
+      return true;
+    }
+    // One range per text node the match runs through, so skipped markup between them is never lit.
+    function rangesOf(points) {
+      const out = [];
+      let first = points[0];
+      let last = points[0];
+      const close = () => {
+        const range = document.createRange();
+        range.setStart(first[0], first[1]);
+        range.setEnd(last[0], last[1] + 1);
+        out.push(range);
+      };
+      points.slice(1).forEach((p) => {
+        if (p[0] === last[0]) { last = p; return; }
+        close();
+        first = last = p;
+      });
+      close();
+      return out;
+    }
     function mapRanges(reading) {
       let page = null;
       let cursor = 0;
@@ -478,6 +508,7 @@
         if (located(entry, reading.live)) return;
         const key = Array.from(entry.data.text).map(norm).join("");
         if (!key) return;
+        if (titleRange(entry, key, reading.manifest)) return;
         page = page || pageText(reading.root);
         const t = page.text;
         // The article first (after the last match, then from its top), then the rest of the page.
@@ -490,10 +521,7 @@
         }
         if (at < 0) return;  // no highlight rather than a wrong one
         const points = page.where.slice(at, at + key.length);
-        const range = document.createRange();
-        range.setStart(points[0][0], points[0][1]);
-        range.setEnd(points[points.length - 1][0], points[points.length - 1][1] + 1);
-        setRanges(entry, [range], points);
+        setRanges(entry, rangesOf(points), points);
         cursor = at + key.length;
       });
     }
