@@ -41,7 +41,7 @@ _SPACE = re.compile(r"\s+")
 _PREFIXES = (re.compile(r"^\d+\.\s*"), re.compile(r"^附件[：:]"))
 _TITLEISH = re.compile(r"title|biaoti|bt\b|headline", re.I)
 _ROW_LINE = re.compile(r"^第\d+行：")
-_READ, _META, _CELL, _HEAD = 0, 1, 2, 3
+_READ, _META, _CELL, _HEAD, _GRID = 0, 1, 2, 3, 4
 _ROWS = etree.XPath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
 _CELLS = etree.XPath("./td|./th")
 
@@ -112,21 +112,21 @@ def _visit(el: Element, out: _Stream, zone: int) -> None:
             _add(out, text, node, run, inner)
             run += 1
     out.spans[el] = (start, len(out.chars), inner)
-    if tag == "table" and inner == _READ and is_data_table(el) and not is_meta_table(el):
+    if inner == _GRID and zone == _READ:
         _add_rows(el, out)
 
 
 def _inner_zone(el: Element, tag: str, zone: int) -> int:
+    if zone == _GRID:
+        return _CELL if tag == "tr" else zone
     if zone != _READ:
         return zone
     if tag in ("head", "title"):
         return _HEAD
     if tag == "table" and el.find(".//table") is None and is_meta_table(el):
         return _META  # (a layout table around the 信息公开 box is not itself one)
-    if tag == "tr":
-        table = next((a for a in el.iterancestors("table")), None)
-        if table is not None and is_data_table(table):
-            return _CELL
+    if tag == "table" and is_data_table(el):
+        return _GRID  # decided once per table: its rows are cells, its caption is text
     return zone
 
 
@@ -167,7 +167,7 @@ class _Finder:
     def __init__(self, root: Element, stream: _Stream, document: Document) -> None:
         self.root, self.stream, self.document = root, stream, document
         readable = zip(stream.chars, stream.zones, strict=True)
-        self.text = "".join(c if z == _READ else "\x00" for c, z in readable)
+        self.text = "".join(c if z in (_READ, _GRID) else "\x00" for c, z in readable)
         self.cursor = 0
         self.row_at = 0
 
