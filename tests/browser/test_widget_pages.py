@@ -23,7 +23,7 @@ from tests.browser.conftest import run_axe
 pytestmark = pytest.mark.browser
 
 PAGES_DIR = Path(__file__).parent / "pages"
-FAMILIES = ["old-table", "gbk", "word", "data-table", "mobile", "modern"]
+FAMILIES = ["old-table", "gbk", "word", "data-table", "mobile", "modern", "title-below"]
 SHADOW = "document.querySelector('.bobao-widget-host').shadowRoot"
 SITE_CSS = ("body{font-family:sans-serif;font-size:18px;line-height:1.8;margin:0 auto;max-width:60rem;"
             "padding:8px}td{vertical-align:top}.content p,.TRS_Editor p{margin:0 0 1.2em}")
@@ -253,7 +253,7 @@ def without_places(route: Any) -> None:
     route.fulfill(status=response.status, headers=cors, json=manifest)
 
 
-@pytest.mark.parametrize("family", ["old-table", "word", "modern"])
+@pytest.mark.parametrize("family", ["old-table", "word", "modern", "title-below"])
 def test_without_server_places_text_matching_is_never_wrong(page: Any, pages: str, family: str) -> None:
     """The fallback skips what the server skips (inline data-tts-skip, .sr-only), finds the title's
     heading rather than its 标题 cell, and does not lose its place when order differs."""
