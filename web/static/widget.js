@@ -13,10 +13,15 @@
  *   data-rate      default 语速 (playback speed 0.5–2)
  *   data-keys      JSON remapping of the Alt+digit shortcuts, e.g. '{"point": "3"}'
  *   data-large     "true": 适老化 sizes (44 px targets);  data-mount  selector to place the button in
+ *                  (default: where the script sits inside main/article, else right after the article's
+ *                  title, else at the article's start; a skip link leads to it, Alt+Shift+Y opens it)
  *   data-auto      "false": do not start; call Bobao.init() yourself (single-page apps)
  * API: window.Bobao.init(options), .destroy(), .rescan() (after an SPA swaps the content).
  * The host site's CSP needs script-src, connect-src and media-src for the Bobao origin (and img-src
  * data: for the 大鼠标 cursor images), and the Bobao server needs the site's origin in API_ALLOWED_ORIGINS.
+ * Broadcast mode sends the whole page (the widget's nodes left out) with each element numbered on a copy,
+ * so the server finds the title and date and says where each sentence is (reader/locate.py); the widget
+ * highlights those places, and matches text only for a sentence without one.
  * Visual pack (MIIT CN-S7/S8): 放大/缩小, 大鼠标, 十字辅助线, 配色 and 阅读遮罩 act on the host page only
  * in broadcast mode, through an adopted stylesheet (and lines and shades drawn in the shadow root) that
  * leaving removes; 纯文本 shows the article's text alone in a dialog.
