@@ -339,9 +339,15 @@
       // An operator who named the article container is followed; otherwise the server picks it.
       if (chosen) copy.querySelector("[" + INDEX_ATTR + '="' + live.indexOf(chosen) + '"]').setAttribute("data-tts-only", "");
       let html = "<!DOCTYPE html>" + copy.outerHTML;
-      if (html.length > MAX_SEND_CHARS) {  // a huge portal page: the article alone, still numbered
+      if (html.length > MAX_SEND_CHARS) {  // a huge portal page: its <title>, <h1> and article, still numbered
+        const twin = (el) => copy.querySelector("[" + INDEX_ATTR + '="' + live.indexOf(el) + '"]');
         const rootEl = contentElement();
-        html = copy.querySelector("[" + INDEX_ATTR + '="' + live.indexOf(rootEl) + '"]').outerHTML;
+        const heading = document.querySelector("body h1");
+        const title = document.createElement("title");
+        title.textContent = document.title;
+        html = "<!DOCTYPE html><html><head>" + title.outerHTML + "</head><body>" +
+          (heading && !rootEl.contains(heading) && twin(heading) ? twin(heading).outerHTML : "") +
+          twin(rootEl).outerHTML + "</body></html>";
       }
       return { html: html, live: live };
     }
@@ -785,7 +791,7 @@
         $("launcher").setAttribute("aria-expanded", "true");
         $("panel").hidden = false;
         root.classList.add("active");
-        pageSheet.replaceSync(PAGE_CSS + "html{scroll-padding-bottom:" + ($("panel").offsetHeight + 8) + "px}");
+        pagePadding();
         document.adoptedStyleSheets = document.adoptedStyleSheets.concat([pageSheet]);
         applySettings();
         $("play").focus();
@@ -933,9 +939,15 @@
       applyCompact();
       if (!open) $("more").focus();
     }
+    // Room below the page's end for the toolbar, so its last lines can scroll above it (removed on exit).
+    function pagePadding() {
+      const below = $("panel").offsetHeight + ($("captionbar").hidden ? 0 : $("captionbar").offsetHeight) + 8;
+      pageSheet.replaceSync(PAGE_CSS + "html{scroll-padding-bottom:" + below + "px;padding-bottom:" + below + "px}");
+    }
     function layout() {
       // The caption bar sits right above the panel, whatever height the panel wraps to.
       root.style.setProperty("--panel-height", $("panel").offsetHeight + "px");
+      if (W.active) pagePadding();
     }
     function setSetting(key, value, message) {
       W.settings[key] = value;
