@@ -11,8 +11,8 @@ from tests.browser.conftest import Servers
 
 pytestmark = pytest.mark.browser
 
-TEXT = ("播放器等待测试第{n}篇。第一句话比较短。第二句话也不长，需要等待合成。"
-        "第三句话在后面，还没有合成好。第四句话是最后一句。")
+# 60 sentences at 0.3 s each: the last one is still far from synthesized when the listener jumps to it.
+TEXT = "播放器等待测试第{n}篇。" + "".join(f"这是第{k}句话，用来等待合成。" for k in range(1, 60))
 
 
 def test_waiting_for_synthesis_is_said_and_the_button_never_offers_pause(page: Any, servers: Servers) -> None:
@@ -25,7 +25,7 @@ def test_waiting_for_synthesis_is_said_and_the_button_never_offers_pause(page: A
     page.evaluate("""() => { window.samples = []; const a = document.querySelector('audio');
         setInterval(() => window.samples.push({label: document.querySelector('#play .label').textContent,
             status: document.getElementById('status').textContent, silent: a.paused}), 5); }""")
-    page.click("#play")
+    page.click("#doc-body .s >> nth=-1")  # start from the last sentence, not yet synthesized
     page.wait_for_function("() => window.samples.some((s) => s.status.startsWith('语音合成中'))",
                            timeout=30_000)
     page.wait_for_function("() => { const a = document.querySelector('audio');"
