@@ -286,3 +286,22 @@ def test_focus_starts_the_work_and_the_press_only_plays(page: Any, servers: Serv
     page.keyboard.press("Enter")
     page.wait_for_function(f"() => !{SHADOW}.getElementById('audio').paused")
     assert len(posts) == 1, "the press uses the reading that focus started"
+
+
+def test_a_page_changed_after_sending_is_never_highlighted_wrongly(page: Any, pages: str) -> None:
+    open_page(page, f"{pages}/modern.html")
+    created = lambda r: r.url.endswith("/api/documents") and r.request.method == "POST"  # noqa: E731
+    with page.expect_response(created) as info:
+        page.focus("#launcher")  # the page is sent now …
+        # … and a script then changes it: every server offset in this paragraph is now 4 off.
+        page.evaluate("() => document.querySelector('article p:not(.date)').prepend('（更新）')")
+    flat = [s["text"] for section in info.value.json()["sections"] for s in section["sentences"]]
+    target = flat.index("原条例施行已满十年。")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => !{SHADOW}.getElementById('audio').paused")
+    page.click("#play")
+    page.wait_for_function(f"() => {SHADOW}.getElementById('status').textContent === '已暂停'")
+    while page.evaluate("Bobao.state().index") != target:
+        page.click("#next" if page.evaluate("Bobao.state().index") < target else "#prev")
+    lit = squash("".join(r["text"] for r in page.evaluate(RANGES) or []))
+    assert lit == "原条例施行已满十年。"

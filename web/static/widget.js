@@ -434,11 +434,18 @@
       });
       return points;
     }
+    function squashed(text) { return Array.from(text).map(norm).join(""); }
     function located(entry, live) {
       const places = entry.data.where;
       if (!live || !places || !places.length) return false;
       const ranges = places.map((p) => placeRange(p, live));
       if (ranges.some((r) => !r)) return false;
+      // The page may have changed since it was sent (a script, an SPA): text places must still say
+      // the sentence (less a list number or 附件： the reader added), else the text is matched instead.
+      const said = squashed(ranges.map((r) => r.toString()).join(""));
+      const text = entry.data.text;
+      if (places.every((p) => p.run != null) && said !== squashed(text) &&
+          said !== squashed(text.replace(/^(\d+\.\s*|附件[：:])/, ""))) return false;
       setRanges(entry, ranges, places.every((p) => p.run != null) ? pointsOf(ranges) : null);
       return true;
     }
