@@ -145,6 +145,7 @@ def test_the_clause_being_heard_is_marked_in_the_host_page(page: Any, servers: S
 
 def test_broadcast_mode_by_mouse(page: Any, servers: Servers) -> None:
     requests = open_host(page, servers, "/article-new")
+    page.evaluate("() => document.getElementById('q').setAttribute('value', '私人查询词')")
     before = page.evaluate("document.body.outerHTML")
     page.click("#launcher")
     assert page.get_attribute("#launcher", "aria-expanded") == "true"
@@ -209,6 +210,7 @@ def test_broadcast_mode_by_mouse(page: Any, servers: Servers) -> None:
     # The whole page (so the server finds title and date), numbered, without the widget's own nodes.
     assert "<article data-bobao-n=" in sent and "<h1 data-bobao-n=" in sent and "<title" in sent
     assert "bobao-widget-host" not in sent and "bobao-skip-host" not in sent
+    assert "私人查询词" not in sent, "form fields are never sent"
 
 
 def test_broadcast_mode_by_keyboard_only(page: Any, servers: Servers) -> None:

@@ -331,7 +331,10 @@
         if (el === host || el === skipHost) { doomed.push(twin); return; }
         twin.setAttribute(INDEX_ATTR, String(live.length));
         live.push(el);
-        if (/^(script|style|svg|noscript|template|iframe|object)$/.test(el.localName)) { twin.textContent = ""; return; }
+        // Never read, so never sent: code, and whatever a visitor or the site put in a form field.
+        if (/^(script|style|svg|noscript|template|iframe|object|textarea)$/.test(el.localName)) { twin.textContent = ""; return; }
+        if (el.localName === "input") twin.removeAttribute("value");
+        if (el.localName === "meta" && /csrf|token/i.test(el.getAttribute("name") || "")) twin.removeAttribute("content");
         for (let i = 0; i < el.children.length; i += 1) number(el.children[i], twin.children[i]);
       })(document.documentElement, copy);
       doomed.forEach((el) => el.remove());
