@@ -75,3 +75,22 @@ def test_astral_characters_count_two_units_as_in_javascript() -> None:
     where = reader.locate_sentences(html, document)
     second = next(s for s in document.sentences() if s.text == "第二句在这里。")
     assert where[second.id] == (Place(3, 0, 11, 18),)
+
+
+REPEATED = "<p>各单位要高度重视安全生产工作，认真组织自查自纠，发现问题立即整改到位。</p>" * 30
+
+
+def test_a_layout_table_around_the_metadata_box_is_still_read() -> None:
+    html = numbered(f"""<html><head><title>关于开展安全检查的通知_某县</title></head><body><table>
+<tr><td><table><tr><td>索引号：</td><td>1</td><td>发文字号：</td><td>某府发〔2024〕1号</td></tr>
+<tr><td>标题：</td><td>关于开展安全检查的通知</td></tr></table></td></tr>
+<tr><td class="title"><font><b>关于开展安全检查的通知</b></font></td></tr>
+<tr><td id="zoom"><p>各乡镇人民政府：</p><p>现将有关事项通知如下，请认真落实。</p>{REPEATED}</td></tr>
+</table></body></html>""")
+    document = reader.read_html(html)
+    where = reader.locate_sentences(html, document)
+    sentences = list(document.sentences())
+    assert set(where) == {s.id for s in sentences}
+    title = where[0]
+    assert len(title) == 1 and title[0].run is None
+    assert f'<td {reader.INDEX_ATTR}="{title[0].node}" class="title">' in html, "the heading cell, not 标题's"
