@@ -108,6 +108,11 @@ def _remove_unreadable(doc: Element) -> list[Element]:
     return kept[:20]
 
 
+def is_unreadable(el: Element) -> bool:
+    """True for an element the skip list removes (its tail text stays): what `reader.locate` skips too."""
+    return el.tag in _SKIP_TAGS or (_maybe_skipped(el) and _skipped(el))
+
+
 def _maybe_skipped(el: Element) -> bool:
     """A cheap first look with ``get`` (no attribute-dict proxies): this runs on every element."""
     get = el.get

@@ -105,6 +105,18 @@ SENTENCE = {
                                for name in ("start_ms", "end_ms", "start", "end")},
             },
         },
+        "where": {
+            "type": "array",
+            "description": "Only for html sent with numbered elements (data-bobao-n, as the widget sends "
+                           "it): where the sentence is in that page. An element alone (a table cell, the "
+                           "title heading), or its n-th non-blank text run with UTF-16 offsets.",
+            "items": {
+                "type": "object",
+                "required": ["node"],
+                "properties": {name: {"type": "integer", "minimum": 0}
+                               for name in ("node", "run", "start", "end")},
+            },
+        },
         "pieces": {
             "type": "object",
             "description": "Only on an uncached first sentence: its pieces, playable before its clip.",

@@ -227,8 +227,9 @@ class Services:
                 return manifest
         check_synthesis_quota()  # only new work is rate limited; ready documents are free
         document = self.parse(kind, content, url, content_type)
+        where = reader.locate_sentences(content, document) if kind == "html" else None
         manifest = narration.new_manifest(
-            doc_id, document, engine=tts.name, voice=params.voice, rate=params.rate
+            doc_id, document, engine=tts.name, voice=params.voice, rate=params.rate, where=where
         )
         with (
             self._create_lock

@@ -283,9 +283,17 @@
   function setPlaying(on) {
     S.playing = on;
     const btn = $("play");
-    btn.querySelector(".label").textContent = on ? "暂停" : "播放";
+    btn.querySelector(".label").textContent = on && !S.waiting ? "暂停" : "播放";
     btn.classList.toggle("is-playing", on);
     updateBackButton();
+  }
+  // Waiting for synthesis is said in the status line; the button never shows 暂停 over silence.
+  function setWaiting(on) {
+    S.waiting = on;
+    const btn = $("play");
+    btn.querySelector(".label").textContent = S.playing && !on ? "暂停" : "播放";
+    btn.setAttribute("aria-disabled", String(on));
+    if (on) { S.waitSince = Date.now(); announce("语音合成中"); }
   }
   function applyAudioSettings() {
     audio.playbackRate = S.settings.rate;
@@ -318,11 +326,11 @@
         audio.src = S.manifest.audio.mp3;
       }
       audio.currentTime = (startMsOf(S.index) + (offsetMs || 0)) / 1000;
-      S.waiting = false;
+      setWaiting(false);
       audioPlay();
     } else if (sentence.clip) {
       S.mode = "clip";
-      S.waiting = false;
+      setWaiting(false);
       audio.src = sentence.clip;
       if (offsetMs) audio.currentTime = offsetMs / 1000;
       audioPlay();
@@ -330,9 +338,7 @@
       playPiece(0);
     } else {
       audio.pause();
-      S.waiting = true;
-      S.waitSince = Date.now();
-      announce("语音合成中,请耐心等待...");
+      setWaiting(true);
       if (S.manifest) schedulePoll(WAITING_POLL_MS);
     }
     updateTime();
@@ -340,7 +346,7 @@
   function playPiece(k) {
     S.mode = "piece";
     S.piece = k;
-    S.waiting = false;
+    setWaiting(false);
     S.waitPiece = null;
     audio.src = S.sentences[S.index].data.pieces.ready[k].clip;
     audioPlay();
@@ -353,9 +359,8 @@
     if (next < sentence.pieces.ready.length) { playPiece(next); return; }
     if (ready() || sentence.clip) { startAt(S.index, piecesMs(S.index, next)); return; }
     audio.pause();
-    S.waiting = true;
     S.waitPiece = next;
-    S.waitSince = Date.now();
+    setWaiting(true);
     schedulePoll(WAITING_POLL_MS);
   }
   function afterSentence() {
@@ -376,13 +381,13 @@
   }
   function pause() {
     setPlaying(false);
-    S.waiting = false;
+    setWaiting(false);
     audio.pause();
     announce("已暂停");
   }
   function stop() {
     setPlaying(false);
-    S.waiting = false;
+    setWaiting(false);
     S.stopAfter = null;
     audio.pause();
     if (S.mode === "page") audio.currentTime = 0;
@@ -607,7 +612,11 @@
   }
 
   // ---------- wiring ----------
-  $("play").addEventListener("click", () => (S.playing ? pause() : play()));
+  $("play").addEventListener("click", () => {
+    if (S.waiting) announce("语音合成中，请稍候");
+    else if (S.playing) pause();
+    else play();
+  });
   $("stop").addEventListener("click", stop);
   // 报告读音错误: marks the current sentence for the site's operator (web/reports.py); sends only
   // the document and sentence ids, nothing about the listener.
