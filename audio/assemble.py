@@ -3,8 +3,9 @@
 Canonical clips share one format and each starts a fresh bit reservoir, so the track is the byte
 concatenation of clips and pre-encoded silence: no decoding, no re-encoding, linear time. Every time
 is computed from frame counts (24 ms each), so cues match what a decoder plays to the millisecond.
-The ID3v2.3 tag (title, artist, album, language, CTOC + one CHAP per chapter) goes in front; it is
-not audio, so it is left out of all time arithmetic.
+The ID3v2.3 tag (title, artist, album, language, CTOC + one CHAP per chapter, in time order) goes in
+front, then an Info frame with the exact frame count; neither is audio, so both are left out of all
+time arithmetic.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from mutagen.id3 import TIT2
 from mutagen.id3 import TLAN
 from mutagen.id3 import TPE1
 from mutagen.id3 import CTOCFlags
+from mutagen.id3 import Frame
 
 from audio.errors import AssemblyError
 from audio.errors import AudioError
@@ -34,6 +36,7 @@ from audio.model import Track
 from audio.mp3 import FRAME_BYTES
 from audio.mp3 import FRAME_MS
 from audio.mp3 import check_canonical
+from audio.mp3 import info_frame
 from audio.mp3 import silence
 
 _NO_OFFSET = 0xFFFFFFFF  # CHAP byte offsets "not given": players use the millisecond times
@@ -111,17 +114,16 @@ def layout(chapters: Sequence[ChapterInput]) -> Layout:
 
 
 def id3_tag(chapters: Sequence[Chapter], *, title: str, artist: str = "", album: str = "") -> bytes:
-    """An ID3v2.3 tag with text frames, a top-level ordered CTOC and one CHAP per chapter."""
-    tag = ID3()
-    tag.add(TIT2(encoding=_UTF16, text=[title]))
+    """An ID3v2.3 tag with text frames, a top-level ordered CTOC and one CHAP per chapter, in time order."""
+    frames: list[Frame] = [TIT2(encoding=_UTF16, text=[title])]
     if artist:
-        tag.add(TPE1(encoding=_UTF16, text=[artist]))
+        frames.append(TPE1(encoding=_UTF16, text=[artist]))
     if album:
-        tag.add(TALB(encoding=_UTF16, text=[album]))
-    tag.add(TLAN(encoding=_UTF16, text=["zho"]))
+        frames.append(TALB(encoding=_UTF16, text=[album]))
+    frames.append(TLAN(encoding=_UTF16, text=["zho"]))
     ids = [f"chp{index}" for index in range(len(chapters))]
     if chapters:
-        tag.add(
+        frames.append(
             CTOC(
                 element_id="toc",
                 flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
@@ -130,7 +132,7 @@ def id3_tag(chapters: Sequence[Chapter], *, title: str, artist: str = "", album:
             )
         )
     for element_id, chapter in zip(ids, chapters, strict=True):
-        tag.add(
+        frames.append(
             CHAP(
                 element_id=element_id,
                 start_time=chapter.start_ms,
@@ -140,9 +142,23 @@ def id3_tag(chapters: Sequence[Chapter], *, title: str, artist: str = "", album:
                 sub_frames=[TIT2(encoding=_UTF16, text=[chapter.title])],
             )
         )
+    # mutagen sorts frames by size when it saves a tag, which scrambles the chapters (players and
+    # ffmpeg list CHAP frames in file order), so each frame is serialized alone and joined in order.
+    body = b"".join(_frame_bytes(frame) for frame in frames)
+    return b"ID3\x03\x00\x00" + _synchsafe(len(body)) + body
+
+
+def _frame_bytes(frame: Frame) -> bytes:
+    """One frame as ID3v2.3 bytes: a one-frame tag without its 10-byte header."""
+    tag = ID3()
+    tag.add(frame)
     buffer = io.BytesIO()
     tag.save(buffer, v2_version=3, padding=lambda info: 0)
-    return buffer.getvalue()
+    return buffer.getvalue()[10:]
+
+
+def _synchsafe(size: int) -> bytes:
+    return bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))
 
 
 def assemble(
@@ -154,7 +170,8 @@ def assemble(
     """
     plan = layout(chapters)
     tag = id3_tag(plan.chapters, title=title, artist=artist, album=album)
-    write_atomic(Path(out_path), (tag, *plan.parts))
+    info = info_frame(plan.duration_ms // FRAME_MS)
+    write_atomic(Path(out_path), (tag, info, *plan.parts))
     return Track(Path(out_path), plan.duration_ms, plan.cues, plan.chapters)
 
 

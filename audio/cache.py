@@ -105,11 +105,15 @@ class ClipCache:
     def key_for(
         self, engine: Engine, params: SpeechParams, text: str, *, extra: Mapping[str, str] | None = None
     ) -> str:
-        # An engine that reads with a lexicon keys each clip by the entries that occur in its text,
-        # so editing one entry re-renders only the clips whose reading it can change.
-        per_text = getattr(engine, "clip_version", None)
-        version = per_text(text) if callable(per_text) else engine.version
-        return cache_key(engine=engine.name, engine_version=version, params=params, text=text, extra=extra)
+        # An engine whose reading of a text depends on a lexicon names the entries that text holds,
+        # so a lexicon edit re-renders only the clips of texts holding an edited word.
+        reading = getattr(engine, "reading_version", None)
+        stamp = reading(text) if callable(reading) else ""
+        if stamp:
+            extra = {**(extra or {}), "reading": stamp}
+        return cache_key(
+            engine=engine.name, engine_version=engine.version, params=params, text=text, extra=extra
+        )
 
     def lookup_keys(
         self, engine: Engine, params: SpeechParams, text: str, *, extra: Mapping[str, str] | None = None

@@ -7,7 +7,8 @@ and clips join byte for byte. Each LAME-encoded clip starts its bit reservoir af
 
 Foreign MP3 (re-encoded by ffmpeg, downloaded) may carry ID3 tags and a Xing/Info frame whose frame
 count would make players report the wrong duration once more audio is appended; ``strip_headers``
-removes them.
+removes them. An assembled track is final, so it gets its own Info frame (``info_frame``): the
+exact frame count lets players show the duration without scanning the whole file.
 """
 
 from __future__ import annotations
@@ -139,6 +140,29 @@ def _is_info_frame(data: bytes, offset: int) -> bool:
     side_info = {(3, False): 32, (3, True): 17, (2, False): 17, (2, True): 9}
     xing_at = offset + 4 + side_info[(3 if header.version == 3 else 2, header.mono)]
     return data[xing_at : xing_at + 4] in (b"Xing", b"Info") or data[offset + 36 : offset + 40] == b"VBRI"
+
+
+_INFO_FLAGS = 0x0007  # frames, bytes and TOC fields present; no quality field
+_SIDE_INFO_BYTES = 9  # MPEG-2 mono
+_HEADER = bytes((0xFF, 0xF3, 0x64, 0xC4))  # MPEG-2 Layer III, no CRC, 48 kbit/s, 24 kHz, mono
+
+
+def info_frame(audio_frames: int) -> bytes:
+    """A canonical-sized "Info" (CBR Xing) frame announcing ``audio_frames`` frames of audio after it.
+
+    Its side info is all zeros, so a decoder that does not know the tag plays it as 24 ms of silence;
+    those that do (ffmpeg, browsers, mutagen) skip it and take the duration from the frame count.
+    """
+    if audio_frames < 0:
+        raise AudioError(f"negative frame count {audio_frames}")
+    header = parse_header(_HEADER)
+    assert header is not None and header.is_canonical and header.length_bytes == FRAME_BYTES
+    stream_bytes = (audio_frames + 1) * FRAME_BYTES  # the Info frame counts in the byte total
+    toc = bytes(min(255, index * 256 // 100) for index in range(100))  # constant bitrate: linear
+    body = b"Info" + _INFO_FLAGS.to_bytes(4, "big") + audio_frames.to_bytes(4, "big")
+    body += stream_bytes.to_bytes(4, "big") + toc
+    frame = _HEADER + bytes(_SIDE_INFO_BYTES) + body
+    return frame + bytes(FRAME_BYTES - len(frame))
 
 
 def strip_headers(data: bytes) -> bytes:

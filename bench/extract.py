@@ -1,4 +1,4 @@
-"""Pages per second for `reader` on 300 KB government-style pages.
+"""Pages per second for `reader` on 300 KB government-style pages, and page understanding on templates.
 
 Run: python bench/extract.py [--seconds 5]
 Two pages are built from the sample report's fixture (tests/reader/data/html/trs_jiangbei_report.html):
@@ -10,20 +10,32 @@ Two pages are built from the sample report's fixture (tests/reader/data/html/trs
 For each, extraction alone (HTML → outline; the issue's target is ≥ 50 pages/s) and the full
 `read_html` (plus sentence splitting and normalization) are printed, per wall-clock second and
 per CPU second of this process (the second is the fair number on a shared, busy machine).
+
+Then, on the template pages of tests/reader/data/templates/ (their expected outlines are in
+outlines.json), title, heading and chrome-leak accuracy side by side with trafilatura and
+newspaper4k, and extraction speed against trafilatura's in this process on the same pages.
+The rivals are optional (``pip install trafilatura newspaper4k``); absent ones are skipped.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import reader
-from reader.extract import html_blocks
-from reader.sections import build_outline
+sys.path[:0] = [str(Path(__file__).parents[1]), str(Path(__file__).parent)]  # this checkout's reader first
+import rivals  # noqa: E402 - the bench folder is not a package
+
+import reader  # noqa: E402
+from reader.extract import html_blocks  # noqa: E402
+from reader.sections import build_outline  # noqa: E402
 
 FIXTURE = Path(__file__).parents[1] / "tests" / "reader" / "data" / "html" / "trs_jiangbei_report.html"
+TEMPLATES = Path(__file__).parents[1] / "tests" / "reader" / "data" / "templates"
 TARGET_BYTES = 300 * 1024
 
 
@@ -59,16 +71,61 @@ def make_typical_page() -> bytes:
     return page.encode()
 
 
-def rate(label: str, run: Callable[[], object], seconds: float) -> float:
-    """Run repeatedly for ``seconds``; print pages/s by wall clock and by this process's CPU time."""
+def rate(label: str, run: Callable[[], object], seconds: float, unit: str = "pages") -> float:
+    """Run repeatedly for ``seconds``; print runs/s by wall clock and by this process's CPU time."""
     count, wall, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - wall < seconds:
         run()
         count += 1
     per_wall = count / (time.perf_counter() - wall)
     per_cpu = count / max(time.process_time() - cpu, 1e-9)
-    print(f"{label:<36} {per_wall:7.1f} pages/s wall   {per_cpu:7.1f} pages/s CPU")
+    print(f"{label:<36} {per_wall:7.1f} {unit}/s wall   {per_cpu:7.1f} {unit}/s CPU")
     return per_cpu
+
+
+def bobao_extract(html: str) -> rivals.Extracted:
+    doc = reader.read_html(html)
+    headings = tuple(s.heading for s in doc.sections if s.heading)
+    return rivals.Extracted(doc.title, headings, "\n".join(s.text for s in doc.sections))
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def accuracy(specs: dict[str, dict[str, Any]]) -> None:
+    """Title right, expected headings marked as headings, pages with chrome read: per extractor."""
+    extractors = {"bobao": bobao_extract, **rivals.available()}
+    families = ", ".join(sorted({str(s["family"]) for s in specs.values()}))
+    print(f"\ntemplate pages: {len(specs)} ({families})")
+    print(f"{'':<14}{'titles':>10}{'headings':>14}{'chrome leaks':>18}")
+    for name, extract in extractors.items():
+        titles = heads = wanted_total = leaks = 0
+        for page, spec in specs.items():
+            got = extract((TEMPLATES / page).read_text(encoding="utf-8"))
+            titles += _compact(got.title) == _compact(spec["title"])
+            wanted = [_compact(text) for _, text in spec["headings"]]
+            marked = {_compact(h) for h in got.headings or ()}
+            heads += sum(h in marked for h in wanted)
+            wanted_total += len(wanted)
+            leaks += any(word in got.text for word in spec["never"])
+        head_cell = "none marked" if got.headings is None else f"{heads}/{wanted_total}"
+        print(f"{name:<14}{titles:>7}/{len(specs):<3}{head_cell:>14}{leaks:>10}/{len(specs)} pages")
+    for name in sorted({"trafilatura", "newspaper4k"} - set(extractors)):
+        print(f"{name:<14}not installed: skipped")
+
+
+def speed_against_trafilatura(pages: list[str], seconds: float) -> None:
+    """Both extractors in this process on the same pages, by CPU time."""
+    if "trafilatura" not in rivals.available():
+        print("trafilatura not installed: speed comparison skipped")
+        return
+    ours = rate("  bobao extract (every page once)", lambda: [build_outline(html_blocks(p)) for p in pages],
+                seconds, "rounds")
+    theirs = rate("  trafilatura.extract (same pages)", lambda: [rivals.trafilatura_text(p) for p in pages],
+                  seconds, "rounds")
+    verdict = "met" if ours >= 2 * theirs else "NOT met"
+    print(f"  bobao is {ours / theirs:.1f}× trafilatura's speed (target ≥ 2×: {verdict})")
 
 
 def main() -> None:
@@ -86,6 +143,13 @@ def main() -> None:
         rate("  read_html (+ segment + normalize)", lambda p=page: reader.read_html(p), args.seconds)
     verdict = "met" if results["typical"] >= 50 else "NOT met"
     print(f"target ≥ 50 pages/s (CPU) extraction on the typical 300 KB page: {verdict}")
+    specs = {k: v for k, v in json.loads((TEMPLATES / "outlines.json").read_text(encoding="utf-8")).items()
+             if not k.startswith("_")}
+    accuracy(specs)
+    templates = [(TEMPLATES / name).read_text(encoding="utf-8") for name in specs]
+    print(f"\nspeed on the {len(templates)} template pages and the two 300 KB pages:")
+    big = [make_typical_page().decode(), make_dense_page().decode()]
+    speed_against_trafilatura(templates + big, args.seconds)
 
 
 if __name__ == "__main__":

@@ -2,16 +2,19 @@
 
 Run: ``python bench/normalize.py``. One core, after warm-up; prints characters per second for
 per-line calls (how ``reader`` uses it) and for one call on the whole ~1 MB text (CPU time, so other
-load on the machine does not count),
-and the load time of the normalizer in a fresh interpreter.
+load on the machine does not count), side by side with cn2an's ``transform(text, "an2cn")`` on the
+same text in the same run (the runs alternate, so a busy moment hurts both alike), and the load
+time of the normalizer in a fresh interpreter.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,14 +27,22 @@ def corpus() -> str:
     return (page + "\n") * (TARGET_CHARS // (len(page) + 1) + 1)
 
 
-def best_rate(run: object, chars: int, repeats: int = 3) -> float:
-    """Characters per CPU second of the fastest of ``repeats`` runs (other load on the box is not counted)."""
+def best_seconds(run: Callable[[], object], repeats: int = 3) -> float:
+    """CPU seconds of the fastest of ``repeats`` runs (other load on the box is not counted)."""
     best = float("inf")
     for _ in range(repeats):
         start = time.process_time()
-        run()  # type: ignore[operator]
+        run()
         best = min(best, time.process_time() - start)
-    return chars / best
+    return best
+
+
+def side_by_side(
+    ours: Callable[[], object], theirs: Callable[[], object], repeats: int = 3
+) -> tuple[float, float]:
+    """Best CPU seconds of each, the two runs interleaved so that load on the machine hits both."""
+    pairs = [(best_seconds(ours, 1), best_seconds(theirs, 1)) for _ in range(repeats)]
+    return min(p[0] for p in pairs), min(p[1] for p in pairs)
 
 
 _LOAD_PROBE = """
@@ -57,23 +68,60 @@ def load_seconds() -> tuple[float, float]:
     return cpu, wall
 
 
+def cli_start_seconds(command: list[str], stdin: str, repeats: int = 5) -> tuple[float, float]:
+    """Best CPU and wall seconds of a whole ``bobao`` run on a one-line input (start-up dominates)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    best_cpu = best_wall = float("inf")
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "web.cli", *command],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        wall = time.perf_counter() - wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        best_cpu, best_wall = min(best_cpu, cpu), min(best_wall, wall)
+    return best_cpu, best_wall
+
+
 def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     sys.path.insert(0, str(ROOT))
+    import cn2an
+
     from reader.normalize import normalize
 
     text = corpus()
     lines = text.splitlines()
     for line in lines[:200]:  # warm-up: caches, regex compilation
         normalize(line)
-    per_line = best_rate(lambda: [normalize(line) for line in lines], len(text))
-    whole = best_rate(lambda: normalize(text), len(text))
-    print(f"corpus: {len(text):,} chars ({PAGE.name} repeated), one core")
-    print(f"per-line calls : {per_line:,.0f} chars/s")
-    print(f"one whole call : {whole:,.0f} chars/s")
+        cn2an.transform(line, "an2cn")
+    print(f"corpus: {len(text):,} chars ({PAGE.name} repeated), one core, CPU time")
+    print(f"{'':16} {'bobao':>12} {'cn2an':>12} {'ratio':>6}")
+    runs = {
+        "per-line calls": (
+            lambda: [normalize(line) for line in lines],
+            lambda: [cn2an.transform(line, "an2cn") for line in lines],
+        ),
+        "one whole call": (lambda: normalize(text), lambda: cn2an.transform(text, "an2cn")),
+    }
+    for label, (ours, theirs) in runs.items():
+        mine, other = side_by_side(ours, theirs)
+        rate, rate_other = len(text) / mine, len(text) / other
+        print(f"{label:16} {rate:>12,.0f} {rate_other:>12,.0f} {rate / rate_other:>5.2f}×  chars/s")
     cpu, wall = load_seconds()
     print(f"load time      : {cpu:.3f} s CPU, {wall:.3f} s wall (fresh interpreter, import reader.normalize)")
+    for command in (["normalize"], ["sections", "-"]):
+        cpu, wall = cli_start_seconds(command, "共2户。\n")
+        label = "bobao " + command[0]
+        print(f"{label:16}: {cpu:.3f} s CPU, {wall:.3f} s wall (whole run on one line, best of 5)")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ from reader.errors import InputTooLarge
 from reader.errors import ReaderError
 from reader.errors import UnsupportedInput
 from reader.extract import html_blocks
+from reader.locate import INDEX_ATTR
+from reader.locate import Place
+from reader.locate import locate_sentences
 from reader.model import Alignment
 from reader.model import Document
 from reader.model import Section
@@ -37,10 +40,10 @@ from reader.sections import build_outline
 from reader.segment import split_sentences
 
 __all__ = [
-    "DOCX_MEDIA", "NORMALIZER_VERSION", "Alignment", "Document", "EmptyDocument", "InputTooLarge",
-    "MAX_INPUT_BYTES",
-    "MAX_TEXT_CHARS", "Normalized", "ReaderError", "Section", "Sentence", "UnsupportedInput", "normalize",
-    "outline", "outline_text", "read_bytes", "read_html", "read_text",
+    "DOCX_MEDIA", "INDEX_ATTR", "NORMALIZER_VERSION", "Alignment", "Document", "EmptyDocument",
+    "InputTooLarge", "MAX_INPUT_BYTES", "MAX_TEXT_CHARS", "Normalized", "Place", "ReaderError", "Section",
+    "Sentence", "UnsupportedInput", "locate_sentences", "normalize", "outline", "outline_text", "read_bytes",
+    "read_html", "read_text",
 ]
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024

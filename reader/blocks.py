@@ -17,6 +17,8 @@ class Block:
     kind: str = PARAGRAPH
     level: int = 0
     """1–6 for ``<h1>``–``<h6>``; 0 otherwise."""
+    bold: bool = False
+    """All of the text is bold (``<strong>``, ``<b>``): a heading where the page uses such lines so."""
 
 
 @dataclass(frozen=True, slots=True)

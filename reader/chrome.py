@@ -47,7 +47,9 @@ _ICP = re.compile(r"ICP\s*备|公网安备|ICP证|网安备|网站标识码|版�
                   r"技术支持\s*[:：]|IPv6|网站地图", re.I)
 _SENTENCE_PUNCT = re.compile(r"[。！？；，,!?;：:“”]")
 _WS = re.compile(r"\s+")
-_NAV_SPLIT = re.compile(r"[\s|｜/>»＞·]+")
+_NAV_SPLIT = re.compile(r"[\s|｜/>»＞›·]+")
+# A site column's name (政务公开, 通知公告, 图片新闻): the words breadcrumbs are made of.
+_COLUMN = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 
 
 def is_chrome(line: str) -> bool:
@@ -71,15 +73,21 @@ def _is_toolbar(text: str) -> bool:
 
 def _is_nav_line(text: str) -> bool:
     """A menu row or breadcrumb: short words between spaces, bars or '>', one of them 首页,
-    or at least two '>' separators (政务公开 > 通知公告 > 正文)."""
-    arrows = sum(text.count(c) for c in ">»＞")
-    if "首页" not in text and "首頁" not in text and arrows < 2:
+    or at least two '>' separators (政务公开 > 通知公告 > 正文), or one '>' between column names."""
+    arrows = sum(text.count(c) for c in ">»＞›")
+    if "首页" not in text and "首頁" not in text and arrows < 1:
         return False
     tokens = [t for t in _NAV_SPLIT.split(text) if t]
-    short_words = all(len(t) <= 10 and not t.isdigit() for t in tokens)
-    if len(tokens) < 3 or _SENTENCE_PUNCT.search(text) or not short_words:
+    home = any(t.endswith(("首页", "首頁")) for t in tokens)
+    longest = 20 if home and arrows else 10  # a crumb from 首页 may end in a long column's name
+    short_words = all(len(t) <= longest and not t.isdigit() for t in tokens)
+    if len(tokens) < 2 or _SENTENCE_PUNCT.search(text) or not short_words:
         return False
-    return arrows >= 2 or any(t.endswith(("首页", "首頁")) for t in tokens)
+    if len(tokens) == 2:  # 首页 > 政务公开: a crumb only with a separator, never 首页 alone beside a word
+        return (arrows >= 1 or (home and "/" in text)) and (home or all(_COLUMN.match(t) for t in tokens))
+    if arrows == 1 and not home:
+        return all(_COLUMN.match(t) for t in tokens)
+    return arrows >= 2 or home
 
 
 _FOOTER_FIELD = re.compile(r"^(?:主办|承办|协办|地址|电话|联系电话|邮编|传真|邮箱|电子邮箱)(?:单位)?\s*[:：]")

@@ -13,6 +13,7 @@ import re
 from lxml import etree
 
 from reader import meta
+from reader import title
 from reader.blocks import ITEM
 from reader.blocks import Block
 from reader.blocks import Page
@@ -39,11 +40,13 @@ _INVISIBLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _TOO_DEEP = etree.XPath("boolean(/" + "/".join(["*"] * (MAX_DEPTH + 1)) + ")")
 _NOTABLE = frozenset({"class", "id", "style", "hidden", "aria-hidden", "data-tts-skip"})
 _TTS_ONLY = etree.XPath("//*[@data-tts-only]")
-_HEADING_BEFORE = etree.XPath("preceding::*[self::h1 or self::h2 or self::h3][not(ancestor::a)][1]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_TITLEISH = re.compile(r"title|biaoti|bt\b|headline", re.I)
 _SOURCE_ANYWHERE = re.compile(r"(?:来源|信息来源|发布机构)\s*[:：]\s*([^\s|｜:：<>]{2,30})")
 _DATE_LABELS = ("发布时间", "发布日期", "成文日期", "日期", "时间")
+_SHORT_CELLS = etree.XPath("(//td | //th)[string-length(normalize-space()) <= 8]")
+# 成文日期 is the signature's date, not the publication date.
+_PUBLISHED_LABELS = ("发布日期", "发布时间", "公开日期")
+_LABEL_JUNK = re.compile(r"[\s:：\u3000]")
 _META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "date", "dc.date")
 _META_SOURCES = ("contentsource", "source", "article:author")
 
@@ -52,19 +55,17 @@ def html_blocks(html: str, *, selector: str | None = None) -> Page:
     """Parse ``html`` and return the article's blocks with the metadata found around them."""
     doc = _parse(html)
     _check_depth(doc)
-    found = doc.find(".//title")
-    page_title = tidy(text_of(found)) if found is not None else ""
-    named_title = _meta(doc, ("articletitle", "og:title", "title"))
+    said = title.markup(doc)
     date, source = _meta_date_source(doc)
-    titled = _remove_unreadable(doc)
+    header_titles = _remove_unreadable(doc)
     roots = _roots(doc, selector, "data-tts-only" in html)
     blocks: list[Block] = []
     for root in roots:
         blocks.extend(element_blocks(root))
     blocks.extend(_nearby_attachments(roots, blocks))
-    title = _title_hint(doc, roots[0], titled, page_title, named_title)
+    found = title.reconcile(said, title.shown_lines(doc, roots[0], header_titles))
     date = date or _date_near(roots[0])
-    return Page(tuple(blocks), title=title, date=date, source=source)
+    return Page(tuple(blocks), title=found, date=date, source=source)
 
 
 def _parse(html: str) -> Element:
@@ -87,23 +88,29 @@ def _check_depth(doc: Element) -> None:
 
 
 def _remove_unreadable(doc: Element) -> list[Element]:
-    """Drop the skip list from the tree; return elements whose class or id says "title"."""
+    """Drop the skip list from the tree; return the headings of a dropped page header (title evidence)."""
     doomed = list(doc.iter(etree.Comment, etree.ProcessingInstruction, *_SKIP_TAGS))
-    titled: list[Element] = []
     for el in doc.iter():  # One pass over every element, so it must stay cheap.
         if _NOTABLE.isdisjoint(el.keys()):
             continue  # Most elements carry no attribute at all, or only href/src.
         if _maybe_skipped(el) and _skipped(el):
             doomed.append(el)
-        names = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if len(names) > 1 and _TITLEISH.search(names) and len(titled) < 100:
-            titled.append(el)
     doomed += [f for f in doc.iter("form") if len(text_of(f)) < 300]
-    doomed += [h for h in doc.iter("header") if not any(a.tag == "article" for a in h.iterancestors())]
+    headers = [h for h in doc.iter("header") if not any(a.tag == "article" for a in h.iterancestors())]
     for el in doomed:
         if el.getparent() is not None:
             drop(el)
-    return [el for el in titled if el.getroottree().getroot() is doc]
+    # A header band's <h1> is often the article's title; the band itself (logo, menu) is not read.
+    kept = [el for h in headers if h.getparent() is not None for el in h.iter("h1", "h2")]
+    for el in headers:
+        if el.getparent() is not None:
+            drop(el)
+    return kept[:20]
+
+
+def is_unreadable(el: Element) -> bool:
+    """True for an element the skip list removes (its tail text stays): what `reader.locate` skips too."""
+    return el.tag in _SKIP_TAGS or (_maybe_skipped(el) and _skipped(el))
 
 
 def _maybe_skipped(el: Element) -> bool:
@@ -139,28 +146,6 @@ def _roots(doc: Element, selector: str | None, marked: bool) -> list[Element]:
     return [best_container(doc)]
 
 
-def _title_hint(doc: Element, root: Element, titled: list[Element], page_title: str,
-                named: str | None) -> str | None:
-    """The article title, never the site's name.
-
-    In order: a heading or title-classed element that ``<title>`` or ``<meta name=ArticleTitle>``
-    contains; that meta; the nearest heading before the article container; ``<title>`` itself.
-    """
-    site = meta.site_name(page_title)
-    candidates = list(doc.iter("h1", "h2", "h3"))[:100] + titled
-    texts = [tidy(text_of(el)) for el in candidates]
-    inside = [t for t in texts if 4 <= len(t) <= 100 and t != site and (t in page_title or t == named)]
-    if inside:
-        return max(inside, key=len)
-    if named:
-        return named
-    before = [tidy(text_of(el)) for el in _HEADING_BEFORE(root)]
-    if before and 4 <= len(before[0]) <= 100 and before[0] != site:
-        return before[0]
-    cleaned = meta.clean_title(page_title) if page_title else None
-    return cleaned if cleaned and cleaned != site else None
-
-
 def _meta(doc: Element, names: tuple[str, ...]) -> str | None:
     for el in doc.iter("meta"):
         key = (el.get("name") or el.get("property") or "").lower()
@@ -179,10 +164,23 @@ def _meta_date_source(doc: Element) -> tuple[str | None, str | None]:
             m = re.search(rf"{label}\s*[:：]\s*([^\n]{{6,24}})", text)
             if m and (date := meta.parse_date(m.group(1))):
                 break
+    date = date or _date_in_cells(doc)
     if source is None:
         m = _SOURCE_ANYWHERE.search(text)
         source = m.group(1) if m else None
     return date, source
+
+
+def _date_in_cells(doc: Element) -> str | None:
+    """A date in a 信息公开 table, where the label (发布日期) and the value sit in neighbouring cells."""
+    found: dict[str, str] = {}
+    for cell in _SHORT_CELLS(doc):
+        label = _LABEL_JUNK.sub("", text_of(cell))
+        following = cell.getnext()
+        if label in _PUBLISHED_LABELS and label not in found and following is not None:
+            if date := meta.parse_date(text_of(following)):
+                found[label] = date
+    return next((found[label] for label in _PUBLISHED_LABELS if label in found), None)
 
 
 def _date_near(root: Element) -> str | None:

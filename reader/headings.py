@@ -33,11 +33,17 @@ _STYLES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ("circled", 8.0, re.compile(r"^[\u2460-\u2473]")),
 )
 _MAX_HEADING = 40
+_MAX_QUESTION = 100
+QA_RANK = 4.5
+"""Questions of a Q&A page and bold headings nest under 一、 and above （一）, where a page mixes them."""
+BOLD_RANK = 4.6
 _MAX_RUN_IN = 32
 _BAD_ENDINGS = tuple("，,；;、")
 _STARTERS = frozenset("第一二三四五六七八九十百零〇(（0123456789") | {chr(c) for c in range(0x2460, 0x2474)}
 _FIRST_CLAUSE = re.compile(r"[^。！？：:]*[。！？：:]")
 _STOP = re.compile(r"[。！？]")
+_BYLINE = re.compile(r"^[(（【\[]?\s*(?:本报|本台|本网)?"
+                     r"(?:记者|通讯员|实习生|摄影|文/|图/|文：|图：|编辑|供稿|作者)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +88,29 @@ def numbered_heading(text: str) -> Heading | None:
     return None
 
 
+def bold_heading(text: str) -> Heading | None:
+    """An unnumbered bold line as a heading (used only where the page makes such lines its headings)."""
+    line = text.strip()
+    longest = _MAX_QUESTION if line.endswith(("？", "?")) else _MAX_HEADING
+    if not 2 <= len(line) <= longest or line.endswith(_BAD_ENDINGS) or _inner_stop(line):
+        return None
+    if line.endswith(("。", "！", "!")) or "，" in line or "," in line:
+        return None  # an emphasised sentence (特此通知。), not a title
+    if line.startswith("各") and line.endswith(("：", ":")):
+        return None  # the salutation: 各有关单位：
+    if _BYLINE.match(line):
+        return None  # 记者 张三 通讯员 李四
+    return Heading("bold", BOLD_RANK, _strip_end(line))
+
+
 def _heading_text(line: str, body_start: int, style: str) -> str | None:
     rest = line[body_start:].strip()
     if style == "tiao" and rest:
         return line[:body_start]  # 第三条 opens an article; the article text is its body.
     if style in ("zhang", "bufen", "jie") and line.rstrip().endswith(("。", "！", "？")):
         return None  # a sentence that happens to start with 第一部分…, not a part title
-    if len(line) <= _MAX_HEADING and not line.endswith(_BAD_ENDINGS) and not _inner_stop(line):
+    longest = _MAX_QUESTION if line.endswith(("？", "?")) else _MAX_HEADING  # a numbered question
+    if len(line) <= longest and not line.endswith(_BAD_ENDINGS) and not _inner_stop(line):
         return _strip_end(line) if rest or style in ("tiao", "zhang", "jie", "bufen") else None
     first = _FIRST_CLAUSE.match(line)
     if first and len(first.group(0)) <= _MAX_RUN_IN and len(first.group(0)) - body_start >= 2:

@@ -32,6 +32,8 @@ _CJK = "[\u2e80-\u9fff\uff00-\uffef]"
 _CJK_BREAK = re.compile(rf"(?<={_CJK})[ \t\u3000]*[\r\n]\s*(?={_CJK})")
 _USELESS_ALT = re.compile(r"^(?:图片?|image|img|photo|pic|logo|icon|二维码|微信|微博|分享|打印|关闭|返回|"
                           r"\S+\.(?:jpe?g|png|gif|bmp|webp)|\d+)$", re.I)
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+_BOLD_CLASS = re.compile(r"\bbold\b|\bstrong\b|jiacu|font-?bold|\bfb\b", re.I)
 _ATTACHMENT_LEAD = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 
 
@@ -42,21 +44,26 @@ class _Collector:
         self.blocks: list[Block] = []
         self._parts: list[str] = []
         self._link_chars = 0
+        self._plain = False
         self.link_depth = 0
+        self.bold_depth = 0
 
     def add(self, text: str | None) -> None:
         if text:
             self._parts.append(text)
             if self.link_depth:
                 self._link_chars += len(text.strip())
+            if not self.bold_depth and not self._plain:
+                self._plain = not text.isspace()
 
     def flush(self) -> None:
         text = "".join(self._parts)
         text = tidy(_CJK_BREAK.sub("", text) if "\n" in text else text)
         mostly_links = self._link_chars >= 0.8 * len(text) and len(text) < 120
-        self._parts, self._link_chars = [], 0
+        bold = not self._plain
+        self._parts, self._link_chars, self._plain = [], 0, False
         if text and not mostly_links:
-            self.blocks.append(Block(text))
+            self.blocks.append(Block(text, bold=bold))
 
     def emit(self, text: str, kind: str, level: int = 0) -> None:
         self.flush()
@@ -68,7 +75,7 @@ class _Collector:
         return bool(_ATTACHMENT_LEAD.match(tidy("".join(self._parts))))
 
     def drop_pending(self) -> None:
-        self._parts, self._link_chars = [], 0
+        self._parts, self._link_chars, self._plain = [], 0, False
 
 
 def element_blocks(root: Element) -> list[Block]:
@@ -92,6 +99,8 @@ def _walk(root: Element, out: _Collector) -> None:
                 out.flush()
             if tag == "a":
                 out.link_depth += 1
+            if _is_bold(el, tag):
+                out.bold_depth += 1
             if tag:
                 out.add(el.text)
             stack.append((el, True))
@@ -106,8 +115,19 @@ def _leave(el: Element, tag: str, out: _Collector, is_root: bool) -> None:
         out.flush()
     if tag == "a":
         out.link_depth -= 1
+    if _is_bold(el, tag):
+        out.bold_depth -= 1
     if not is_root:
         out.add(el.tail)
+
+
+def _is_bold(el: Element, tag: str) -> bool:
+    if tag in ("strong", "b"):
+        return True
+    if tag not in ("span", "font", "p"):
+        return False
+    style, names = el.get("style"), el.get("class")
+    return bool((style and _BOLD_STYLE.search(style)) or (names and _BOLD_CLASS.search(names)))
 
 
 def _special(el: Element, tag: str, out: _Collector) -> bool:

@@ -34,6 +34,8 @@ _STOP = re.compile(r"[。！？]")
 _CLAUSE_PUNCT = re.compile(r"[。！？，,；;：:]")
 _TIME = re.compile(r"(?<=\d)(?:日)?\d{1,2}:\d{2}(?::\d{2})?$")
 _TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|--|—|－| - )\s*")
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]"
+                         r"\s*第?\s*\d{1,4}\s*号$")
 _SQUASHED_DATE = re.compile(r"^(?:19|20)\d{2}(?:1[0-2]|0?[1-9])(?:3[01]|[12]\d|0?[1-9])$")
 
 
@@ -100,6 +102,11 @@ def is_date_line(text: str) -> bool:
     return stripped == "" and line != ""
 
 
+def is_doc_number(text: str) -> bool:
+    """A line that is only a document number (文号) such as 青政办发〔2025〕3号."""
+    return len(text) <= 40 and bool(_DOC_NUMBER.match(_WS.sub("", text)))
+
+
 def is_authority(text: str) -> bool:
     """A short line naming an issuing body, as in a signature block."""
     if len(text) > 60:
@@ -117,12 +124,3 @@ def site_name(title: str) -> str | None:
     if text and (is_authority(text) or text.endswith(("网", "网站", "门户", "平台"))):
         return text
     return None
-
-
-def clean_title(title: str) -> str:
-    """Drop a site name appended to ``<title>``: 标题_江北区人民政府 → 标题."""
-    text = re.sub(r"\s+", " ", title).strip()
-    parts = [p.strip() for p in _TITLE_PARTS.split(text) if p.strip()]
-    if len(parts) > 1:
-        return max(parts[:-1], key=len)
-    return text

@@ -2,34 +2,40 @@
 
 The page is read in three zones. The *header* holds the title (kept once, as the first
 paragraph of the lead section, so it is read exactly once) and metadata lines such as
-``日期:2024-02-07`` (captured, not read). The *body* is split at headings. The *tail* after the
-last prose paragraph holds the signature (issuing authority + date), kept as the last section;
-whatever follows the signature date is site furniture and is dropped.
+``日期:2024-02-07`` (captured, not read). The *body* is split at headings: ``<hN>``, Chinese
+numbering, the questions of a Q&A page (`reader.qa`) and bold lines where the page uses them as
+headings. The *tail* after the last prose paragraph holds the signature (落款: issuing authority
++ date), read as the end of the last section; whatever follows its date is site furniture.
 
-Levels: 1 is the top heading level found on the page; the untitled lead section (which opens
-with the title line) and the signature section have level 0 and heading None.
+Levels: 1 is the top heading level found on the page; only the lead section (which opens with
+the title line) has level 0 and heading None.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from reader import chrome
 from reader import meta
+from reader import qa
 from reader.blocks import HEADING
 from reader.blocks import ITEM
+from reader.blocks import PARAGRAPH
 from reader.blocks import Block
 from reader.blocks import Page
 from reader.errors import EmptyDocument
+from reader.headings import QA_RANK
 from reader.headings import Heading
 from reader.headings import LevelTracker
+from reader.headings import bold_heading
 from reader.headings import html_heading
 from reader.headings import numbered_heading
 from reader.headings import numbering_style
 
 _HEADER_SCAN = 8
-_WS = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
 _NOT_TITLE = re.compile(r"[。！？；，,]|[：:]$")
 _ENDS_SENTENCE = re.compile(r"[。！？!?]$")
 
@@ -58,6 +64,9 @@ def build_outline(page: Page) -> Outline:
         raise EmptyDocument("no readable text was found on the page")
     title_at = _find_title(blocks, page.title)
     title = blocks[title_at].text if title_at is not None else _fallback_title(blocks, page.title)
+    hint = page.title or ""
+    if title_at is not None and len(hint) > len(title) and _compact(title) in _compact(hint):
+        title = hint  # The reconciled title is fuller (it keeps the issuing office); the line echoes it.
     date, source = page.date, page.source
     header_end = _header_end(blocks, title_at)
     body: list[Block] = []
@@ -72,7 +81,7 @@ def build_outline(page: Page) -> Outline:
                 continue
             # A fallback title (the first line, when the page names none) stays in the body.
             real_title = title_at is not None or bool(page.title)
-            if (real_title and _same(block.text, title)) or (
+            if (real_title and _echoes(block, title)) or (
                 title_at is not None and i < title_at and _masthead(block)
             ):
                 continue
@@ -84,7 +93,7 @@ def build_outline(page: Page) -> Outline:
         date = date or next(filter(None, (meta.parse_date(s) for s in signature)), None)
     sections = _sections(title if title_at is not None or page.title else None, body)
     if signature:
-        sections.append(Draft(None, 0, tuple(signature)))
+        sections = _sign(sections, signature)
     if not any(d.paragraphs for d in sections):
         raise EmptyDocument("the page has a title but no readable text")
     return Outline(title, date, source, tuple(sections))
@@ -119,7 +128,14 @@ def _header_end(blocks: list[Block], title_at: int | None) -> int:
 
 
 def _compact(text: str) -> str:
-    return _WS.sub("", text)
+    """Text as a title comparison sees it: no spaces or punctuation, full-width forms folded."""
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _echoes(block: Block, title: str) -> bool:
+    """The title line again, or one of the lines a title is broken into (XX办公室 / 关于…的通知)."""
+    text = _compact(block.text)
+    return _same(block.text, title) or (len(text) >= 4 and not _is_prose(block) and text in _compact(title))
 
 
 def _same(a: str, b: str) -> bool:
@@ -135,16 +151,20 @@ def _find_title(blocks: list[Block], hint: str | None) -> int | None:
             text = _compact(b.text)
             # Most of the hint, not a fragment of it: 国务院办公厅 in a signature is no title.
             inside = len(text) >= max(6, 0.6 * len(wanted)) and text in wanted
+            inside = inside and not meta.is_authority(b.text)
             if text == wanted or (inside and (b.kind == HEADING or _title_like(b))):
                 return i
-    top_heading = next((i for i, b in head[:3] if b.kind == HEADING and b.level <= 2), None)
+            if b.kind != HEADING and (len(b.text) > 80 or _ENDS_SENTENCE.search(b.text)):
+                break  # The body has begun; the title stands above it.
+    top_heading = next((i for i, b in head[:3] if b.kind == HEADING and b.level <= 2
+                        and numbering_style(b.text) is None), None)
     if top_heading is not None or hint:
         return top_heading  # The article's own <h1>/<h2> beats a <title> that names only the site.
     first_prose = next((i for i, b in head if len(b.text) > 80 or _ENDS_SENTENCE.search(b.text)), len(head))
     likely = [i for i, b in head[:first_prose] if _title_like(b)]
     for i in likely:  # A title is usually followed by its date/source line.
         nxt = blocks[i + 1].text if i + 1 < len(blocks) else ""
-        if meta.meta_line(nxt) is not None or meta.is_date_line(nxt):
+        if meta.meta_line(nxt) is not None or meta.is_date_line(nxt) or meta.is_doc_number(nxt):
             return i
     return next((i for i in likely if len(blocks[i].text) >= 6), likely[0] if likely else None)
 
@@ -153,7 +173,9 @@ def _title_like(block: Block) -> bool:
     text = block.text.strip()
     if block.kind == ITEM or not 4 <= len(text) <= 80 or _NOT_TITLE.search(text.rstrip("。")):
         return False
-    return numbered_heading(text) is None and meta.meta_line(text) is None and not meta.is_date_line(text)
+    if numbered_heading(text) is not None or qa.question(text) is not None:
+        return False
+    return meta.meta_line(text) is None and not meta.is_date_line(text)
 
 
 def _fallback_title(blocks: list[Block], hint: str | None) -> str:
@@ -179,6 +201,14 @@ def _split_tail(body: list[Block]) -> tuple[list[Block], list[str]]:
     return body[: last_prose + 1] + tail[:first], signature + [b.text for b in after]
 
 
+def _sign(sections: list[Draft], signature: list[str]) -> list[Draft]:
+    """The signature (落款) closes the document: it is read as the end of the last section."""
+    if not sections:
+        return [Draft(None, 0, tuple(signature))]
+    last = sections[-1]
+    return [*sections[:-1], Draft(last.heading, last.level, last.paragraphs + tuple(signature))]
+
+
 def _is_prose(block: Block) -> bool:
     text = block.text
     return block.kind == HEADING or len(text) >= 40 or bool(_ENDS_SENTENCE.search(text))
@@ -190,18 +220,46 @@ def _is_trailing_menu(block: Block) -> bool:
     return block.kind != ITEM and chrome.is_menu_word(block.text) and not meta.is_date_line(block.text)
 
 
-def _heading_of(block: Block, siblings: dict[str, bool]) -> Heading | None:
+@dataclass(frozen=True, slots=True)
+class _Style:
+    """How this page marks headings beyond <hN> and numbering."""
+
+    qa: bool
+    asked: frozenset[int]
+    """Body indices of questions known only by the answer after them."""
+    bold: bool
+
+
+def _page_style(body: list[Block]) -> _Style:
+    prose = [b for b in body if b.kind != ITEM and b.kind != HEADING]
+    bold = [i for i, b in enumerate(body) if b.kind != ITEM and b.kind != HEADING and b.bold
+            and numbering_style(b.text) is None and bold_heading(b.text)]
+    # Used consistently: several such lines, each followed by ordinary text, and most lines not bold.
+    followed = all(i + 1 < len(body) and not body[i + 1].bold for i in bold)
+    consistent = len(bold) >= 2 and followed and 2 * len(bold) <= len(prose)
+    texts = [b.text if b.kind == PARAGRAPH else "" for b in body]
+    return _Style(qa.qa_page([b.text for b in prose]), qa.unmarked_questions(texts), consistent)
+
+
+def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: int) -> Heading | None:
     """The block's heading; ``siblings`` remembers whether each numbering style made headings."""
     if block.kind == HEADING:
         return html_heading(max(1, block.level), block.text)
     if block.kind == ITEM:
         return None
+    if index in style.asked and numbering_style(block.text) is None:
+        return Heading("qa", QA_RANK, block.text.strip())
+    asked = qa.question(block.text) if style.qa else None
+    if asked:
+        return Heading("qa", QA_RANK, asked)
     found = numbered_heading(block.text)
     if found is not None and found.weak and siblings.get(found.style) is False:
         found = None
-    style = found.style if found else numbering_style(block.text)
-    if style is not None:
-        siblings[style] = found is not None
+    numbering = found.style if found else numbering_style(block.text)
+    if numbering is not None:
+        siblings[numbering] = found is not None
+    if found is None and numbering is None and style.bold and block.bold:
+        return bold_heading(block.text)
     return found
 
 
@@ -213,8 +271,9 @@ def _sections(title: str | None, body: list[Block]) -> list[Draft]:
     heading: str | None = None
     level = 0
     paragraphs: list[str] = [title] if title else []
-    for block in body:
-        found = _heading_of(block, siblings)
+    style = _page_style(body)
+    for index, block in enumerate(body):
+        found = _heading_of(block, siblings, style, index)
         if found is None:
             paragraphs.append(block.text)
             continue

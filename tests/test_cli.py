@@ -7,8 +7,10 @@ import json
 import os
 import re
 import select
+import signal
 import subprocess
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
@@ -53,8 +55,13 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_console_script_is_installed():
-    result = subprocess.run(["bobao", "--help"], capture_output=True, text=True, timeout=60)
+def test_console_script_is_installed(tmp_path):
+    # The README runs `.venv/bin/bobao` without activating the virtualenv, so the script is
+    # looked up where pip put it (beside this interpreter), never on the caller's PATH.
+    script = Path(sysconfig.get_path("scripts")) / "bobao"
+    assert script.is_file(), f"{script} missing: run scripts/install.sh"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0
     for command in ("serve", "read", "sections", "normalize", "cache", "worker", "build"):
         assert command in result.stdout
@@ -296,3 +303,81 @@ def test_serve_plays_the_sample_page(tmp_path):
         finally:
             proc.terminate()
             proc.wait(30)
+
+
+def _user_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """A newcomer's environment: no BOBAO_ folders set, HOME and the XDG folders under tmp_path."""
+    folders = ("BOBAO_INSTANCE_PATH", "BOBAO_AUDIO_CACHE_DIR")
+    env = {k: v for k, v in _env(tmp_path).items() if k not in folders}
+    env.pop("XDG_RUNTIME_DIR", None)
+    env.update(HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CACHE_HOME=str(tmp_path / "cache"), **extra)
+    (tmp_path / "home").mkdir(exist_ok=True)
+    return env
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if not p.is_dir()) if folder.exists() else []
+
+
+def test_read_keeps_clips_in_the_user_cache_folder_and_writes_nothing_else(tmp_path):
+    """The real offline voice: onnxruntime must not leave a device id under ~/.cache either."""
+    env = _user_env(tmp_path)
+    out = tmp_path / "out" / "hello.mp3"
+    result = subprocess.run([sys.executable, "-m", "web.cli", "read", "-", "-o", str(out)], input="你好。\n",
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert _files(tmp_path / "home") == []
+    clips = _files(tmp_path / "cache" / "bobao" / "audio")
+    assert any(p.suffix == ".mp3" for p in clips)
+    outside = [p for p in _files(tmp_path) if not p.is_relative_to(tmp_path / "cache" / "bobao")
+               and not p.is_relative_to(tmp_path / "data" / "bobao") and p.parent != out.parent]
+    assert outside == []
+
+
+def test_an_explicit_instance_folder_still_wins(tmp_path, monkeypatch):
+    from web.cli import use_user_folders
+
+    env = {"HOME": str(tmp_path), "BOBAO_INSTANCE_PATH": str(tmp_path / "mine")}
+    use_user_folders(env)
+    assert env == {"HOME": str(tmp_path), "BOBAO_INSTANCE_PATH": str(tmp_path / "mine")}
+    data = tmp_path / "share" / "bobao"
+    data.mkdir(parents=True)
+    (data / "config.py").write_text(f"AUDIO_CACHE_DIR = {str(tmp_path / 'clips')!r}\n")
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "share")}
+    use_user_folders(env)
+    assert env["BOBAO_INSTANCE_PATH"] == str(data) and "BOBAO_AUDIO_CACHE_DIR" not in env
+
+
+@pytest.mark.parametrize("server", ["gunicorn", "waitress"])
+def test_sigterm_stops_serve_within_two_seconds_and_keeps_finished_work(tmp_path, server):
+    port = _free_port()
+    env = _user_env(tmp_path, BOBAO_TTS_ENGINE="slowfake", BOBAO_SERVER=server,
+                    BOBAO_EXTRA_ENGINES="fake=tests.fakes:create,slowfake=tests.fakes:create_slow")
+    documents = tmp_path / "data" / "bobao" / "documents"
+    with subprocess.Popen([sys.executable, "-m", "web.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            deadline = time.monotonic() + 60
+            done = 0
+            while done < 3 and time.monotonic() < deadline:  # the demo page is being synthesized
+                time.sleep(0.2)
+                manifests = list(documents.glob("*/manifest.json"))
+                done = json.loads(manifests[0].read_text())["progress"]["done"] if manifests else 0
+            assert done >= 3
+            started = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(10)
+            assert time.monotonic() - started < 2.0
+            assert code == 0, proc.stderr.read() if proc.stderr else ""
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    manifest = json.loads(next(documents.glob("*/manifest.json")).read_text())
+    assert manifest["status"] == "synthesizing" and manifest["progress"]["done"] >= done
+    assert _files(tmp_path / "home") == []  # no gunicorn control socket under ~/.gunicorn
+    check = subprocess.run([sys.executable, "-m", "web.cli", "cache", "verify"], capture_output=True,
+                           text=True, env=env, cwd=ROOT, timeout=60)
+    report = json.loads(check.stdout)
+    assert check.returncode == 0 and report["clean"], check.stdout
+    assert report["checked"] >= done

@@ -9,15 +9,21 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
-from flask import Flask
+# Flask is imported by create_app: the ``bobao`` CLI lives in this package, and its text commands
+# (normalize, sections) start without it.
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["create_app", "register_extra_engines"]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: config, services, blueprints, security hooks and error handlers."""
+    from flask import Flask
+
     # The instance folder (config.py, audio cache, documents) can be moved for deployments and tests.
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("BOBAO_INSTANCE_PATH")
     app = Flask(
@@ -31,11 +37,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from web import admin
     from web import api
     from web import caption
+    from web import console
+    from web import demopage
     from web import downloads
     from web import health
     from web import openapi
     from web import player
     from web import ratelimit
+    from web import reports
     from web import security
     from web.errors import register_error_handlers
     from web.services import Services
@@ -53,7 +62,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         services.jobs = CeleryJobs(str(broker))
     app.extensions["bobao"] = services
-    for blueprint in (api.bp, caption.bp, downloads.bp, player.bp, health.bp, admin.bp, openapi.bp):
+    for blueprint in (api.bp, caption.bp, downloads.bp, player.bp, health.bp, admin.bp, openapi.bp,
+                      demopage.bp, reports.bp, console.bp):
         app.register_blueprint(blueprint)
     security.init_app(app)
     ratelimit.init_app(app)
@@ -88,6 +98,8 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.config["DOCUMENT_DIR"] = str(instance / "documents")
     if not app.config.get("LEXICON_PATH"):
         app.config["LEXICON_PATH"] = str(instance / "lexicon.tsv")
+    if not app.config.get("READING_RULES_PATH"):
+        app.config["READING_RULES_PATH"] = str(instance / "reading_rules.json")
 
 
 def _engine_names(extra: str, default: str) -> tuple[str, ...]:

@@ -6,7 +6,12 @@
   A missing or wrong token answers 401 with ``WWW-Authenticate: Bearer``; after ``ADMIN_AUTH_RATE``
   wrong tokens a client gets 429 + ``Retry-After`` until its allowance refills (``web.ratelimit``).
 * **Lexicon.** ``PUT /lexicon`` replaces the site file (``web.sitelexicon``) atomically; every worker
-  process notices the new file on its next request and puts it into its engines.
+  process notices the new file on its next request and puts it into its engines. ``POST
+  /lexicon/preview`` may carry draft ``entries`` and ``rules``, to hear a change before saving it.
+* **Reading rules** (``web.readingrules``): ``GET``/``PUT /rules``; a PUT answers how many stored
+  sentences now read differently, which is how many clips will be rendered again.
+* **Documents** in progress and ready, and **listener reports** (``web.reports``): ``GET /documents``,
+  ``GET /reports``, ``DELETE /reports/<id>``. The operator console (``web.console``) uses all these.
 * Errors are always JSON (admin clients are scripts), with the codes of ``web.errors``.
 """
 
@@ -14,7 +19,10 @@ from __future__ import annotations
 
 import hmac
 import logging
+import os
+import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +39,21 @@ import audio
 import reader
 from web import narration
 from web.errors import INTERNAL
+from web.errors import DocumentNotFound
 from web.errors import InvalidRequest
 from web.errors import problem_for
 from web.ratelimit import admin_lockout_s
 from web.ratelimit import record_admin_failure
+from web.readingrules import InvalidRules
+from web.readingrules import ReadingRule
+from web.readingrules import apply_rules
+from web.readingrules import rules_version
+from web.readingrules import spoken_with
+from web.readingrules import validate_rules
+from web.readingrules import write_rules
+from web.reports import report_store
+from web.sitelexicon import LEXICON_ENGINE
+from web.sitelexicon import Entry
 from web.sitelexicon import InvalidLexicon
 from web.sitelexicon import follow_lexicon_file
 from web.sitelexicon import lexicon_path
@@ -87,6 +106,8 @@ def _json_error(error: Exception) -> ResponseReturnValue:
         return error
     if isinstance(error, InvalidLexicon):
         return _error(422, "invalid_lexicon", "发音词典条目有误。", str(error), entries=error.problems)
+    if isinstance(error, InvalidRules):
+        return _error(422, "invalid_rules", "读法规则有误。", str(error), rules=error.problems)
     problem = problem_for(error)
     if problem is INTERNAL:
         log.exception("unhandled error on %s %s", request.method, request.path)
@@ -181,11 +202,15 @@ def lexicon_get() -> ResponseReturnValue:
 @bp.put("/lexicon")
 def lexicon_put() -> ResponseReturnValue:
     entries = validate_entries(request.get_json(silent=True))
+    _check_with_engine(entries)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with _write_lock:
+        before = read_entries(lexicon_path(app))[0]
         write_entries(lexicon_path(app), entries)
         follow_lexicon_file(app)
-    return jsonify(_lexicon_json(app))
+    words = {e.word for e in set(before) ^ set(entries)}
+    changed = _count_sentences(app.extensions["bobao"], lambda s: any(w in s["spoken"] for w in words))
+    return jsonify({**_lexicon_json(app), "changed_sentences": changed})
 
 
 @bp.post("/lexicon/preview")
@@ -200,9 +225,11 @@ def lexicon_preview() -> ResponseReturnValue:
     name = body.get("engine")
     if name is not None and not isinstance(name, str):
         raise InvalidRequest("engine must be a string")
-    engine = services.get_engine(name)
+    engine = _draft_engine(services.get_engine(name), body.get("entries"))
     params = services.speech_params(engine, body.get("voice"), None)
-    spoken = [s.spoken for s in reader.read_text(text).sentences() if s.spoken.strip()]
+    rules = validate_rules(body["rules"]) if "rules" in body else services.reading_rules()
+    document = apply_rules(reader.read_text(text), rules)
+    spoken = [s.spoken for s in document.sentences() if s.spoken.strip()]
     if not spoken:
         raise InvalidRequest("the text has nothing to read aloud")
     extra = narration.extra_key()
@@ -223,6 +250,41 @@ def lexicon_preview() -> ResponseReturnValue:
             "sentences": [_preview(engine, params, sentence, extra) for sentence in spoken],
         }
     )
+
+
+def _check_with_engine(entries: list[Entry]) -> None:
+    """Let the offline voice load the entries before they are saved: a syllable it cannot say
+    (``xyz1``) is refused now, instead of failing every page later. The G2P built here is the one
+    the saved lexicon uses (one per lexicon version), so the check costs nothing afterwards."""
+    if not entries or LEXICON_ENGINE not in current_app.extensions["bobao"].engine_names:
+        return
+    try:
+        engine = _draft_engine(audio.get_engine(LEXICON_ENGINE), [e.as_json() for e in entries])
+        phonemes = getattr(engine, "phonemes", None)
+        if callable(phonemes):
+            phonemes(entries[0].word)
+    except audio.EngineUnavailable:
+        return  # no offline voice installed: nothing reads the lexicon
+    except audio.AudioError as exc:
+        raise InvalidLexicon([{"index": None, "word": None, "errors": [" ".join(str(exc).split())]}]) from exc
+
+
+def _draft_engine(engine: audio.Engine, entries: object) -> audio.Engine:
+    """The engine as it will read once draft lexicon ``entries`` are saved (None: as it reads now)."""
+    if entries is None:
+        return engine
+    if engine.name != LEXICON_ENGINE:
+        raise InvalidRequest(f"only the {LEXICON_ENGINE} engine reads the site lexicon")
+    draft = validate_entries(entries)
+    folder = Path(current_app.instance_path) / "tmp"
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=folder, suffix=".tsv")
+    os.close(fd)
+    try:  # the factory reads a lexicon file; it is not needed once the engine is built
+        write_entries(Path(name), draft)
+        return audio.get_engine(LEXICON_ENGINE, lexicon=name)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def _preview(
@@ -254,3 +316,74 @@ def audio_key(engine: audio.Engine, params: audio.SpeechParams, spoken: str, ext
     keys = cache.lookup_keys(engine, params, spoken, extra=extra)
     held = [key for key in keys if cache.path_for(key).with_suffix(".json").is_file()]
     return (held or keys)[0]
+
+
+@bp.get("/rules")
+def rules_get() -> ResponseReturnValue:
+    return jsonify(_rules_json(current_app.extensions["bobao"].reading_rules()))
+
+
+@bp.put("/rules")
+def rules_put() -> ResponseReturnValue:
+    """Replace the reading rules; answers them with how many stored sentences now read differently."""
+    rules = validate_rules(request.get_json(silent=True))
+    services = current_app.extensions["bobao"]
+    with _write_lock:
+        before = services.reading_rules()
+        write_rules(Path(current_app.config["READING_RULES_PATH"]), rules)
+    changed = _changed_sentences(services, before, rules)
+    return jsonify({**_rules_json(rules), "changed_sentences": changed})
+
+
+def _rules_json(rules: list[ReadingRule]) -> dict[str, Any]:
+    return {"version": rules_version(rules), "count": len(rules), "rules": [r.as_json() for r in rules]}
+
+
+def _changed_sentences(services: Any, before: list[ReadingRule], after: list[ReadingRule]) -> int:
+    """Stored sentences whose spoken text differs under ``after``: the clips to render again."""
+    touched = {r.written for r in set(before) ^ set(after)}
+
+    def changes(sentence: dict[str, Any]) -> bool:
+        text = sentence["text"]
+        return any(w in text for w in touched) and spoken_with(text, before) != spoken_with(text, after)
+
+    return _count_sentences(services, changes) if touched else 0
+
+
+def _count_sentences(services: Any, predicate: Callable[[dict[str, Any]], bool]) -> int:
+    return sum(
+        1
+        for doc_id in services.store.ids()
+        for section in services.store.load(doc_id)["sections"]
+        for sentence in section["sentences"]
+        if predicate(sentence)
+    )
+
+
+@bp.get("/documents")
+def documents_list() -> ResponseReturnValue:
+    """Every stored document, newest work first: status, progress and whether a job holds it."""
+    services = current_app.extensions["bobao"]
+    rows = []
+    for doc_id in services.store.ids():
+        manifest = services.store.load(doc_id)
+        rows.append({"id": doc_id, "title": manifest.get("title"), "status": manifest.get("status"),
+                     "progress": manifest.get("progress"), "engine": manifest.get("engine"),
+                     "voice": manifest.get("voice"), "player": f"/d/{doc_id}"})
+    order = {"synthesizing": 0, "pending": 1, "failed": 2, "ready": 3}
+    rows.sort(key=lambda row: order.get(str(row["status"]), 4))
+    return jsonify({"documents": rows, "queued": services.jobs.pending() if hasattr(services.jobs, "pending")
+                    else None})
+
+
+@bp.get("/reports")
+def reports_list() -> ResponseReturnValue:
+    reports = sorted(report_store().all(), key=lambda r: -int(r.get("count", 0)))
+    return jsonify({"count": len(reports), "reports": reports})
+
+
+@bp.delete("/reports/<report_id>")
+def report_delete(report_id: str) -> ResponseReturnValue:
+    if not report_store().remove(report_id):
+        raise DocumentNotFound(f"no report {report_id}")
+    return jsonify({"removed": report_id})

@@ -8,6 +8,9 @@
     bobao worker … / bobao build …                      Celery worker / site pre-rendering
 
 Configuration comes from the same layers as the web app (``BOBAO_*`` env vars, instance config).
+Without ``BOBAO_INSTANCE_PATH`` the instance folder (documents, lexicon, config.py) is the user's
+data folder and clips go to the user's cache folder (``web.userdirs``: ``$XDG_DATA_HOME/bobao``
+and ``$XDG_CACHE_HOME/bobao/audio`` on Linux).
 Expected failures print one line on stderr and exit with status 2; never a traceback.
 """
 
@@ -16,19 +19,23 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import signal
 import sys
 import time
+from collections.abc import MutableMapping
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
-import audio
 import reader
-from web import create_app
-from web import narration
-from web.config import parse_rate
-from web.errors import WebError
-from web.services import Services
+
+# Each command imports what it needs: ``normalize`` and ``sections`` start without Flask or numpy.
+if TYPE_CHECKING:
+    import audio
+    from web import narration
+    from web.services import Services
 
 EXIT_ERROR = 2
 
@@ -65,17 +72,52 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] in DELEGATED:  # their own parsers take every option (``worker -n w1 …``)
         argv = [argv[0], "--", *argv[1:]]
     args = build_parser().parse_args(argv)
+    if args.command not in ("normalize", "sections"):  # pure text: no folders needed
+        use_user_folders(os.environ)
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         print("bobao: interrupted", file=sys.stderr)
         return 130
-    except (reader.ReaderError, audio.AudioError, WebError, OSError, ValueError) as exc:
+    except _expected_errors() as exc:
         print(f"bobao: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except Exception as exc:  # ops' fetch errors and anything unforeseen: still one line
         print(f"bobao: error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return EXIT_ERROR
+
+
+def use_user_folders(env: MutableMapping[str, str]) -> None:
+    """Unless an instance folder is configured, use the user's data and cache folders.
+
+    Set in the environment, so that gunicorn's workers and ``bobao worker``/``build`` agree.
+    A cache folder named in the instance's config.py still wins over the user's cache folder.
+    """
+    from web import userdirs
+
+    if env.get("BOBAO_INSTANCE_PATH"):
+        return
+    data = userdirs.data_dir(env)
+    env["BOBAO_INSTANCE_PATH"] = str(data)
+    if not env.get("BOBAO_AUDIO_CACHE_DIR") and not _configured(data, "AUDIO_CACHE_DIR"):
+        env["BOBAO_AUDIO_CACHE_DIR"] = str(userdirs.cache_dir(env) / "audio")
+
+
+def _configured(instance: Path, key: str) -> bool:
+    from flask import Config
+
+    config = Config(str(instance))
+    config.from_pyfile("config.py", silent=True)
+    return bool(config.get(key))
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [reader.ReaderError, OSError, ValueError]
+    # A package the command never imported cannot have raised its errors.
+    for module, name in (("audio", "AudioError"), ("web.errors", "WebError")):
+        if module in sys.modules:
+            errors.append(getattr(sys.modules[module], name))
+    return tuple(errors)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -84,6 +126,8 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _services(**overrides: Any) -> Services:
+    from web import create_app
+
     return create_app(overrides or None).extensions["bobao"]
 
 
@@ -96,9 +140,12 @@ def _read_input(name: str) -> reader.Document:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from web import create_app
+
     create_app()  # fail here, in one clear line, on a bad configuration
-    settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True}
+    settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True, "API_ALLOW_LOOPBACK": _is_loopback(args.host)}
     print(f"bobao: serving on http://{args.host}:{args.port}/", file=sys.stderr)
+    signal.signal(signal.SIGTERM, _stop_now)  # gunicorn installs its own (web.serving)
     try:
         from web.serving import run
     except ImportError:
@@ -110,7 +157,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_loopback(host: str) -> bool:
+    """Only loopback listeners: 127.0.0.0/8, ::1 or localhost (never 0.0.0.0 or a real address)."""
+    import ipaddress
+
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _stop_now(_signum: int, _frame: object) -> None:
+    """SIGTERM (systemd, ``docker stop``) ends the server at once, with status 0.
+
+    A normal exit would first wait for the synthesis threads to finish their sentence (seconds with
+    the offline voice). Finished clips and manifests are already on disk, written atomically, and
+    an unfinished document resumes on the next start, so nothing finished is lost.
+    """
+    print("bobao: stopped", file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
 def cmd_read(args: argparse.Namespace) -> int:
+    from web import narration
+    from web.config import parse_rate
+
     started = time.monotonic()
     document = _read_input(args.input)
     services = _services()
@@ -137,6 +212,8 @@ def _count_cached(
     services: Services, items: list[narration.Item], engine: audio.Engine, params: audio.SpeechParams
 ) -> int:
     """How many items the cache already holds (so a second run can say it synthesized nothing)."""
+    from web import narration
+
     extra = narration.extra_key()
     cache = services.cache
 
@@ -151,6 +228,8 @@ def _synthesize_with_progress(
     services: Services, items: list[narration.Item], engine: audio.Engine, params: audio.SpeechParams
 ) -> dict[int, audio.AudioClip]:
     from tqdm import tqdm
+
+    from web import narration
 
     with tqdm(total=len(items), unit="句", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
         return narration.synthesize_items(
@@ -211,6 +290,8 @@ def _jsonable(value: Any) -> Any:
 
 def cmd_delegate(args: argparse.Namespace) -> int:
     import importlib
+
+    from web.errors import WebError
 
     module_name = {"worker": "web.tasks", "build": "web.build"}[args.command]
     try:

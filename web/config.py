@@ -28,11 +28,18 @@ DEFAULTS: Mapping[str, Any] = {
     # Intranet deployments may read pages on private addresses; off by default (SSRF).
     "FETCH_ALLOW_PRIVATE": False,
     "API_ALLOWED_ORIGINS": [],
+    # Also allow any http://127.0.0.1:*, localhost:* or [::1]:* page; `bobao serve` turns it on
+    # when it listens on loopback only (local development), never on another address.
+    "API_ALLOW_LOOPBACK": False,
     "ADMIN_TOKEN": None,  # None or "" → the admin API answers 403 admin_disabled
     # Wrong admin tokens per client before it is locked out (429) until the allowance refills.
     "ADMIN_AUTH_RATE": "10/minute",
     # The site pronunciation lexicon (word → pinyin), edited through the admin API.
     "LEXICON_PATH": None,  # None → <instance>/lexicon.tsv; the shipped default applies until it exists
+    # The site's reading rules (written form → spoken form), edited in the operator console.
+    "READING_RULES_PATH": None,  # None → <instance>/reading_rules.json
+    # Listener reports ("报告读音错误") per client; "off" disables the limit.
+    "REPORT_RATE": "20/hour",
     "BROKER_URL": None,
     # Background synthesis: threads in this process; a full queue answers 503 with Retry-After.
     # Two, so that a visitor's new page starts at once instead of queueing behind a long one (the

@@ -1,8 +1,11 @@
 """Blueprint "downloads": the page MP3, section MP3s, the WebVTT and per-sentence clips.
 
-Files are served from disk with ``send_file(conditional=True, etag=True)``, which answers Range
-requests (206, suffix ranges, 416) and If-None-Match (304). Clips are content-addressed, so they
-may be cached for a year; page files change when a document is re-synthesized, so they revalidate.
+Files are served from disk with ``send_file(etag=True)`` made conditional here, which answers Range
+requests (206, suffix ranges, 416 with ``Content-Range: bytes */<length>``) and If-None-Match (304).
+A request for several ranges gets the whole file with 200 (RFC 9110 lets a server ignore Range),
+because Werkzeug answers only single ranges and would otherwise refuse a valid request with 416.
+Clips are content-addressed, so they may be cached for a year; page files change when a document
+is re-synthesized, so they revalidate.
 Every id is checked against a strict pattern before a path is built.
 """
 
@@ -18,6 +21,8 @@ from flask import current_app
 from flask import request
 from flask import send_file
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.http import parse_range_header
 
 from web.errors import AudioNotReady
 from web.errors import DocumentNotFound
@@ -55,7 +60,8 @@ def section_mp3(doc_id: str, index: int) -> ResponseReturnValue:
 def page_vtt(doc_id: str) -> ResponseReturnValue:
     manifest = services().store.load(doc_id)
     path = _ready(services().store.page_vtt(doc_id), manifest)
-    return _send(path, "text/vtt; charset=utf-8", manifest["title"], f"bobao-{doc_id}", ".vtt")
+    # Werkzeug adds "; charset=utf-8" to every text/* type itself.
+    return _send(path, "text/vtt", manifest["title"], f"bobao-{doc_id}", ".vtt")
 
 
 @bp.get("/audio/<key>.mp3")
@@ -65,9 +71,7 @@ def clip_mp3(key: str) -> ResponseReturnValue:
     path = services().cache.path_for(key)
     if not path.is_file():
         raise DocumentNotFound(key)
-    response = send_file(
-        path, mimetype="audio/mpeg", conditional=True, etag=True, max_age=IMMUTABLE_MAX_AGE_S
-    )
+    response = _send_file(path, "audio/mpeg", IMMUTABLE_MAX_AGE_S)
     response.cache_control.public = True
     response.cache_control.immutable = True
     return response
@@ -83,12 +87,24 @@ def _ready(path: Path, manifest: dict) -> Path:
 
 
 def _send(path: Path, mimetype: str, title: str, ascii_name: str, suffix: str) -> Response:
-    response = send_file(
-        path, mimetype=mimetype, conditional=True, etag=True, max_age=current_app.config["DOWNLOAD_MAX_AGE_S"]
-    )
+    response = _send_file(path, mimetype, current_app.config["DOWNLOAD_MAX_AGE_S"])
     disposition = "attachment" if request.args.get("download") else "inline"
     response.headers["Content-Disposition"] = content_disposition(disposition, title, ascii_name, suffix)
     return response
+
+
+def _send_file(path: Path, mimetype: str, max_age_s: int) -> Response:
+    """``send_file`` with Range and If-None-Match, where several ranges mean the whole file."""
+    response = send_file(path, mimetype=mimetype, conditional=False, etag=True, max_age=max_age_s)
+    environ = request.environ
+    ranges = parse_range_header(environ.get("HTTP_RANGE"))
+    if ranges is not None and len(ranges.ranges) > 1:
+        environ = {key: value for key, value in environ.items() if key != "HTTP_RANGE"}
+    try:
+        return response.make_conditional(environ, accept_ranges=True, complete_length=path.stat().st_size)
+    except RequestedRangeNotSatisfiable:  # web.errors answers it and keeps its Content-Range header
+        response.close()
+        raise
 
 
 def content_disposition(disposition: str, title: str, ascii_name: str, suffix: str) -> str:

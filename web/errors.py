@@ -158,6 +158,7 @@ def _handle(error: Exception) -> Response:
     detail = None if isinstance(error, HTTPException) else _safe_detail(error)
     response = render_problem(problem, detail)
     _copy_retry_after(error, response)
+    _copy_content_range(error, response)
     return response
 
 
@@ -178,6 +179,14 @@ def _copy_retry_after(error: BaseException, response: Response) -> None:
         retry_header = error.response.headers.get("Retry-After")
         if retry_header:
             response.headers["Retry-After"] = retry_header
+
+
+def _copy_content_range(error: BaseException, response: Response) -> None:
+    """A 416 says how long the file is (``bytes */<length>``), so a client can ask again."""
+    if isinstance(error, HTTPException) and error.code == 416:
+        for name, value in error.get_headers():
+            if name.lower() == "content-range":
+                response.headers["Content-Range"] = value
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -28,8 +28,8 @@ from werkzeug.http import parse_range_header
 from werkzeug.wsgi import get_host
 
 from web.security import EXPOSE_HEADERS
+from web.security import allowed_origins
 from web.security import origin_allowed
-from web.security import origin_list
 
 CLIP_PATH = re.compile(r"/audio/([0-9a-f]{64})\.mp3")
 MAX_AGE_S = 31_536_000
@@ -42,7 +42,7 @@ class ClipFastPath:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.cache = app.extensions["bobao"].cache
-        self.allowed = origin_list(app.config.get("API_ALLOWED_ORIGINS"))
+        self.allowed = allowed_origins(app.config)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         match = CLIP_PATH.fullmatch(environ.get("PATH_INFO", ""))

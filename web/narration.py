@@ -130,8 +130,14 @@ def urls(doc_id: str) -> dict[str, str]:
     return {"mp3": f"/documents/{doc_id}.mp3", "vtt": f"/documents/{doc_id}.vtt"}
 
 
-def new_manifest(doc_id: str, document: reader.Document, *, engine: str, voice: str, rate: int) -> Manifest:
-    """The manifest before any audio exists: texts known, every audio field null."""
+def new_manifest(
+    doc_id: str, document: reader.Document, *, engine: str, voice: str, rate: int,
+    where: Mapping[int, tuple[reader.Place, ...]] | None = None,
+) -> Manifest:
+    """The manifest before any audio exists: texts known, every audio field null.
+
+    ``where``: each sentence's places in the page the widget sent (`reader.locate_sentences`).
+    """
     paragraphs = {}
     for section in document.sections:
         for sentence, number in zip(section.sentences, paragraph_numbers(section), strict=True):
@@ -145,7 +151,8 @@ def new_manifest(doc_id: str, document: reader.Document, *, engine: str, voice: 
             "size_bytes": None,
             "start_ms": None,
             "end_ms": None,
-            "sentences": [_sentence_entry(s, paragraphs[s.id]) for s in section.sentences],
+            "sentences": [_sentence_entry(s, paragraphs[s.id], (where or {}).get(s.id))
+                          for s in section.sentences],
         }
         for index, section in enumerate(document.sections)
     ]
@@ -166,8 +173,10 @@ def new_manifest(doc_id: str, document: reader.Document, *, engine: str, voice: 
     }
 
 
-def _sentence_entry(sentence: reader.Sentence, paragraph: int) -> dict[str, Any]:
-    return {
+def _sentence_entry(
+    sentence: reader.Sentence, paragraph: int, where: tuple[reader.Place, ...] | None
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
         "id": sentence.id,
         "text": sentence.text,
         "spoken": sentence.spoken,
@@ -177,6 +186,9 @@ def _sentence_entry(sentence: reader.Sentence, paragraph: int) -> dict[str, Any]
         "start_ms": None,
         "end_ms": None,
     }
+    if where:  # only for pages the widget sent with numbered elements
+        entry["where"] = [place.as_json() for place in where]
+    return entry
 
 
 def synthesize_items(

@@ -105,6 +105,18 @@ SENTENCE = {
                                for name in ("start_ms", "end_ms", "start", "end")},
             },
         },
+        "where": {
+            "type": "array",
+            "description": "Only for html sent with numbered elements (data-bobao-n, as the widget sends "
+                           "it): where the sentence is in that page. An element alone (a table cell, the "
+                           "title heading), or its n-th non-blank text run with UTF-16 offsets.",
+            "items": {
+                "type": "object",
+                "required": ["node"],
+                "properties": {name: {"type": "integer", "minimum": 0}
+                               for name in ("node", "run", "start", "end")},
+            },
+        },
         "pieces": {
             "type": "object",
             "description": "Only on an uncached first sentence: its pieces, playable before its clip.",
@@ -283,6 +295,19 @@ PATHS: dict[str, Any] = {
             "summary": "The player for one document.",
             "parameters": [DOC_ID],
             "responses": {"200": _html("The player page."), "404": _html("Malformed id.")},
+        }
+    },
+    "/api/origin": {
+        "get": {
+            "summary": "Whether the calling page's Origin may use the service, and which setting allows it.",
+            "responses": {"200": {"description": "origin, allowed, setting, environment.",
+                                  "content": {"application/json": {"schema": {"type": "object"}}}}},
+        }
+    },
+    "/demo": {
+        "get": {
+            "summary": "A government-style page with the 语音播报 widget embedded (same origin, no setup).",
+            "responses": {"200": _html("The demo host page.")},
         }
     },
     "/widget.js": {
@@ -517,6 +542,10 @@ PATHS.update(
                             "text": {"type": "string", "minLength": 1, "maxLength": 300},
                             "engine": {"type": "string"},
                             "voice": {"type": "string"},
+                            "entries": {"type": "array", "items": _ref("LexiconEntry"),
+                                        "description": "A draft lexicon, to hear it before saving."},
+                            "rules": {"type": "array", "items": _ref("ReadingRule"),
+                                      "description": "Draft reading rules, to hear them before saving."},
                         },
                     },
                     **_BAD_BODY,
@@ -532,6 +561,54 @@ PATHS.update(
                     }
                 ],
             }
+        },
+    }
+)
+
+READING_RULE = {
+    "type": "object",
+    "required": ["written", "spoken"],
+    "properties": {"written": {"type": "string", "minLength": 1, "maxLength": 40},
+                   "spoken": {"type": "string", "minLength": 1, "maxLength": 120}},
+}
+_OBJECT = {"type": "object"}
+_REPORT_ID = {"name": "report_id", "in": "path", "required": True, "schema": {"type": "string"}}
+PATHS.update(
+    {
+        "/admin": {"get": {"summary": "The operator console (its data needs the admin token).",
+                           "responses": {"200": _html("The console page.")}}},
+        "/api/reports": {
+            "post": {
+                "summary": "报告读音错误: mark a sentence for review (rate-limited, anonymous).",
+                "requestBody": {"required": True, "content": {JSON: {"schema": {
+                    "type": "object", "required": ["document", "sentence"],
+                    "properties": {"document": {"type": "string"}, "sentence": {"type": "integer"}}}}}},
+                "responses": {"201": _json(_OBJECT, "id, count, message."), "400": _error("Bad body."),
+                              "404": _error("No such document or sentence."),
+                              "429": _error("Too many reports from this client (REPORT_RATE).")},
+            }
+        },
+        "/admin/api/rules": {
+            "get": _admin("The site's reading rules (written form → spoken form).", _json(_OBJECT, "Rules.")),
+            "put": {
+                **_admin("Replace the reading rules (atomically); answers changed_sentences.",
+                         _json(_OBJECT, "The new rules and how many stored sentences now read differently."),
+                         **_BAD_BODY, **{"422": _error("Invalid rules; error.rules lists each problem.")}),
+                "requestBody": {"required": True, "content": {JSON: {"schema": {
+                    "type": "array", "items": _ref("ReadingRule")}}}},
+            },
+        },
+        "/admin/api/documents": {
+            "get": _admin("Stored documents with status and progress, work in progress first.",
+                          _json(_OBJECT, "documents, queued."))
+        },
+        "/admin/api/reports": {
+            "get": _admin("Listener reports: text, spoken form and clip of each reported sentence.",
+                          _json(_OBJECT, "count, reports."))
+        },
+        "/admin/api/reports/{report_id}": {
+            "delete": {**_admin("Close a report.", _json(_OBJECT, "removed."),
+                                **{"404": _error("No such report.")}), "parameters": [_REPORT_ID]}
         },
     }
 )
@@ -555,6 +632,7 @@ SPEC: dict[str, Any] = {
             "Health": HEALTH,
             "Lexicon": LEXICON,
             "LexiconEntry": LEXICON_ENTRY,
+            "ReadingRule": READING_RULE,
         },
         "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
     },

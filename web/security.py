@@ -8,7 +8,11 @@
   origins in ``API_ALLOWED_ORIGINS`` (``"*"`` must be listed explicitly to allow any). From any
   other origin a preflight is answered 403 and a state-changing request (POST, …) is refused with
   403 before the view runs — a browser's "simple" POST skips the preflight, so withholding the
-  CORS header alone would still let a foreign page start synthesis.
+  CORS header alone would still let a foreign page start synthesis. With ``API_ALLOW_LOOPBACK``
+  (set by ``bobao serve`` when it listens on loopback only) any ``http://127.0.0.1:*``,
+  ``http://localhost:*`` or ``http://[::1]:*`` page is allowed too, for local development.
+  A refused origin is logged once per process with the setting to change, and ``GET /api/origin``
+  (readable from anywhere) tells the widget so, so that it can say "not yet allowed".
 * **Body limit.** A declared ``Content-Length`` over ``MAX_CONTENT_LENGTH`` is refused (413) before
   any view reads it; Werkzeug enforces the same limit on bodies that do not declare a length.
 * **gzip** for JSON, JavaScript, CSS, HTML, VTT and plain text when the client accepts it. Audio
@@ -20,7 +24,11 @@
 from __future__ import annotations
 
 import gzip
+import logging
 from collections.abc import Iterable
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask import Response
@@ -30,6 +38,11 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+log = logging.getLogger(__name__)
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+ORIGIN_PATH = "/api/origin"
+_MAX_LOGGED_ORIGINS = 256
+_logged_origins: set[str] = set()
 CORS_PREFIXES = ("/api/", "/audio/", "/documents/")
 CORS_EXACT = ("/widget.js",)
 EXPOSE_HEADERS = "Content-Range, Accept-Ranges, Content-Length, ETag, Retry-After"
@@ -63,6 +76,7 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    app.add_url_rule(ORIGIN_PATH, "origin_status", origin_status)
     app.before_request(_refuse_oversize_body)
     app.before_request(_cors_gate)
     app.after_request(_cors_headers)
@@ -80,7 +94,24 @@ def origin_allowed(origin: str, allowed: list[str], own_origin: str | None = Non
     """True for an allowed origin, including our own (same-origin requests carry Origin on POST)."""
     origin = origin.rstrip("/")
     own = own_origin if own_origin is not None else request.host_url
+    if "loopback" in allowed and is_loopback_origin(origin):
+        return True
     return "*" in allowed or origin in allowed or origin == own.rstrip("/")
+
+
+def is_loopback_origin(origin: str) -> bool:
+    """``http://127.0.0.1:<any port>``, ``http://localhost:…`` or ``http://[::1]:…``."""
+    try:
+        parts = urlsplit(origin)
+        return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS and not parts.path
+    except ValueError:
+        return False
+
+
+def allowed_origins(config: Mapping[str, Any]) -> list[str]:
+    """API_ALLOWED_ORIGINS, plus the "loopback" entry when API_ALLOW_LOOPBACK is on."""
+    allowed = origin_list(config.get("API_ALLOWED_ORIGINS"))
+    return [*allowed, "loopback"] if config.get("API_ALLOW_LOOPBACK") else allowed
 
 
 def _is_cors_path(path: str) -> bool:
@@ -88,7 +119,21 @@ def _is_cors_path(path: str) -> bool:
 
 
 def _allowed_origins() -> list[str]:
-    return origin_list(current_app.config.get("API_ALLOWED_ORIGINS"))
+    return allowed_origins(current_app.config)
+
+
+def origin_status() -> Response:
+    """Whether the calling page's origin may use the service, and which setting allows it.
+
+    Readable by any page (``Access-Control-Allow-Origin: *``): a refused preflight is opaque to the
+    page, so this is how the widget tells "not yet allowed" from "service down".
+    """
+    origin = request.headers.get("Origin", "")
+    allowed = bool(origin) and origin_allowed(origin, _allowed_origins())
+    response = jsonify({"origin": origin or None, "allowed": allowed, "setting": "API_ALLOWED_ORIGINS",
+                        "environment": "BOBAO_API_ALLOWED_ORIGINS"})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _refuse_oversize_body() -> None:
@@ -97,7 +142,13 @@ def _refuse_oversize_body() -> None:
         raise RequestEntityTooLarge()
 
 
-def _forbidden_origin() -> Response:
+def _forbidden_origin(origin: str) -> Response:
+    if origin not in _logged_origins and len(_logged_origins) < _MAX_LOGGED_ORIGINS:
+        _logged_origins.add(origin)  # once per origin: a busy page must not flood the log
+        shown = origin.rstrip("/").encode("unicode_escape").decode("ascii")  # one log line, always
+        log.warning("refused %s %s from origin %s: add it to API_ALLOWED_ORIGINS "
+                    "(BOBAO_API_ALLOWED_ORIGINS='[\"%s\"]') to let that site use the widget",
+                    request.method, request.path, shown, shown)
     response = jsonify(
         {"error": {"status": 403, "code": "origin_not_allowed", "message": "该网站未被授权使用朗读服务。"}}
     )
@@ -113,9 +164,9 @@ def _cors_gate() -> Response | None:
         return None
     allowed = origin_allowed(origin, _allowed_origins())
     if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
-        return _preflight(origin) if allowed else _forbidden_origin()
+        return _preflight(origin) if allowed else _forbidden_origin(origin)
     if not allowed and request.method not in SAFE_METHODS:
-        return _forbidden_origin()
+        return _forbidden_origin(origin)
     return None
 
 
@@ -144,6 +195,9 @@ def _cors_headers(response: Response) -> Response:
     # The allow-list is the one CORS policy: a grant a view set on its own is replaced by it.
     response.headers.pop("Access-Control-Allow-Origin", None)
     response.vary.add("Origin")
+    if request.path == ORIGIN_PATH:
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
     origin = request.headers.get("Origin")
     if origin and origin_allowed(origin, _allowed_origins()):
         _allow_origin(response, origin)

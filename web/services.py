@@ -21,6 +21,7 @@ from audio import ClipCache
 from audio import Engine
 from audio import SpeechParams
 from web import narration
+from web import readingrules
 from web.config import parse_rate
 from web.documents import DocumentStore
 from web.documents import make_doc_id
@@ -157,13 +158,26 @@ class Services:
         if kind not in ("url", "file") and len(content) > int(self.config["MAX_TEXT_CHARS"]):
             raise TextTooLong(f"{len(content)} characters; the limit is {self.config['MAX_TEXT_CHARS']}")
         if kind == "text":
-            return reader.read_text(content)
-        if kind == "html":
-            return reader.read_html(content, url=url)
-        if kind in ("url", "file"):  # fetched or uploaded bytes, in base64
+            document = reader.read_text(content)
+        elif kind == "html":
+            document = reader.read_html(content, url=url)
+        elif kind in ("url", "file"):  # fetched or uploaded bytes, in base64
             data = base64.b64decode(content)
-            return reader.read_bytes(data, content_type=content_type, url=url)
-        raise InvalidRequest(f"unknown input kind {kind!r}")
+            document = reader.read_bytes(data, content_type=content_type, url=url)
+        else:
+            raise InvalidRequest(f"unknown input kind {kind!r}")
+        return readingrules.apply_rules(document, self.reading_rules())
+
+    def reading_rules(self) -> list[readingrules.ReadingRule]:
+        """The site's reading rules (``web.readingrules``); a damaged file reads as none, loudly."""
+        path = self.config.get("READING_RULES_PATH")
+        if not path:
+            return []
+        try:
+            return readingrules.read_rules(Path(path))
+        except readingrules.InvalidRules as exc:
+            log.error("the reading rules in %s cannot be used: %s", path, exc.problems)
+            return []
 
     def fetch(self, url: str) -> tuple[str, str | None]:
         """Fetch ``url`` through ops' guarded fetcher; returns (base64 of the bytes, content type)."""
@@ -202,10 +216,10 @@ class Services:
         doc_id = make_doc_id(
             kind,
             content,
-            engine=f"{tts.name}@{tts.version}",  # a new lexicon or model re-reads the page
+            engine=_engine_stamp(tts),  # a new lexicon or model re-reads the page
             voice=params.voice,
             rate=params.rate,
-            normalizer=str(reader.NORMALIZER_VERSION),
+            normalizer=self.normalizer_version(),
         )
         if self.store.exists(doc_id):
             manifest = self.store.load(doc_id)
@@ -213,8 +227,9 @@ class Services:
                 return manifest
         check_synthesis_quota()  # only new work is rate limited; ready documents are free
         document = self.parse(kind, content, url, content_type)
+        where = reader.locate_sentences(content, document) if kind == "html" else None
         manifest = narration.new_manifest(
-            doc_id, document, engine=tts.name, voice=params.voice, rate=params.rate
+            doc_id, document, engine=tts.name, voice=params.voice, rate=params.rate, where=where
         )
         with (
             self._create_lock
@@ -233,6 +248,11 @@ class Services:
                     self._documents.pop(doc_id, None)
                 raise
         return manifest
+
+    def normalizer_version(self) -> str:
+        """The normalizer's version, with the site's reading rules when there are any."""
+        rules = readingrules.rules_version(self.reading_rules())
+        return f"{reader.NORMALIZER_VERSION}+rules-{rules}" if rules else str(reader.NORMALIZER_VERSION)
 
     def manifest(self, doc_id: str) -> dict[str, Any]:
         """The stored manifest; an unfinished one that nobody works on (a restart) is queued again."""
@@ -305,3 +325,14 @@ class Services:
         manifest = self.create("text", text)
         self.demo_id = manifest["id"]
         return manifest
+
+
+def _engine_stamp(engine: Engine) -> str:
+    """The engine, its version and its lexicon's: what the document's reading depends on.
+
+    The offline engine's version leaves the lexicon out (its clips are keyed per text), but a page
+    must be read again after a lexicon edit; its unchanged sentences then come from the cache.
+    """
+    lexicon = getattr(engine, "lexicon", None)
+    stamp = f"{engine.name}@{engine.version}"
+    return f"{stamp}+lex-{lexicon.version}" if lexicon is not None else stamp

@@ -41,6 +41,7 @@ from flask import Flask
 log = logging.getLogger(__name__)
 ACCESS_LOGGER = "bobao.access"
 DEFAULT_THREADS = 8
+GRACEFUL_TIMEOUT_S = 1
 
 AppOrFactory = Flask | Callable[[], Flask]
 
@@ -117,7 +118,13 @@ def _run_gunicorn(app: AppOrFactory, host: str, port: int, workers: int, threads
         "worker_class": "gthread",
         "threads": threads,
         "timeout": 120,  # a worker busy this long on one request is stuck, not slow
-        "graceful_timeout": 20,
+        # SIGTERM ends `bobao serve` within 2 s: requests in flight get a second (audio players
+        # resume with Range), then the worker leaves without waiting for synthesis (_worker_exit).
+        "graceful_timeout": GRACEFUL_TIMEOUT_S,
+        "worker_exit": _worker_exit,
+        # gunicorn would create a control socket under ~/.gunicorn; Bobao writes only to its
+        # instance folder and never uses gunicornc.
+        "control_socket_disable": True,
         "keepalive": 5,
         "accesslog": "-",
         "errorlog": "-",
@@ -136,6 +143,22 @@ def _run_gunicorn(app: AppOrFactory, host: str, port: int, workers: int, threads
 
     sys.argv = sys.argv[:1]  # gunicorn parses sys.argv; ours belong to bobao, not to it
     _App().run()
+
+
+def _worker_exit(_server: Any, worker: Any) -> None:
+    """In a worker that is leaving, end the process now instead of at interpreter exit.
+
+    Python's exit joins the synthesis pool's threads, which finish the sentence they are on: with
+    the offline voice that is seconds per thread. Every finished clip and manifest is already on
+    disk (both are written atomically), and an unfinished document resumes after the restart, so
+    nothing finished is lost. gunicorn also calls this hook in the master when it reaps a worker.
+    """
+    if os.getpid() != worker.pid:
+        return
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def _json_access_logger() -> type:

@@ -2,9 +2,9 @@
 
 The file is ``LEXICON_PATH`` (default ``<instance>/lexicon.tsv``) in the TSV format of
 ``audio/lexicon.py``; until one is written the shipped ``audio/data/lexicon.tsv`` applies. Only the
-offline engine's factory reads a lexicon file; its version carries the lexicon version, and each clip's
-cache key carries the entries that occur in the clip's text (``OfflineEngine.clip_version``), so an
-edit re-renders exactly the clips it can change and a stale reading is never served from the cache.
+offline engine's factory reads a lexicon file; the key of each of its clips carries the entries that
+sentence holds (``reading_version``), so an edit re-renders exactly the clips holding an edited word
+and a stale reading is never served from the cache.
 Entries are validated here with the same rules as ``audio``'s parser (plus a length cap and
 duplicate check), so a file we write is always one the engine can load.
 """

@@ -102,10 +102,6 @@ class EdgeEngine:
             f"/lex-{self.lexicon.version}"
         )
 
-    def clip_version(self, text: str) -> str:
-        """The version a clip of ``text`` is cached under: only lexicon entries found in ``text`` count."""
-        return self.version.replace(f"/lex-{self.lexicon.version}", f"/lex-{self.lexicon.version_for(text)}")
-
     def voices(self) -> list[Voice]:
         """The service's voices in the configured locales (fetched once, then cached)."""
         self.breaker.check("edge voice list")

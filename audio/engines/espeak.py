@@ -88,11 +88,6 @@ class EspeakEngine:
         loader = importlib.metadata.version("espeakng-loader")
         self.version = f"espeak-ng-loader-{loader}+cmn+lex-{self.lexicon.version}+1"
 
-    def clip_version(self, text: str) -> str:
-        """The version a clip of ``text`` is cached under: only lexicon entries found in ``text`` count."""
-        applying = self.lexicon.version_for(text)
-        return self.version.replace(f"+lex-{self.lexicon.version}+", f"+lex-{applying}+")
-
     def voices(self) -> list[Voice]:
         """The one Mandarin voice."""
         return [Voice(name, NAME, "zh-CN", gender, display) for name, (gender, display) in VOICES.items()]

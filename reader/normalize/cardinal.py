@@ -5,6 +5,7 @@
 * ``1. 优化`` (a list number at a line start) → 一、优化
 * ``95#汽油`` → 九十五号汽油; ``1,250,000.00元`` → 一百二十五万元 (no zero cents)
 * ``Ⅳ级`` → 四级; ``Ⅲ期`` → 三期; ``IV级`` → 四级 (Latin capitals only before a grade word)
+* ``.5`` → 零点五; informal ``w`` for 万: ``800w`` → 八百万, ``1.5w`` → 一点五万
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import NOT_AFTER_COUNT
 from reader.normalize.lexicon import NUM
@@ -20,18 +22,22 @@ from reader.normalize.numbers import read_amount
 from reader.normalize.numbers import read_decimal
 from reader.normalize.numbers import read_digits
 
-_CARDINAL = re.compile(
-    rf"(?P<sign>(?<![\dA-Za-z.\-−])(?<!\d[日月年时号]){NOT_AFTER_COUNT}[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})|(?P<digits>\d+)"
+_CARDINAL = (
+    rf"(?P<sign>(?<![\dA-Za-z.\-−])(?<!\d[日月年时号]){NOT_AFTER_COUNT}[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})"
+    r"|(?P<digits>\d+)"
 )
-_ORDINAL = re.compile(r"第(?P<num>\d+(?:\.\d+)*)(?:\s?(?:[-—–～~至到]|——)\s?(?P<last>\d+)(?![\d.]))?")
+# 第2023-001号 is a serial number (a zero-led part after the dash), read as the serial rule reads one.
+_ORDINAL = re.compile(
+    r"第(?P<code>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])"
+    r"|第(?P<num>\d+(?:\.\d+)*)(?:\s?(?:[-—–～~至到]|——)\s?(?P<last>\d+)(?![\d.]))?"
+)
 # A sum in 元 (1,250,000.00元): its zero cents are not read.
 _YUAN = re.compile(r"(?:万|亿|万亿)?元")
 # "1." "1、" after a line start, space or colon; "1）" only at a line start (mid-line it closes a bracket).
-_LIST = re.compile(
+_LIST = (
     r"(?:(?:^|(?<=[\s：:。；;！？]))(?P<num>\d{1,2})[.．、]|^\s*(?P<num2>\d{1,2})[)）])(?!\d)\s*"
     # The item may open with a year after a space: "1. 2023年…" (but "1. 5万" is a damaged 1.5万).
-    r"(?:(?=[\u4e00-\u9fff“《(（])|(?<=\s)(?=\d{4}年))",
-    re.M,
+    r"(?:(?=[\u4e00-\u9fff“《(（])|(?<=\s)(?=\d{4}年))"
 )
 
 
@@ -71,9 +77,20 @@ def _cardinal(m: re.Match[str]) -> str:
 
 
 def _ordinal(m: re.Match[str]) -> str:
+    if m["code"]:
+        return "第" + "杠".join(read_digits(part, phone=True) for part in m["code"].split("-"))
+    if _is_code(m["num"]):
+        # 第000123456号, 地字第500105202300012号: a certificate's number, not a rank.
+        return (
+            "第" + read_digits(m["num"], phone=True) + (f"至{read_decimal(m['last'])}" if m["last"] else "")
+        )
     last = f"至{read_decimal(m['last'])}" if m["last"] else ""
     # 第3.2.1条 names a clause by its section numbers: each dotted part is a number of its own.
     return "第" + "点".join(read_decimal(part) for part in m["num"].split(".")) + last
+
+
+def _is_code(number: str) -> bool:
+    return number.isdecimal() and (len(number) >= 8 or (len(number) > 1 and number.startswith("0")))
 
 
 def _list_number(m: re.Match[str]) -> str:
@@ -81,8 +98,13 @@ def _list_number(m: re.Match[str]) -> str:
     return lead + read_decimal(m["num"] or m["num2"]) + "、"
 
 
+# Informal text writes 万 as w (粉丝800w, 月薪1.5w); a capital W stays the watt of measure.
+_WAN = rf"(?<![\d.A-Za-z])(?P<num>{NUM})w(?![A-Za-z])"
+WAN = Rule(
+    "wan", lead(r"\d.", _WAN), lambda m: read_decimal(m["num"], counted=True) + "万", needs("w"), needs("0")
+)
 ROMAN = Rule("roman", _ROMAN, _roman, needs(ROMAN_CHARS + "IVX"))
 NUMBER_SIGN = Rule("number_sign", _HASH, lambda m: read_decimal(m["num"]) + "号", needs("#＃"))
-CARDINAL = Rule("cardinal", _CARDINAL, _cardinal, needs("0"))
+CARDINAL = Rule("cardinal", lead(r"-−－.\d", _CARDINAL), _cardinal, needs("0"))
 ORDINAL = Rule("ordinal", _ORDINAL, _ordinal, needs("第"))
-LIST_NUMBER = Rule("list_number", _LIST, _list_number, needs(".．、)）"))
+LIST_NUMBER = Rule("list_number", lead(r"\d\s", _LIST, re.M), _list_number, needs(".．、)）"))

@@ -1,7 +1,8 @@
 """Codes: document numbers, standards, versions, IP addresses, letter-and-digit codes.
 
-* ``渝府发〔2023〕12号`` → 渝府发二零二三十二号; ``〔2023〕`` → 二零二三
+* ``渝府发〔2023〕12号`` → 渝府发二零二三年十二号; ``〔2023〕`` → 二零二三
 * ``GB/T 37668-2019`` → GBT三七六六八杠二零一九; ``ISO 9001`` → ISO九零零一
+* ``ISO 9001:2015`` → ISO九零零一，二零一五 (the colon is a pause, not 杠)
 * ``“1361”`` → 一三六一; ``318国道`` → 三一八国道; ``K1520+300`` → K一千五百二十加三百; ``TOP10`` → TOP十
 * ``V2.1.3`` → V二点一点三; ``192.168.1.1`` → 一九二点一六八点一点一; ``G85`` → G八五; ``H7N9`` → H七N九
 """
@@ -11,21 +12,22 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
 
-_DOC = re.compile(r"[〔［\[【(（](?P<y>\d{4})[〕］\]】)）](?P<di>第)?(?P<n>\d+)?(?P<hao>号)?")
+_DOC = re.compile(r"[〔［\[【(（](?P<y>\d{4})[〕］\]】)）](?:\s?(?P<di>第)?(?P<n>\d+)(?P<hao>\s?号)?)?")
 _STD = re.compile(
     r"(?<![A-Za-z])(?P<std>GB/T|GB/Z|GB|GBZ|DB\d{2}/T|DB\d{2}|JGJ/T|JGJ|JT/T|HJ/T|HJ|GA/T|GA|YY/T|YY|WS/T|WS|"
     r"ISO/IEC|ISO|IEC|CJJ|CJ/T|SL|DL/T|NB/T|QB/T|SB/T|JB/T|T/[A-Z]+)\s?(?P<num>\d+(?:[.\-]\d+)*?)"
-    r"(?:\s?[-—–:：]\s?(?P<yr>\d{4}))?(?![\d.])"
+    r"(?:\s?(?P<dash>[-—–:：])\s?(?P<yr>\d{4}))?(?![\d.])"
     # Any other code of capitals (JTG D60-2015, Q/GDW 1168-2013) is a standard when a year follows.
     r"|(?<![A-Za-z])(?P<std2>(?:[A-Z]{2,5}|[A-Z](?=/))(?:/[A-Z]{1,4})?(?: [A-Z]{1,2})?)\s?"
     r"(?!(?:19|20)\d\d\s?[-—–])(?P<num2>\d+(?:\.\d+)*)"
     r"\s?[-—–]\s?(?P<yr2>(?:19|20)\d\d)(?![\d.])"
 )
-_VERSION_V = re.compile(
+_VERSION_V = (
     r"(?<![A-Za-z\d.])(?P<v>[Vv]\s?)(?P<num>\d+(?:\.\d+)*)(?![\d.])"
     r"|(?<![A-Za-z\d.])(?P<num2>\d+(?:\.\d+){2,})(?![\d.])"
 )
@@ -36,14 +38,16 @@ _LETTERS = re.compile(
 
 # A number of three or more digits standing alone in quotes names a slogan or scheme (“1361”整体构架),
 # read digit by digit; a quoted year (“2035”) is left to the year rule's reading as a number.
-_QUOTED = re.compile(r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?=[”\"」])")
+_QUOTED = r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?=[”\"」])"
 
 
 # Prefixes whose number counts (TOP10 → TOP十, U17 → U十七, No.12 → 第十二), and virus lineages
 # whose dotted number is read with 点 (BA.5 → BA点五, XBB.1.5 → XBB点一点五).
 # Highway stake numbers count kilometres and metres: K1520+300 → K一千五百二十加三百.
 _COUNTED = re.compile(
-    r"(?<![A-Za-z\d])(?:(?P<pre>TOP|Top|U)(?P<count>\d{1,3})|No\.\s?(?P<no>\d{1,4})"
+    r"(?<![A-Za-z\d])(?:(?P<pre>TOP|Top|U)(?P<count>\d{1,3})|(?:[Nn][Oo]\.|№)\s?(?P<no>\d{1,4})"
+    # A longer number after No. is a serial number: No.20230001 → 编号二零二三零零零幺.
+    r"|(?:[Nn][Oo]\.|№)\s?(?P<serial>\d{5,})"
     r"|K(?P<km>\d{1,4})\+(?P<m>\d{3})"
     r"|(?P<lineage>[A-Z]{2,6})(?P<dots>(?:\.\d+)+))(?![A-Za-z\d]|\.\d)"
 )
@@ -54,20 +58,23 @@ def _counted(m: re.Match[str]) -> str:
         return m["pre"] + read_int(m["count"])
     if m["no"]:
         return "第" + read_int(m["no"])
+    if m["serial"]:
+        return "编号" + read_digits(m["serial"], phone=True)
     if m["km"]:
         return f"K{read_int(m['km'])}加{read_int(m['m'])}"
     return m["lineage"] + "".join("点" + read_digits(g) for g in m["dots"][1:].split("."))
 
 
 # National and provincial road numbers are names, read digit by digit: 318国道, 国道318线 → 三一八.
-_ROAD = re.compile(r"(?<=国道|省道|县道)(?P<a>\d{3})(?!\d)|(?<![\d.])(?P<b>\d{3})(?=国道|省道|县道)")
+_ROAD = r"(?<=国道|省道|县道)(?P<a>\d{3})(?!\d)|(?<![\d.])(?P<b>\d{3})(?=国道|省道|县道)"
 
 
 def _doc(m: re.Match[str]) -> str:
     text = read_digits(m["y"])
     if m["n"]:
-        text += (m["di"] or "") + read_int(m["n"])
-    return text + ("号" if m["hao"] else "")
+        # Announcers keep the year apart from the number: 〔2024〕7号 is 二零二四年七号, never 二零二四七号.
+        text += "年" + (m["di"] or "") + read_int(m["n"])
+    return text + ("号" if m["hao"] else "")  # a space before 号 is dropped
 
 
 def _std(m: re.Match[str]) -> str:
@@ -77,7 +84,9 @@ def _std(m: re.Match[str]) -> str:
     parts = re.split(r"([.\-])", number)
     spoken = "".join(read_digits(p) if p.isdecimal() else ("点" if p == "." else "杠") for p in parts)
     std = re.sub(r"\d+", lambda d: read_digits(d.group(0)), std.replace("/", ""))
-    return f"{std}{spoken}" + (f"杠{read_digits(year)}" if year else "")
+    # ISO 9001:2015 names its edition after a colon: a pause, where a dash (GB 50016-2014) is voiced 杠.
+    joint = "，" if m["std"] and m["dash"] in (":", "：") else "杠"
+    return f"{std}{spoken}" + (f"{joint}{read_digits(year)}" if year else "")
 
 
 def _version(m: re.Match[str]) -> str:
@@ -96,10 +105,10 @@ def _letters(m: re.Match[str]) -> str:
 
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-COUNTED_CODE = Rule("counted_code", _COUNTED, _counted, needs("TUN" + _UPPER))
-ROAD = Rule("road", _ROAD, lambda m: read_digits(m["a"] or m["b"]), needs("国省县"))
-QUOTED_CODE = Rule("quoted_code", _QUOTED, lambda m: read_digits(m["n"]), needs('“"「'))
+COUNTED_CODE = Rule("counted_code", _COUNTED, _counted, needs("TUNn№" + _UPPER))
+ROAD = Rule("road", lead(r"\d", _ROAD), lambda m: read_digits(m["a"] or m["b"]), needs("国省县"))
+QUOTED_CODE = Rule("quoted_code", lead(r"\d", _QUOTED), lambda m: read_digits(m["n"]), needs('“"「'))
 DOC_NUMBER = Rule("doc_number", _DOC, _doc, needs("〔［[【(（"))
 STANDARD = Rule("standard", _STD, _std, needs(_UPPER))
-VERSION = Rule("version", _VERSION_V, _version, needs(".Vv"))
+VERSION = Rule("version", lead(r"Vv\d", _VERSION_V), _version, needs(".Vv"))
 LETTER_CODE = Rule("letter_code", _LETTERS, _letters, needs(_UPPER))

@@ -10,7 +10,11 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import alternation
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
+from reader.normalize.lexicon import MEASURE
+from reader.normalize.lexicon import UNIT
 from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
 
@@ -18,7 +22,7 @@ MONTH = r"(?:1[0-2]|0?[1-9])"
 DAY = r"(?:3[01]|[12]\d|0?[1-9])"
 _SEP_RANGE = r"\s?(?:[-—–～~至到]|——)\s?"
 
-_FULL = re.compile(
+_FULL = (
     rf"(?<![\d.])(?P<y>\d{{4}})(?P<s>[-/.])(?P<m>{MONTH})(?P=s)(?P<d>{DAY})(?![\d.])"
     rf"|(?<![\d.])(?P<y2>\d{{4}})(?P<s2>[-/])(?P<m2>{MONTH})(?![\d/-])"
     # 2023.12 in a government page is a month, not a decimal.
@@ -26,7 +30,7 @@ _FULL = re.compile(
     # A résumé line spans two such months, or runs up to now: 1992.09—1996.07, 2021.06—至今.
     rf"(?:\s?(?:——|[—–\-～~至])\s?(?:(?P<y4>(?:19|20)\d\d)\.(?P<m4>1[0-2]|0[1-9])(?![\d.])|(?P<now>至?今)))?"
 )
-_MONTH_DAY = re.compile(
+_MONTH_DAY = (
     rf"(?<![\d.])(?P<m1>{MONTH})(?:{_SEP_RANGE}(?P<m2>{MONTH}))?月(?:{_SEP_RANGE}(?P<m4>{MONTH})月)?"
     rf"(?:份|(?P<d1>{DAY})(?:{_SEP_RANGE}(?P<d2>{DAY}))?(?P<dm>[日号])(?:{_SEP_RANGE}(?P<d5>{DAY})[日号])?)?"
     rf"|(?<![\d.])(?P<d3>{DAY})(?:{_SEP_RANGE}(?P<d4>{DAY}))?(?P<dm2>[日号])"
@@ -35,9 +39,28 @@ _MONTH_DAY = re.compile(
 # The date or time word must follow a digit: in 比上月-3分 the dash is a minus sign.
 _DASH = re.compile(r"(?<=\d[日月年时号分秒])\s?(?:——|[—–\-～~])\s?(?=\d)")
 _EVENT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})[·•・](?P<b>{DAY})(?![\d.])")
-# With a full stop the date is only an event name before a word that says so: 3.15晚会, 5.12地震.
-_EVENT_CUES = ("晚会", "大地震", "地震", "特大", "事件", "惨案", "纪念日", "国际", "消费者权益")
-_EVENT_DOT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})\.(?P<b>{DAY})(?={'|'.join(_EVENT_CUES)})")
+# With a full stop the date is an event's name only when an event word follows, at once or after a
+# place name of up to four characters: 3.15晚会, 8.15事件, 5.12汶川地震, 7.20特大暴雨. A count
+# (5.12万人参加地震演练, 6.8级地震) is a decimal: a measure word, unit or scale right after rules it out.
+_EVENT_CUES = (
+    "晚会 大地震 地震 特大 事件 事变 惨案 纪念日 国际 消费者权益 大火 火灾 爆炸 空难 事故 暴雨 洪水 洪灾 "
+    "水灾 泥石流 起义 运动 讲话 重要讲话 批示 重要指示 指示 精神 大案 专案 案件 节 国庆"
+).split()
+_EVENT_DOT = (
+    rf"(?<![\d.])(?P<a>{MONTH})\.(?P<b>{DAY})(?![\d.])(?!{MEASURE}|{UNIT}|[万亿千百级])"
+    # (a non-Latin letter: a set of categories compiles much faster than the CJK range)
+    rf"(?=[^\W\d_A-Za-z]{{0,4}}?(?:{alternation(_EVENT_CUES)}))"
+)
+
+
+# A slash between months or before a day is not a fraction: 5/6月 → 五、六月, 3/5日 → 三月五日.
+_SLASH = rf"(?<![\d/.])(?P<a>{MONTH})/(?:(?P<b>{MONTH})(?=月)|(?P<d>{DAY})(?=日))"
+
+
+def _slash(m: re.Match[str]) -> str:
+    if m["b"]:
+        return f"{read_int(m['a'])}、{read_int(m['b'])}"
+    return f"{read_int(m['a'])}月{read_int(m['d'])}"
 
 
 def year_digits(year: str) -> str:
@@ -78,11 +101,17 @@ def _month_day(m: re.Match[str]) -> str:
 
 
 def _event(m: re.Match[str]) -> str:
+    # October's holidays are said with 十: 10.1国庆 → 十一国庆 (but 12.9运动 → 一二九运动).
+    if m["a"] == "10":
+        return "十" + read_digits(m["b"])
     return read_digits(m["a"] + m["b"])
 
 
-DATE = Rule("date", _FULL, _full, needs("-/."))
-MONTH_DAY = Rule("month_day", _MONTH_DAY, _month_day, needs("月日号"))
+DATE = Rule("date", lead(r"\d", _FULL), _full, needs("-/."))
+MONTH_DAY = Rule("month_day", lead(r"\d", _MONTH_DAY), _month_day, needs("月日号"))
 EVENT_DATE = Rule("event_date", _EVENT, _event, needs("·•・"))
-EVENT_DOT = Rule("event_dot", _EVENT_DOT, _event, needs("".join(cue[0] for cue in _EVENT_CUES)))
+EVENT_DOT = Rule(
+    "event_dot", lead(r"\d", _EVENT_DOT), _event, needs("."), needs("".join(cue[0] for cue in _EVENT_CUES))
+)
+SLASH_DATE = Rule("slash_date", lead(r"\d", _SLASH), _slash, needs("/"), needs("月日"))
 DATE_DASH = Rule("date_dash", _DASH, lambda m: "至", needs("—–-～~"))

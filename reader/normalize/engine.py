@@ -28,6 +28,8 @@ class Rule:
     # The rule can only match a text holding one of these characters ("0" stands for any digit);
     # empty means always try. Skipping rules up front is what makes long texts fast.
     requires: frozenset[str] = frozenset()
+    # A second such set, needed as well: a dotted date (3.15晚会) needs both a point and a cue word.
+    also: frozenset[str] = frozenset()
 
 
 @cache
@@ -78,16 +80,33 @@ def _next(rule: Rule, text: str, pos: int, endpos: int) -> re.Match[str] | None:
     return match
 
 
+def lead(chars: str, pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile ``pattern`` behind a lookahead for the characters a match can start with (``\\d`` allowed).
+
+    Most patterns open with a lookbehind (no digit before the number), which keeps the regex engine
+    from skipping ahead to a possible first character; tried at every position instead, a search
+    costs about three times as much. The lookahead gives it that character set back.
+    """
+    return re.compile(f"(?=[{chars}])(?:{pattern})", flags)
+
+
 def needs(chars: str) -> frozenset[str]:
     """A ``requires`` set; ``0`` in ``chars`` means any decimal digit of any script."""
     return frozenset(chars)
 
 
-# Every match holds at least one character outside Chinese script, spaces and Chinese punctuation
-# (a digit, a symbol, a Latin letter), so only windows around such "islands" are searched.
-_ISLAND = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\s，。、；？！“”‘’《》]+")
+# Every match holds at least one character outside Chinese script, spaces and punctuation (a digit,
+# a symbol, a Latin letter), so only windows around such "islands" are searched. An island of
+# punctuation alone (the ASCII commas and brackets of a scraped page) holds nothing to read.
+_SEA = r"\u3400-\u4dbf\u4e00-\u9fff\s，。、；？！“”‘’《》"
+_QUIET = r",.;:：!?()（）'\"…〈〉"
+_LOUD = rf"[^{_SEA}{_QUIET}][^{_SEA}]*"
 # Context kept on each side of an island: the longest cue or suffix a rule reads (邮政编码：, 个百分点).
 _PAD = 12
+# Islands closer than two paddings on one line share a window, so they are found as one cluster by
+# the regex engine instead of one by one in Python.
+_GAP = rf"(?:[^\S\n]|[\u3400-\u4dbf\u4e00-\u9fff，。、；？！“”‘’《》{_QUIET}]){{0,{2 * _PAD}}}"
+_ISLAND = re.compile(rf"[{_QUIET}]*{_LOUD}(?:{_GAP}{_LOUD})*")
 
 
 def _windows(text: str) -> list[tuple[int, int]]:
@@ -111,11 +130,54 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-def _present(text: str) -> set[str]:
-    present = set(text)
-    if any(ch.isdecimal() for ch in present):
-        present.add("0")
-    return present
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+class _Selector:
+    """The rules a window can match, remembered by the window's relevant characters.
+
+    Windows repeat the same few character mixes (digits and 年, digits and %), so the filter over
+    every rule's ``requires`` runs once per mix instead of once per window.
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.rules = rules
+        self.relevant = frozenset().union(*(rule.requires | rule.also for rule in rules))
+        self.memo: dict[frozenset[str], list[Rule]] = {}
+
+    def active(self, window: str) -> list[Rule]:
+        present = set(window)
+        if not present.isdisjoint(_ASCII_DIGITS) or any(ch.isdecimal() for ch in present):
+            present.add("0")
+        key = self.relevant.intersection(present)
+        found = self.memo.get(key)
+        if found is None:
+            found = [rule for rule in self.rules if _may_match(rule, key)]
+            if len(self.memo) > 4096:  # bounded, whatever the input
+                self.memo.clear()
+            self.memo[key] = found
+        return found
+
+
+def _may_match(rule: Rule, present: frozenset[str]) -> bool:
+    return all(not need or not need.isdisjoint(present) for need in (rule.requires, rule.also))
+
+
+# Selectors by rule sequence; the sequence is kept alongside so a recycled id() is never mistaken.
+_SELECTORS: dict[int, tuple[Sequence[Rule], _Selector]] = {}
+
+
+def _selector(rules: Sequence[Rule]) -> _Selector:
+    if not isinstance(rules, tuple):  # a list may change between calls: nothing to remember
+        return _Selector(rules)
+    entry = _SELECTORS.get(id(rules))
+    if entry is not None and entry[0] is rules:
+        return entry[1]
+    if len(_SELECTORS) > 64:
+        _SELECTORS.clear()
+    selector = _Selector(rules)
+    _SELECTORS[id(rules)] = (rules, selector)
+    return selector
 
 
 # Full-width digits, letters and a few operators are matched as their ASCII twins. The fold is one
@@ -135,15 +197,18 @@ def rewrite(text: str, rules: Sequence[Rule]) -> tuple[str, tuple[Alignment, ...
     alignments: list[Alignment] = []
     cursor = 0
     shift = 0  # len(spoken so far) - len(text consumed so far)
+    selector = _selector(rules)
     for lo, hi in _windows(text):
         lo = max(lo, cursor)
         if lo >= hi:
             continue
-        present = _present(text[lo:hi])
-        active = [rule for rule in rules if not rule.requires or not rule.requires.isdisjoint(present)]
+        active = selector.active(text[lo:hi])
         if not active:
             continue
-        pending = [_next(rule, text, lo, hi) for rule in active]
+        pending = [rule.pattern.search(text, lo, hi) for rule in active]
+        for index, match in enumerate(pending):
+            if match is not None and match.end() == match.start():
+                pending[index] = _next(active[index], text, lo, hi)
         while True:
             best = -1
             best_key = (hi + 1, 0)

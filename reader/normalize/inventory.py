@@ -13,6 +13,7 @@ from reader.normalize import fraction
 from reader.normalize import math
 from reader.normalize import measure
 from reader.normalize import money
+from reader.normalize import names
 from reader.normalize import phone
 from reader.normalize import range as ranges
 from reader.normalize import serial
@@ -26,13 +27,20 @@ RULES: tuple[Rule, ...] = (
     whitelist.WHITELIST_RULE,
     url.URL,
     damage.DAMAGE,
+    damage.LONE_DATE,
     code.DOC_NUMBER,
     code.STANDARD,
     *phone.PHONE_RULES,
+    math.ARITHMETIC,
+    math.POWER,
+    math.SCORE,
     date.DATE,
+    date.SLASH_DATE,
     serial.SERIAL,
+    serial.DASHED_SERIAL,
     year.YEAR_RANGE,
     year.YEAR_RULE,
+    year.SHORT_YEAR,
     clock.CLOCK,
     date.MONTH_DAY,
     date.EVENT_DATE,
@@ -43,13 +51,17 @@ RULES: tuple[Rule, ...] = (
     ranges.RANGE,
     fraction.PERCENT,
     measure.MEASURE,
+    fraction.RATING,
     fraction.FRACTION,
     code.VERSION,
+    math.BREADCRUMB,
     math.RATIO,
     code.COUNTED_CODE,
     code.LETTER_CODE,
     code.ROAD,
     code.QUOTED_CODE,
+    names.NAME,
+    cardinal.WAN,
     cardinal.NUMBER_SIGN,
     cardinal.ROMAN,
     cardinal.ORDINAL,
@@ -68,19 +80,31 @@ def _pick(*names: str) -> tuple[Rule, ...]:
 # Semantic classes as the case files name them; a class may need several rules (a date needs its year).
 CLASSES: dict[str, tuple[Rule, ...]] = {
     "whitelist": _pick("whitelist"),
-    "damage": _pick("damage"),
+    "damage": _pick("damage", "lone_date"),
+    "name": _pick("name", "letter_code", "quoted_code", "cardinal"),
     "code": _pick("doc_number", "standard", "version", "letter_code", "counted_code", "road", "quoted_code"),
     "url": _pick("url"),
-    "phone": phone.PHONE_RULES,
-    "serial": _pick("serial"),
-    "date": _pick("date", "year_range", "year", "month_day", "event_date", "event_dot", "date_dash"),
+    "phone": (*phone.PHONE_RULES, RULES_BY_NAME["cardinal"]),
+    "serial": _pick("serial", "dashed_serial"),
+    "date": _pick(
+        "date",
+        "slash_date",
+        "year_range",
+        "year",
+        "short_year",
+        "month_day",
+        "event_date",
+        "event_dot",
+        "date_dash",
+        "cardinal",
+    ),
     "time": _pick("time"),
     "money": _pick("money"),
     "range": _pick("range", "word_dash", "cardinal"),
-    "fraction": _pick("percent", "fraction"),
+    "fraction": _pick("percent", "rating", "fraction"),
     "measure": _pick("measure", "per"),
-    "math": _pick("ratio", "cardinal", "symbol"),
-    "cardinal": _pick("number_sign", "roman", "ordinal", "list_number", "cardinal"),
+    "math": _pick("arithmetic", "power", "score", "breadcrumb", "ratio", "cardinal", "symbol"),
+    "cardinal": _pick("wan", "number_sign", "roman", "ordinal", "list_number", "cardinal"),
     "letters": _pick("whitelist", "letter_code", "counted_code", "cardinal"),
     "liang": _pick("month_day", "measure", "ordinal", "cardinal"),
 }
@@ -88,6 +112,6 @@ CLASSES: dict[str, tuple[Rule, ...]] = {
 # A text without any of these characters has nothing to rewrite.
 # Roman numerals in Latin capitals count only before a grade word (IV级), so only that pair triggers.
 TRIGGER = re.compile(
-    "[" + re.escape("".join(sorted({c for s in SYMBOLS for c in s}))) + r"\d/." + cardinal.ROMAN_CHARS + "]"
+    "[" + re.escape("".join(sorted({c for s in SYMBOLS for c in s}))) + r"\d/.»›" + cardinal.ROMAN_CHARS + "]"
     r"|[IVX][类级期型]"
 )

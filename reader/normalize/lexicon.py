@@ -7,8 +7,14 @@ import re
 from reader.normalize.engine import alternation
 from reader.normalize.engine import load_table
 
-# A plain number: comma groups (1,200,000) or a digit run, with an optional decimal part.
-NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+# A plain number: comma groups (1,200,000), space groups (5 000, 10 000 000; thin spaces too, as
+# literals: a set holding them would cost milliseconds to compile in every pattern using NUM) or a
+# digit run, with an optional decimal part; or a decimal written without its leading zero
+# (.5 → 零点五) where no digit, letter or point precedes.
+NUM = (
+    r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:(?: |\u00a0|\u2009|\u202f)\d{3})+(?![\d,])|\d+)(?:\.\d+)?"
+    r"|(?<![\dA-Za-z.])\.\d+)"
+)
 # No digit, decimal point or Latin letter glued on the left (keeps "V2.1" or "3.5" whole).
 LEFT = r"(?<![\d.A-Za-z])"
 # A dash right after a number and its word (8点-12点, 4级-5级) joins a range: it is not a minus sign.

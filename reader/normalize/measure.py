@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import NOT_AFTER_COUNT
 from reader.normalize.lexicon import NUM
@@ -17,8 +18,9 @@ from reader.normalize.lexicon import UNIT
 from reader.normalize.lexicon import UNITS
 from reader.normalize.numbers import read_decimal
 
-_MEASURE = re.compile(
-    rf"(?P<sign>(?<![\dA-Za-z.])(?<!\d[日月年时号]){NOT_AFTER_COUNT}[-−－](?=\d))?(?<![\d.])(?P<num>{NUM})(?P<scale>万|亿)?\s?(?P<unit>{UNIT})(?![A-Za-z])"
+_MEASURE = (
+    rf"(?P<sign>(?<![\dA-Za-z.])(?<!\d[日月年时号]){NOT_AFTER_COUNT}[-−－](?=\d))?"
+    rf"(?<![\d.])(?P<num>{NUM})(?P<scale>万|亿)?\s?(?P<unit>{UNIT})(?![A-Za-z])"
 )
 _PER_UNITS = (
     "吨|千克|公斤|克|斤|平方米|平方公里|立方米|米|公里|千米|公顷|亩|人次|人|户|次|件|天|日|周|月|年|小时|分钟|秒|"
@@ -39,7 +41,7 @@ def _measure(m: re.Match[str]) -> str:
     return number + (m["scale"] or "") + UNITS[unit]
 
 
-MEASURE = Rule("measure", _MEASURE, _measure, needs("".join(u[0] for u in UNITS)))
+MEASURE = Rule("measure", lead(r"-−－.\d", _MEASURE), _measure, needs("".join(u[0] for u in UNITS)))
 # Units met only after a slash (万m³/d: ten thousand cubic metres a day).
 _PER_ONLY = {"d": "天"}
 

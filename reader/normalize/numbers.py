@@ -9,6 +9,8 @@ Digits may be any Unicode decimal digit (full-width ``２０２４`` too): ``int
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 DIGITS = "零一二三四五六七八九"
 _PLACES = ("", "十", "百", "千")
 _GROUPS = ("", "万", "亿", "万亿")
@@ -49,6 +51,8 @@ def _read_group(value: int, lead: bool) -> str:
     return "".join(out)
 
 
+# Pages repeat the same few numbers (years, 1 to 100, percents): each is spelled out once.
+@lru_cache(maxsize=4096)
 def read_int(digits: str, *, counted: bool = False) -> str:
     """Read an integer written in digits (commas allowed) as a Chinese cardinal.
 
@@ -88,9 +92,10 @@ def read_int(digits: str, *, counted: bool = False) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)
 def read_decimal(number: str, *, counted: bool = False) -> str:
     """Read ``12.05`` as 十二点零五; an integer is read by :func:`read_int`."""
-    number = number.replace(",", "").replace("，", "")
+    number = "".join(ch for ch in number if ch not in ",， \u00a0\u2009\u202f")
     if "." not in number:
         return read_int(number, counted=counted)
     whole, frac = number.split(".", 1)

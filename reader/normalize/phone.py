@@ -11,6 +11,7 @@ import re
 
 from reader.normalize.engine import Rule
 from reader.normalize.engine import alternation
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.lexicon import HOTLINES
 from reader.normalize.lexicon import MEASURE
@@ -19,20 +20,36 @@ from reader.normalize.numbers import read_digits
 
 _SEP = r"[-\s－—]"
 _NOT_COUNT = rf"(?![\d.%％‰]|\s?(?:余|多)?(?:{MEASURE}|{UNIT})(?![A-Za-z]))"
-_CUES = "电话 热线 传真 手机 拨打 致电 联系方式 号码 分机 转 尾号 邮编 邮政编码 QQ 微信".split()
+_CUES = "电话 热线 传真 手机 座机 固话 拨打 致电 联系方式 号码 分机 转 尾号 邮编 邮政编码 QQ 微信".split()
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-_AFTER = r"报警|急救|火警|热线|电话|服务|求助|查号|客服|平台|举报"
+_AFTER = r"报警|急救|火警|热线|电话|服务|求助|查号|客服|平台|举报|接处警|接警|出警|消防|指挥中心|宣传日|联动"
+# A contact's title before a local number: 王女士 63891234, 张老师（6389-1234）.
+_TITLES = "先生 女士 老师 同志 科长 主任 经理 处长 局长 部长 站长 所长 院长 股长".split()
+_TITLED = "|".join(title + r"[\s：:，,（(]" for title in _TITLES)
 _PATTERNS = {
     "mobile": rf"(?:[+＋]86[-\s]?|(?<!\d))1[3-9]\d(?:{_SEP}?\d{{4}}){{2}}(?!\d)",
-    "landline": rf"(?<!\d)[(（]0\d{{2,3}}[)）]\s?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
+    # A published number with its middle masked: 138****5678 (each star read 星, as a clerk does).
+    "masked": r"(?<![\d*＊])1[3-9]\d[*＊]{4}\d{4}(?!\d)",
+    # An area code after the country code drops its 0: +86-23-67891234, 0086 23 6789 1234.
+    "landline": rf"(?:(?<![\d+＋])00|[+＋])86{_SEP}?\d{{2,3}}{_SEP}?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
+    rf"|(?<!\d)[(（]0\d{{2,3}}[)）]\s?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
     rf"|(?<![\d.])0\d{{2,3}}{_SEP}\d{{3,4}}{_SEP}?\d{{4}}(?:(?:{_SEP}|转|分机)\d{{1,5}})?(?!\d)",
     "service_number": rf"(?<!\d)[48]00{_SEP}?\d{{3,4}}{_SEP}?\d{{3,4}}(?!\d)",
     "phone_cue": rf"(?:{alternation(_CUES)})(?:号码|号)?(?:为|是)?[:：]?\s?"
-    rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP})\d{{3,8}})*(?!\d)",
-    "hotline": rf"(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}){_NOT_COUNT}"
+    rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP}|[*＊]{{2,}})\d{{3,8}})*(?!\d)"
+    # More numbers listed after the first: 咨询电话：023-67898765，67891234 (seven digits or more).
+    rf"(?:[，,、/或和及]\s?(?:0\d{{2,3}}{_SEP})?\d{{7,8}}(?![\d.]))*",
+    # 123xx is the range of government service lines (12319 城建, 12393 医保): all of it, not just the list.
+    "hotline": rf"(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d)"
+    rf"{_NOT_COUNT}"
     rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?={_AFTER})"
+    # …or after its carrier or a service word: 中国移动10086, 客服10000.
+    rf"|(?:(?<=移动|联通|电信|客服|服务|热线|电话|火警|报警|急救|匪警)|(?<=[拨打]))"
+    rf"(?:{alternation([n for n, cue in HOTLINES.items() if cue])})"
+    rf"{_NOT_COUNT}"
     # A second service number listed after a first one: 拨打110或120.
     rf"|(?<=\d[或、和/])(?:{alternation([n for n, cue in HOTLINES.items() if cue])}){_NOT_COUNT}",
+    "contact": rf"(?:(?<={'|'.join(_TITLES)})|(?<={_TITLED}))(?:\d{{7,8}}|\d{{3,4}}{_SEP}\d{{4}})(?![\d.])",
     "room": r"(?<![\d.])\d{3,4}(?=室|房间|号房|房)",
     "plate": rf"[{_PROVINCES}][A-Z][·•]?[A-Z\d]{{5,6}}(?![A-Za-z\d])",
     "id_number": r"(?<![\d.,])\d{10,}(?:[Xx](?![A-Za-z]))?(?![\d.])",
@@ -42,7 +59,21 @@ _PIECE = re.compile(r"\d+|[^\d]+")
 
 # Announcers run the digit groups together (the rhythm is in the voice, not in a written pause): a space
 # in spoken text is read inconsistently by TTS engines, and reference transcripts never hold one.
-_PUNCT = {"+": "加", "＋": "加", "(": "", "（": "", ")": "", "）": "", "-": "", "－": "", "—": "", " ": ""}
+_PUNCT = {
+    "/": "、",
+    "*": "星",
+    "＊": "星",
+    "+": "加",
+    "＋": "加",
+    "(": "",
+    "（": "",
+    ")": "",
+    "）": "",
+    "-": "",
+    "－": "",
+    "—": "",
+    " ": "",
+}
 
 
 def _piece(piece: str) -> str:
@@ -74,6 +105,23 @@ _REQUIRES = {
     "phone_cue": "".join(c[0] for c in _CUES),
     "room": "室房",
     "plate": _PROVINCES,
+    "mobile": "1",
+    "masked": "*＊",
+    # "0" would mean any digit; a hotline needs one of its own first digits.
+    "hotline": "".join({n[0] for n in HOTLINES}),
+}
+
+
+# The characters each form can start with (see engine.lead).
+_LEADS = {
+    "mobile": "+＋1",
+    "masked": "1",
+    "landline": "(（0+＋",
+    "service_number": "48",
+    "hotline": "".join(sorted({n[0] for n in HOTLINES} | {"1"})),
+    "room": r"\d",
+    "contact": r"\d",
+    "id_number": r"\d",
 }
 
 
@@ -85,7 +133,7 @@ def _id_number(m: re.Match[str]) -> str:
 PHONE_RULES = tuple(
     Rule(
         name,
-        re.compile(pattern),
+        lead(_LEADS[name], pattern) if name in _LEADS else re.compile(pattern),
         _id_number if name == "id_number" else _phone,
         needs(_REQUIRES.get(name, "0")),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from reader.normalize.engine import Rule
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.fraction import percent_words
 from reader.normalize.lexicon import NUM
@@ -21,7 +22,7 @@ from reader.normalize.numbers import read_decimal
 # One end: sign, number, an optional 万/亿 scale (1.5万-2万元) and an optional unit. The space before
 # the unit is taken only with the unit, so a range never swallows the space after it.
 _END = r"(?P<{0}sign>[-−+])?(?P<{0}>{1})(?P<{0}s>万亿|万|亿)?(?:\s?(?P<{0}u>[%％‰]|{2}))?"
-_RANGE = re.compile(
+_RANGE = (
     rf"(?<![\d.A-Za-z:/\-]){_END.format('a', NUM, UNIT)}\s?(?P<sep>[-—–～~至到]|——)\s?"
     rf"{_END.format('b', NUM, UNIT)}(?!\.?\d|[:/A-Za-z])"
 )
@@ -64,5 +65,5 @@ def _word_dash(m: re.Match[str]) -> str:
     return "至" if m.string[m.start() - 1] == "点" else "到"
 
 
-RANGE = Rule("range", _RANGE, _range, needs("-—–～~至到"))
+RANGE = Rule("range", lead(r"-−+.\d", _RANGE), _range, needs("-—–～~至到"))
 WORD_DASH = Rule("word_dash", _WORD_DASH, _word_dash, needs("-—–～~"))

@@ -11,23 +11,30 @@ import re
 
 from reader.normalize.engine import Rule
 from reader.normalize.engine import alternation
+from reader.normalize.engine import lead
 from reader.normalize.engine import needs
 from reader.normalize.numbers import read_digits
 
+# Identifiers are named by the word before them; after one of these, digits are never a quantity
+# (QQ群：123456789 is not 一亿…). Read digit by digit, grouped as written (a dash is 杠).
 _CUES = (
-    "编号 索引号 代码 信用代码 证号 账号 卡号 工号 单号 订单号 批准文号 备案号 登记号 许可证号 ICP备 网安备"
+    "编号 索引号 代码 信用代码 证号 账号 卡号 工号 单号 订单号 批准文号 备案号 登记号 许可证号 ICP备 网安备 "
+    "QQ群 QQ群号 群号 微信号 账户 帐号 户号 客户号 会员号 合同号 案号 证件号 证件号码 护照号 护照号码 "
+    "身份证号 身份证号码 流水号 编码 识别号 注册号 准考证号 考号 学号 档案号 发票号码 车架号 批次号 "
+    "序列号 凭证号 交易号 单据号 受理号 回执号 查询码 验证码 社保卡号 医保卡号 银行卡号 ISBN ISSN 刊号"
 ).split()
 _SERIAL = re.compile(
     rf"(?P<cue>(?:{alternation(_CUES)})(?:为|是)?[:：]?\s?)"
-    r"(?P<code>[A-Za-z\d](?:[A-Za-z\d]|[-—/·](?=[A-Za-z\d])| (?=\d{3}))*)"
+    # A masked identifier keeps its stars (500101********1234): read 星 like any written star.
+    r"(?P<code>[A-Za-z\d](?:[A-Za-z\d*＊]|[-—/·](?=[A-Za-z\d])| (?=\d{3})|(?<=[A-Z]) (?=\d{2}))*)"
     # A site's licence number may carry a sub-number after its 号: 渝ICP备2023012345号-1.
     r"(?P<sub>号[-—]\d{1,3}(?!\d))?"
-    # A zero-led part after a dash marks a serial, not a range: 2023-001.
-    r"|(?<![\w.\-])(?P<dashed>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])"
 )
+# A zero-led part after a dash marks a serial, not a range: 2023-001.
+_DASHED = r"(?<![\w.\-])(?P<dashed>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])"
 # A dash inside a code is spoken (杠), as clerks read codes aloud: a bare dash would be silent in
 # TTS, and JB-2023-001 must not run together into one digit string. Grouping spaces are dropped.
-_PAUSE = {"-": "杠", "—": "杠", "/": "斜杠", "·": "点", " ": ""}
+_PAUSE = {"-": "杠", "—": "杠", "/": "斜杠", "·": "点", " ": "", "*": "星", "＊": "星"}
 
 
 def _read(code: str) -> str:
@@ -38,9 +45,11 @@ def _read(code: str) -> str:
 
 
 def _serial(m: re.Match[str]) -> str:
-    if m["dashed"]:
-        return _read(m["dashed"])
     return m["cue"] + _read(m["code"]) + (_read(m["sub"]) if m["sub"] else "")
 
 
-SERIAL = Rule("serial", _SERIAL, _serial, needs("编代证账卡工单批备登许-"))
+# A cue needs its first and its last character in view (most end in 号 or 码): few windows have both.
+SERIAL = Rule(
+    "serial", _SERIAL, _serial, needs("".join({c[0] for c in _CUES})), needs("".join({c[-1] for c in _CUES}))
+)
+DASHED_SERIAL = Rule("dashed_serial", lead(r"\d", _DASHED), lambda m: _read(m["dashed"]), needs("-"))

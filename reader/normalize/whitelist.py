@@ -11,5 +11,7 @@ from reader.normalize.lexicon import WHITELIST
 
 _WHITELIST = re.compile(rf"(?:{alternation(list(WHITELIST))})(?![\d.])")
 
-_FIRST = "".join(w[0] for w in WHITELIST)
-WHITELIST_RULE = Rule("whitelist", _WHITELIST, lambda m: WHITELIST[m.group(0)], needs(_FIRST))
+# Each entry's first character that is not a digit: a window of digits and Chinese alone (most of
+# them) cannot hold an entry, and digits would make the rule run on every number.
+_KEY = "".join(next((c for c in w if not c.isdecimal()), w[0]) for w in WHITELIST)
+WHITELIST_RULE = Rule("whitelist", _WHITELIST, lambda m: WHITELIST[m.group(0)], needs(_KEY))

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
+from mutagen.mp3 import BitrateMode
 
 from audio import AssemblyError
 from audio import ChapterInput
@@ -148,3 +149,29 @@ def test_pydub_reencode_gives_a_joinable_file_of_the_same_length(chapters, track
     assert strip_headers(data) == data
     assert check_canonical(data) * 24 == pytest.approx(duration_ms, abs=4 * 24)
     assert abs(duration_ms - track.duration_ms) <= 24 * 6
+
+
+def test_info_frame_gives_players_the_exact_duration(track):
+    data = track.path.read_bytes()
+    audio_start = 10 + sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(data[6:10]))  # after ID3
+    info = data[audio_start : audio_start + 144]
+    assert info[13:17] == b"Info"
+    assert int.from_bytes(info[21:25], "big") * 24 == track.duration_ms
+    assert int.from_bytes(info[25:29], "big") == len(data) - audio_start
+    assert check_canonical(data[audio_start + 144 :]) * 24 == track.duration_ms
+    info_read = MP3(track.path).info
+    assert info_read.bitrate_mode == BitrateMode.CBR  # mutagen found the Info frame, not a guess
+    assert info_read.length * 1000 == pytest.approx(track.duration_ms, abs=0.01)
+
+
+def test_chapters_are_written_in_time_order(tmp_path):
+    """Titles of very different lengths: mutagen alone would write the CHAP frames by size."""
+    titles = ["一、总体情况和主要工作成效以及下一步打算", "二、问题", "三、存在的主要问题和原因", "四"]
+    clips = make_clips(ClipCache(tmp_path / "cache"), [f"{t}。" for t in titles])
+    chapters = [ChapterInput(t, (Segment(i, clips[i], 300),)) for i, t in enumerate(titles)]
+    track = assemble(chapters, tmp_path / "page.mp3", title="报告")
+    assert [c[2] for c in ffmetadata_chapters(track.path)] == titles
+    assert ffmetadata_chapters(track.path) == [(c.start_ms, c.end_ms, c.title) for c in track.chapters]
+    data = track.path.read_bytes()
+    positions = [data.find(f"chp{i}".encode()) for i in range(len(titles))]
+    assert positions == sorted(positions)

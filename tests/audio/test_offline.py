@@ -112,12 +112,19 @@ def test_nothing_speakable_is_synthesis_failed(offline_engine: OfflineEngine, te
         offline_engine.synthesize(text, SpeechParams(voice=DEFAULT_VOICE))
 
 
-def test_lexicon_changes_phonemes_and_version(offline_engine: OfflineEngine) -> None:
+def test_lexicon_changes_phonemes_and_the_keys_of_texts_holding_its_words(
+    offline_engine: OfflineEngine,
+) -> None:
     custom = create(lexicon=Lexicon.parse("重庆\tzhong4 qing4\n"))
-    assert custom.version != offline_engine.version
-    assert offline_engine.lexicon.version in offline_engine.version
     assert custom.phonemes("重庆") != offline_engine.phonemes("重庆")
     assert custom.phonemes("江北") == offline_engine.phonemes("江北")
+    # The version is the same; what a text's clip is keyed by is the entries that text holds.
+    assert custom.version == offline_engine.version
+    assert custom.reading_version("重庆银行。") != offline_engine.reading_version("重庆银行。")
+    assert custom.reading_version("今天天气很好。") == offline_engine.reading_version("今天天气很好。") == ""
+    longer = create(lexicon=Lexicon.parse("重庆\tzhong4 qing4\n重庆银行\tchong2 qing4 yin2 hang2\n"))
+    assert longer.reading_version("重庆银行。") != custom.reading_version("重庆银行。")
+    assert longer.reading_version("去重庆。") == custom.reading_version("去重庆。")
 
 
 def test_version_names_model_and_g2p(offline_engine: OfflineEngine) -> None:

@@ -179,6 +179,17 @@ def test_click_sentence_section_and_step_buttons(page: Any, servers: Servers) ->
     page.wait_for_function("() => document.getElementById('status').textContent === '已停止'")
 
 
+def test_contents_name_every_part_and_the_signature_ends_the_last(page: Any, servers: Servers) -> None:
+    manifest = open_demo(page, servers)
+    toc = page.eval_on_selector_all("#toc a", "links => links.map(a => a.textContent)")
+    headings = [s["heading"] for s in manifest["sections"] if s["heading"]]
+    assert toc == ["（开头）", *headings]
+    assert not any("部分）" in entry for entry in toc)
+    last = len(manifest["sections"]) - 1
+    signed = page.eval_on_selector_all(f"#sec-{last} .s", "spans => spans.map(s => s.textContent)")
+    assert signed[-2:] == ["重庆市江北区人民政府", "202427"]
+
+
 def test_downloads_show_size_and_serve_the_mp3(page: Any, servers: Servers) -> None:
     manifest = open_demo(page, servers)
     link = page.locator("#download-page")

@@ -182,8 +182,8 @@ def test_lexicon_defaults_to_the_shipped_file_with_the_engines_version(client: F
     assert body["source"] == "default"
     assert body["count"] == len(shipped) == len(body["entries"])
     assert {"word": "重庆", "pinyin": "chong2 qing4", "say": None} in body["entries"]
-    # The version must be the one the offline engine puts into its cache keys.
-    assert audio.get_engine("offline").version.endswith(f"+lex-{body['version']}")
+    # The version must be the one the offline engine reads with.
+    assert audio.get_engine("offline").lexicon.version == body["version"]
 
 
 def test_put_lists_every_bad_entry_and_writes_nothing(app: Flask, client: FlaskClient) -> None:
@@ -238,7 +238,6 @@ def test_a_lexicon_change_changes_reading_and_cache_key(
     after = preview(client, text, engine="offline")
     sentence = after["sentences"][0]
     assert after["lexicon_version"] == put.json["version"]
-    assert after["engine_version"].endswith(f"+lex-{put.json['version']}")
     assert sentence["spoken"] == before["spoken"]
     assert sentence["key"] != before["key"]
     assert sentence["text_engine_spoken"] == "姜北区法院积极应诉。"
@@ -250,7 +249,7 @@ def test_a_lexicon_change_changes_reading_and_cache_key(
 
     # The engine that narrates documents is the one with the new lexicon.
     engine = app.extensions["bobao"].get_engine("offline")
-    assert engine.version == after["engine_version"]
+    assert engine.lexicon.version == put.json["version"]
 
 
 def test_a_restart_keeps_the_site_lexicon(tmp_path: Path) -> None:
@@ -259,7 +258,7 @@ def test_a_restart_keeps_the_site_lexicon(tmp_path: Path) -> None:
     version = first.test_client().put("/admin/api/lexicon", json=site, headers=AUTH).json["version"]
     first.extensions["bobao"].jobs.shutdown()
     second = admin_app(tmp_path, ADMIN_TOKEN=TOKEN)
-    assert second.extensions["bobao"].get_engine("offline").version.endswith(f"+lex-{version}")
+    assert second.extensions["bobao"].get_engine("offline").lexicon.version == version
     assert second.test_client().get("/admin/api/lexicon", headers=AUTH).json["version"] == version
     second.extensions["bobao"].jobs.shutdown()
 
@@ -300,7 +299,8 @@ def test_preview_refuses_bad_input(client: FlaskClient, body: dict[str, Any], st
 
 
 def offline_version(app: Flask) -> str:
-    return app.extensions["bobao"].get_engine("offline").version
+    """The version of the lexicon the offline engine reads with."""
+    return app.extensions["bobao"].get_engine("offline").lexicon.version
 
 
 def test_a_file_written_elsewhere_is_followed_and_a_broken_one_is_not(
@@ -313,13 +313,13 @@ def test_a_file_written_elsewhere_is_followed_and_a_broken_one_is_not(
     path.write_text("# edited by hand\n重庆\tzhong4 qing4\n重庆\tchong2 qing4\n", encoding="utf-8")
     site = client.get("/admin/api/lexicon", headers=AUTH).json
     assert site["source"] == "site" and site["count"] == 1  # the later line wins, as in audio's parser
-    assert offline_version(app).endswith(f"+lex-{site['version']}")
+    assert offline_version(app) == site["version"]
 
     path.write_text("重庆\tchong qing\n", encoding="utf-8")  # no tones: the engine cannot use it
     broken = client.get("/admin/api/lexicon", headers=AUTH)
     assert broken.status_code == 422 and broken.json["error"]["code"] == "invalid_lexicon"
-    assert offline_version(app).endswith(f"+lex-{site['version']}")  # the previous reading stays
+    assert offline_version(app) == site["version"]  # the previous reading stays
 
     path.unlink()  # removing the site file goes back to the shipped lexicon
     assert client.get("/admin/api/lexicon", headers=AUTH).json["version"] == shipped
-    assert offline_version(app).endswith(f"+lex-{shipped}")
+    assert offline_version(app) == shipped

@@ -49,6 +49,26 @@ def test_range_past_the_end_is_416(ready, page):
     client, manifest = ready
     response = client.get(manifest["audio"]["mp3"], headers={"Range": f"bytes={len(page.data) + 10}-"})
     assert response.status_code == 416
+    assert response.headers["Content-Range"] == f"bytes */{len(page.data)}"
+    assert response.get_json()["error"]["status"] == 416
+
+
+@pytest.mark.parametrize("header", ["bytes=0-0,10-20", "bytes=0-9, -5"])
+def test_several_ranges_get_the_whole_file(ready, page, header):
+    client, manifest = ready
+    response = client.get(manifest["audio"]["mp3"], headers={"Range": header})
+    assert response.status_code == 200
+    assert response.data == page.data
+    clip = spoken_sentences(manifest)[0]["clip"]
+    whole = client.get(clip)
+    assert client.get(clip, headers={"Range": header}).data == whole.data
+
+
+def test_malformed_range_is_416_with_the_length(ready, page):
+    client, manifest = ready
+    response = client.get(manifest["audio"]["mp3"], headers={"Range": "bytes=9-3"})
+    assert response.status_code == 416
+    assert response.headers["Content-Range"] == f"bytes */{len(page.data)}"
 
 
 def test_if_none_match_gives_304(ready, page):
@@ -95,6 +115,7 @@ def test_vtt_cues_cover_every_sentence_in_order(ready):
     response = client.get(manifest["audio"]["vtt"])
     assert response.status_code == 200
     assert response.mimetype == "text/vtt"
+    assert response.headers["Content-Type"] == "text/vtt; charset=utf-8"
     cues = parse_vtt(response.get_data(as_text=True))
     sentences = spoken_sentences(manifest)
     assert [c[2] for c in cues] == [s["text"] for s in sentences]

@@ -198,7 +198,10 @@
         S.sentences.push({ data: sentence, el: span, section: si });
       });
       if (!heading) {
-        const label = si === 0 ? "（开头）" : "（第 " + (si + 1) + " 部分）";
+        // An unnamed part after the opening is named by its first words, never by a bare number.
+        const opening = sentences.length ? sentences[0].text : "";
+        const words = opening.length > 14 ? opening.slice(0, 14) + "…" : opening;
+        const label = si === 0 || !words ? "（开头）" : "（" + words + "）";
         toc.appendChild(el("li")).appendChild(el("a", { href: "#sec-" + si }, label));
       }
       wrap.insertBefore(tools, heading ? heading.nextSibling : wrap.firstChild);
@@ -280,9 +283,17 @@
   function setPlaying(on) {
     S.playing = on;
     const btn = $("play");
-    btn.querySelector(".label").textContent = on ? "暂停" : "播放";
+    btn.querySelector(".label").textContent = on && !S.waiting ? "暂停" : "播放";
     btn.classList.toggle("is-playing", on);
     updateBackButton();
+  }
+  // Waiting for synthesis is said in the status line; the button never shows 暂停 over silence.
+  function setWaiting(on) {
+    S.waiting = on;
+    const btn = $("play");
+    btn.querySelector(".label").textContent = S.playing && !on ? "暂停" : "播放";
+    btn.setAttribute("aria-disabled", String(on));
+    if (on) { S.waitSince = Date.now(); announce("语音合成中"); }
   }
   function applyAudioSettings() {
     audio.playbackRate = S.settings.rate;
@@ -315,11 +326,11 @@
         audio.src = S.manifest.audio.mp3;
       }
       audio.currentTime = (startMsOf(S.index) + (offsetMs || 0)) / 1000;
-      S.waiting = false;
+      setWaiting(false);
       audioPlay();
     } else if (sentence.clip) {
       S.mode = "clip";
-      S.waiting = false;
+      setWaiting(false);
       audio.src = sentence.clip;
       if (offsetMs) audio.currentTime = offsetMs / 1000;
       audioPlay();
@@ -327,9 +338,7 @@
       playPiece(0);
     } else {
       audio.pause();
-      S.waiting = true;
-      S.waitSince = Date.now();
-      announce("语音合成中,请耐心等待...");
+      setWaiting(true);
       if (S.manifest) schedulePoll(WAITING_POLL_MS);
     }
     updateTime();
@@ -337,7 +346,7 @@
   function playPiece(k) {
     S.mode = "piece";
     S.piece = k;
-    S.waiting = false;
+    setWaiting(false);
     S.waitPiece = null;
     audio.src = S.sentences[S.index].data.pieces.ready[k].clip;
     audioPlay();
@@ -350,9 +359,8 @@
     if (next < sentence.pieces.ready.length) { playPiece(next); return; }
     if (ready() || sentence.clip) { startAt(S.index, piecesMs(S.index, next)); return; }
     audio.pause();
-    S.waiting = true;
     S.waitPiece = next;
-    S.waitSince = Date.now();
+    setWaiting(true);
     schedulePoll(WAITING_POLL_MS);
   }
   function afterSentence() {
@@ -373,13 +381,13 @@
   }
   function pause() {
     setPlaying(false);
-    S.waiting = false;
+    setWaiting(false);
     audio.pause();
     announce("已暂停");
   }
   function stop() {
     setPlaying(false);
-    S.waiting = false;
+    setWaiting(false);
     S.stopAfter = null;
     audio.pause();
     if (S.mode === "page") audio.currentTime = 0;
@@ -604,8 +612,26 @@
   }
 
   // ---------- wiring ----------
-  $("play").addEventListener("click", () => (S.playing ? pause() : play()));
+  $("play").addEventListener("click", () => {
+    if (S.waiting) announce("语音合成中，请稍候");
+    else if (S.playing) pause();
+    else play();
+  });
   $("stop").addEventListener("click", stop);
+  // 报告读音错误: marks the current sentence for the site's operator (web/reports.py); sends only
+  // the document and sentence ids, nothing about the listener.
+  $("report").addEventListener("click", async () => {
+    const entry = S.sentences[S.index];
+    if (!entry) return;
+    try {
+      const response = await fetch("/api/reports", {
+        method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ document: docId, sentence: entry.data.id }),
+      });
+      announce(response.ok ? "已报告这句的读音错误，谢谢。" : response.status === 429
+        ? "报告过于频繁，请稍后再试。" : "报告未能发送，请稍后再试。");
+    } catch (e) { announce("报告未能发送，请稍后再试。"); }
+  });
   $("prev-sentence").addEventListener("click", () => jumpSentence(-1));
   $("next-sentence").addEventListener("click", () => jumpSentence(1));
   $("prev-section").addEventListener("click", () => jumpSection(-1));

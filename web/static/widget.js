@@ -13,10 +13,15 @@
  *   data-rate      default 语速 (playback speed 0.5–2)
  *   data-keys      JSON remapping of the Alt+digit shortcuts, e.g. '{"point": "3"}'
  *   data-large     "true": 适老化 sizes (44 px targets);  data-mount  selector to place the button in
+ *                  (default: where the script sits inside main/article, else right after the article's
+ *                  title, else at the article's start; a skip link leads to it, Alt+Shift+Y opens it)
  *   data-auto      "false": do not start; call Bobao.init() yourself (single-page apps)
  * API: window.Bobao.init(options), .destroy(), .rescan() (after an SPA swaps the content).
  * The host site's CSP needs script-src, connect-src and media-src for the Bobao origin (and img-src
  * data: for the 大鼠标 cursor images), and the Bobao server needs the site's origin in API_ALLOWED_ORIGINS.
+ * Broadcast mode sends the whole page (the widget's nodes left out) with each element numbered on a copy,
+ * so the server finds the title and date and says where each sentence is (reader/locate.py); the widget
+ * highlights those places, and matches text only for a sentence without one.
  * Visual pack (MIIT CN-S7/S8): 放大/缩小, 大鼠标, 十字辅助线, 配色 and 阅读遮罩 act on the host page only
  * in broadcast mode, through an adopted stylesheet (and lines and shades drawn in the shadow root) that
  * leaving removes; 纯文本 shows the article's text alone in a dialog.
@@ -85,6 +90,13 @@
   const DEFAULT_KEYS = Object.fromEntries(ACTIONS.map(([name, key]) => [name, key]));
   const CONTENT_FALLBACKS = ["article", "main", ".TRS_Editor", "#zoom", "[role=main]"];
   const POLL_MS = 500;
+  const INDEX_ATTR = "data-bobao-n";
+  const MAX_SEND_CHARS = 190000;  // under the server's MAX_TEXT_CHARS (200,000)
+  // What the server's reader never reads (reader/extract.py's skip list), so the fallback match skips it too.
+  const SERVER_SKIPS = "script,style,noscript,template,nav,aside,footer,button,select,option,textarea,iframe," +
+    "object,embed,svg,canvas,audio,video,map,dialog,menu,head,[hidden],[aria-hidden=true]," +
+    "[data-tts-skip]:not([data-tts-skip=false]),.rs_skip,.rs_preserve_skip,.no-read-aloud,.trinity-skip-it,.sr-only";
+  const INVISIBLE = /display\s*:\s*none|visibility\s*:\s*hidden/i;
   const HOVER_DELAY_MS = 300;
   const scriptConfig = script ? Object.assign({}, script.dataset) : {};
   let current = null;
@@ -112,9 +124,53 @@
     return (folded.length === 1 ? folded : ch).toLowerCase();
   }
 
+  function articleOf(config) {
+    const chosen = config.selector && document.querySelector(config.selector);
+    return chosen || CONTENT_FALLBACKS.map((sel) => document.querySelector(sel)).find(Boolean) || null;
+  }
+  // Where the button goes: data-mount; else where the operator put the script inside the content;
+  // else right after the article's title (or at the article's start), early in the tab order without
+  // moving any of the page's own controls; else first in the body.
+  function place(host, config) {
+    const mount = config.mount && document.querySelector(config.mount);
+    if (mount) { mount.appendChild(host); return; }
+    const article = articleOf(config);
+    const inContent = script && script.isConnected && script.parentNode &&
+      (script.closest("main,article,[role=main]") || (article && article.contains(script)));
+    if (inContent) { script.after(host); return; }
+    const title = (article && article.querySelector("h1")) || document.querySelector("body h1") ||
+      (article && article.querySelector("h2"));
+    if (title && !title.closest("nav,header a,footer")) title.after(host);
+    else if (article && article !== document.body) article.prepend(host);
+    else document.body.prepend(host);
+  }
+  // A skip link, first in the tab order (shown when focused): to the button, with its shortcut.
+  function skipLink(host) {
+    const holder = document.createElement("div");
+    holder.className = "bobao-skip-host";
+    const shadow = holder.attachShadow({ mode: "open" });
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(":host{all:initial}a{position:absolute;left:8px;top:-200px;z-index:2147483001;padding:8px 14px;" +
+      "background:#0b4f9c;color:#fff;font:16px/1.5 sans-serif;border-radius:4px;text-decoration:underline}" +
+      "a:focus{top:8px;outline:3px solid #1a1a1a;outline-offset:2px}");
+    shadow.adoptedStyleSheets = [sheet];
+    const link = document.createElement("a");
+    link.href = "#";
+    link.lang = "zh-CN";
+    link.textContent = "跳到语音播报（快捷键 Alt+Shift+Y）";
+    shadow.appendChild(link);
+    link.addEventListener("click", (e) => {
+      e.preventDefault();
+      const launcher = host.shadowRoot && host.shadowRoot.getElementById("launcher");
+      if (launcher) { launcher.focus(); launcher.scrollIntoView({ block: "center" }); }
+    });
+    document.body.prepend(holder);
+    return holder;
+  }
+
   const TEMPLATE = `
 <div class="bobao" lang="zh-CN">
-  <button type="button" class="launcher" id="launcher" aria-expanded="false" aria-controls="panel">
+  <button type="button" class="launcher" id="launcher" aria-expanded="false" aria-controls="panel" aria-keyshortcuts="Alt+Shift+Y">
     <svg aria-hidden="true" focusable="false" viewBox="0 0 24 24"><path d="M3 9v6h4l5 5V4L7 9H3zm13.5 3a4.5 4.5 0 0 0-2.5-4v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"/></svg>
     <span>语音播报</span>
   </button>
@@ -128,6 +184,7 @@
       <button type="button" id="prev">上一句</button>
       <button type="button" id="next">下一句</button>
       <span class="field"><label for="rate">语速</label><select id="rate"></select></span>
+      <button type="button" id="more" class="more" aria-expanded="false" aria-controls="extra" hidden>更多</button>
       <button type="button" id="back" hidden>回到朗读位置</button>
       <span class="extra" id="extra">
         <button type="button" id="sound" aria-pressed="true">声音开关</button>
@@ -175,10 +232,8 @@
   function createWidget(config) {
     const host = document.createElement("div");
     host.className = "bobao-widget-host";
-    const mount = config.mount && document.querySelector(config.mount);
-    if (mount) mount.appendChild(host);
-    else if (script && script.parentNode && document.body && document.body.contains(script)) script.after(host);
-    else document.body.appendChild(host);
+    place(host, config);
+    const skipHost = skipLink(host);
 
     const shadow = host.attachShadow({ mode: "open" });
     const sheet = new CSSStyleSheet();
@@ -192,6 +247,7 @@
     wrapper.innerHTML = TEMPLATE;
     shadow.appendChild(wrapper.firstElementChild);
     const $ = (id) => shadow.getElementById(id);
+    const compactQuery = window.matchMedia("(max-width: 480px)");
     const audio = $("audio");
     const root = shadow.querySelector(".bobao");
     if (config.large === "true" || config.large === true) root.classList.add("large");
@@ -241,28 +297,85 @@
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.json();
     }
+    // A site missing from the server's allow-list fails like a network error (its preflight is
+    // refused, which a page cannot read): ask the server which it was, and tell the operator the fix.
+    async function unreachableMessage() {
+      try {
+        const response = await fetch(ORIGIN + "/api/origin", { mode: "cors", credentials: "omit" });
+        const info = response.ok ? await response.json() : {};
+        if (info.allowed === false) {
+          console.error("Bobao: the service at " + ORIGIN + " does not yet allow this site (" + location.origin +
+            "). Add it to " + info.setting + " on the Bobao server, e.g. " + info.environment + "='[\"" +
+            location.origin + "\"]', and restart the server.");
+          return "本网站尚未开通语音播报服务，请联系网站管理员。";
+        }
+      } catch (e) { /* the service itself is unreachable */ }
+      return "无法连接语音服务，请稍后重试。";
+    }
     function flatten(manifest, previous) {
       const entries = [];
       manifest.sections.forEach((section) => (section.sentences || []).forEach((s) => {
         const old = previous && previous[entries.length];
-        entries.push(old ? { data: s, range: old.range, at: old.at, length: old.length } : { data: s, range: null });
+        entries.push(old ? { data: s, range: old.range, ranges: old.ranges, points: old.points } : { data: s, range: null });
       }));
       return entries;
     }
     function contentElement() {
-      const chosen = config.selector && document.querySelector(config.selector);
-      if (chosen) return chosen;
-      for (const sel of CONTENT_FALLBACKS) { const found = document.querySelector(sel); if (found) return found; }
-      return document.body;
+      return articleOf(config) || document.body;
     }
     async function createReading(body, mapRoot) {
       if (config.voice) body.voice = config.voice;
       if (config.ttsRate) body.rate = config.ttsRate;
       if (config.engine) body.engine = config.engine;
+      const live = body.live || null;
+      delete body.live;
       const manifest = await api("/api/documents", body);
-      const reading = { manifest: manifest, entries: flatten(manifest), root: mapRoot };
+      const reading = { manifest: manifest, entries: flatten(manifest), root: mapRoot, live: live };
       if (mapRoot) mapRanges(reading);
       return reading;
+    }
+    // What broadcast mode sends: the whole page, so the server finds the title and date as it does for
+    // a URL, with every element numbered (on a copy; the live page is never touched) so the server can
+    // say where each sentence is. The widget's own nodes are left out; script, style and svg bodies are
+    // sent empty (their elements stay, so text runs around them are not merged).
+    function pageSnapshot() {
+      const live = [];
+      const copy = document.documentElement.cloneNode(true);
+      const doomed = [];
+      (function number(el, twin) {
+        if (el === host || el === skipHost) { doomed.push(twin); return; }
+        twin.setAttribute(INDEX_ATTR, String(live.length));
+        live.push(el);
+        // Never read, so never sent: code, and whatever a visitor or the site put in a form field.
+        if (/^(script|style|svg|noscript|template|iframe|object|textarea)$/.test(el.localName)) { twin.textContent = ""; return; }
+        if (el.localName === "input") twin.removeAttribute("value");
+        if (el.localName === "meta" && /csrf|token/i.test(el.getAttribute("name") || "")) twin.removeAttribute("content");
+        for (let i = 0; i < el.children.length; i += 1) number(el.children[i], twin.children[i]);
+      })(document.documentElement, copy);
+      doomed.forEach((el) => el.remove());
+      const chosen = config.selector && document.querySelector(config.selector);
+      // An operator who named the article container is followed; otherwise the server picks it.
+      if (chosen) copy.querySelector("[" + INDEX_ATTR + '="' + live.indexOf(chosen) + '"]').setAttribute("data-tts-only", "");
+      let html = "<!DOCTYPE html>" + copy.outerHTML;
+      if (html.length > MAX_SEND_CHARS) {  // a huge portal page: its <title>, <h1> and article, still numbered
+        const twin = (el) => copy.querySelector("[" + INDEX_ATTR + '="' + live.indexOf(el) + '"]');
+        const rootEl = contentElement();
+        const heading = document.querySelector("body h1");
+        const title = document.createElement("title");
+        title.textContent = document.title;
+        html = "<!DOCTYPE html><html><head>" + title.outerHTML + "</head><body>" +
+          (heading && !rootEl.contains(heading) && twin(heading) ? twin(heading).outerHTML : "") +
+          twin(rootEl).outerHTML + "</body></html>";
+      }
+      return { html: html, live: live };
+    }
+    function prepare() {
+      // Started on press or focus of 语音播报 (so the title is ready when the press lands); plays nothing.
+      if (!W.preparing) {
+        W.preparing = createReading(pageSnapshot(), contentElement());
+        W.preparing.catch(() => { W.preparing = null; });
+      }
+      return W.preparing;
     }
     function pollReading(reading) {
       clearTimeout(W.pollTimer);
@@ -298,47 +411,154 @@
     }
 
     // ---------- mapping sentences to host text ----------
-    function mapRanges(reading) {
-      const walker = document.createTreeWalker(reading.root, NodeFilter.SHOW_TEXT, {
+    // First the places the server found (elements by number, text runs, table cells); for a sentence
+    // without one, the sentence's characters in the page's text, skipping exactly what the server
+    // skips, preferring the article and not depending on reading order.
+    function runsOf(el) {
+      const runs = [];
+      let run = null;
+      el.childNodes.forEach((n) => {
+        if (n.nodeType === 3 || n.nodeType === 8 || n.nodeType === 7 || n === host || n === skipHost) {
+          run = run || [];
+          if (n.nodeType === 3) run.push(n);
+        } else if (run) { runs.push(run); run = null; }
+      });
+      if (run) runs.push(run);
+      return runs.filter((r) => /[^ \t\n\r\f]/.test(r.map((t) => t.data).join("")));
+    }
+    function placeRange(place, live) {
+      const el = live[place.node];
+      if (!el || !el.isConnected || host.contains(el)) return null;
+      const range = document.createRange();
+      if (place.run == null) { range.selectNodeContents(el); return range; }
+      const run = runsOf(el)[place.run];
+      if (!run) return null;
+      let seen = 0;
+      let started = false;
+      for (const t of run) {
+        const len = t.data.length;
+        if (!started && place.start < seen + len) { range.setStart(t, place.start - seen); started = true; }
+        if (started && place.end <= seen + len) { range.setEnd(t, place.end - seen); return range; }
+        seen += len;
+      }
+      return null;
+    }
+    function pointsOf(ranges) {
+      const points = [];
+      ranges.forEach((range) => {
+        const node = range.startContainer;
+        if (node.nodeType !== 3 || node !== range.endContainer) return;
+        for (let i = range.startOffset; i < range.endOffset; i += 1) if (norm(node.data[i])) points.push([node, i]);
+      });
+      return points;
+    }
+    function squashed(text) { return Array.from(text).map(norm).join(""); }
+    function located(entry, live) {
+      const places = entry.data.where;
+      if (!live || !places || !places.length) return false;
+      const ranges = places.map((p) => placeRange(p, live));
+      if (ranges.some((r) => !r)) return false;
+      // The page may have changed since it was sent (a script, an SPA): text places must still say
+      // the sentence (less a list number or 附件： the reader added), else the text is matched instead.
+      const said = squashed(ranges.map((r) => r.toString()).join(""));
+      const text = entry.data.text;
+      if (places.every((p) => p.run != null) && said !== squashed(text) &&
+          said !== squashed(text.replace(/^(\d+\.\s*|附件[：:])/, ""))) return false;
+      setRanges(entry, ranges, places.every((p) => p.run != null) ? pointsOf(ranges) : null);
+      return true;
+    }
+    function setRanges(entry, ranges, points) {
+      entry.ranges = ranges;
+      const span = document.createRange();
+      span.setStart(ranges[0].startContainer, ranges[0].startOffset);
+      const last = ranges[ranges.length - 1];
+      span.setEnd(last.endContainer, last.endOffset);
+      entry.range = span;
+      entry.points = points;
+    }
+    function skippedByServer(el) {
+      if (el.closest(SERVER_SKIPS)) return true;
+      for (let a = el; a; a = a.parentElement) if (INVISIBLE.test(a.getAttribute("style") || "")) return true;
+      return false;
+    }
+    function pageText(rootEl) {
+      const walker = document.createTreeWalker(document.body || document.documentElement, NodeFilter.SHOW_TEXT, {
         acceptNode(node) {
           const parent = node.parentElement;
-          if (!parent || host.contains(parent)) return NodeFilter.FILTER_REJECT;
-          if (parent.closest("script,style,noscript,template,[hidden],[aria-hidden=true]")) return NodeFilter.FILTER_REJECT;
+          if (!parent || host.contains(parent) || skipHost.contains(parent) || skippedByServer(parent)) return NodeFilter.FILTER_REJECT;
           return NodeFilter.FILTER_ACCEPT;
         },
       });
       const chars = [];
       const where = [];
+      let from = -1;
+      let to = -1;
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const inside = rootEl && rootEl.contains(node);
+        if (inside && from < 0) from = chars.length;
         for (let i = 0; i < node.data.length; i += 1) {
           const c = norm(node.data[i]);
           if (c) { chars.push(c); where.push([node, i]); }
         }
+        if (inside) to = chars.length;
       }
-      const text = chars.join("");
-      reading.where = where;
+      return { text: chars.join(""), where: where, from: Math.max(0, from), to: to < 0 ? chars.length : to };
+    }
+    // The title as a whole heading (or title-classed element), never a 标题 cell that repeats it.
+    function titleRange(entry, key, manifest) {
+      if (entry.data.id !== 0 || entry.data.text !== manifest.title) return false;
+      const heading = Array.from(document.querySelectorAll("h1,h2,h3,h4,h5,h6,[class*=title],[id*=title]"))
+        .find((el) => !host.contains(el) && !skippedByServer(el) && Array.from(el.textContent).map(norm).join("") === key);
+      if (!heading) return false;
+      const range = document.createRange();
+      range.selectNodeContents(heading);
+      setRanges(entry, [range], null);
+      return true;
+    }
+    // One range per text node the match runs through, so skipped markup between them is never lit.
+    function rangesOf(points) {
+      const out = [];
+      let first = points[0];
+      let last = points[0];
+      const close = () => {
+        const range = document.createRange();
+        range.setStart(first[0], first[1]);
+        range.setEnd(last[0], last[1] + 1);
+        out.push(range);
+      };
+      points.slice(1).forEach((p) => {
+        if (p[0] === last[0]) { last = p; return; }
+        close();
+        first = last = p;
+      });
+      close();
+      return out;
+    }
+    function mapRanges(reading) {
+      let page = null;
       let cursor = 0;
       reading.entries.forEach((entry) => {
-        const key = Array.from(entry.data.text).map(norm).join("");
         entry.range = null;
+        entry.ranges = null;
+        entry.points = null;
+        if (located(entry, reading.live)) return;
+        const key = Array.from(entry.data.text).map(norm).join("");
         if (!key) return;
-        let at = text.indexOf(key, cursor);
-        let length = key.length;
-        if (at < 0) {
-          const head = key.slice(0, 8);
-          at = text.indexOf(head, cursor);
-          if (at < 0 || at - cursor > 400) return;
-          length = Math.min(key.length, text.length - at);
+        if (titleRange(entry, key, reading.manifest)) return;
+        page = page || pageText(reading.root);
+        const t = page.text;
+        // The article first (after the last match, then from its top), then the rest of the page.
+        const tries = [[Math.max(cursor, page.from), page.to], [page.from, page.to], [cursor, t.length], [0, t.length]];
+        let at = -1;
+        for (const [from, to] of tries) {
+          at = t.indexOf(key, from);
+          if (at >= 0 && at + key.length <= to) break;
+          at = -1;
         }
-        const start = where[at];
-        const end = where[at + length - 1];
-        const range = document.createRange();
-        range.setStart(start[0], start[1]);
-        range.setEnd(end[0], end[1] + 1);
-        entry.range = range;
-        entry.at = at;
-        entry.length = length;
-        cursor = at + length;
+        if (at < 0) return;  // no highlight rather than a wrong one
+        const points = page.where.slice(at, at + key.length);
+        setRanges(entry, rangesOf(points), points);
+        cursor = at + key.length;
       });
     }
 
@@ -346,14 +566,13 @@
     function clauseRange(reading, entry, mark) {
       // Offsets count the sentence's characters; the page's text was matched without whitespace.
       const kept = (upTo) => Array.from(entry.data.text.slice(0, upTo)).filter((ch) => norm(ch)).length;
+      const points = entry.points;
       const first = kept(mark.start);
       const last = kept(mark.end) - 1;
-      if (entry.at == null || last < first || last >= entry.length) return null;
-      const start = reading.where[entry.at + first];
-      const end = reading.where[entry.at + last];
+      if (!points || points.length !== kept(entry.data.text.length) || last < first || last >= points.length) return null;
       const range = document.createRange();
-      range.setStart(start[0], start[1]);
-      range.setEnd(end[0], end[1] + 1);
+      range.setStart(points[first][0], points[first][1]);
+      range.setEnd(points[last][0], points[last][1] + 1);
       return range;
     }
     function markClause() {
@@ -374,9 +593,9 @@
       renderCaption(entry);
       if (!entry || !entry.range) return;
       if (window.CSS && CSS.highlights && window.Highlight) {
-        CSS.highlights.set("bobao-current", new Highlight(entry.range));
+        CSS.highlights.set("bobao-current", new Highlight(...entry.ranges));
       } else {
-        drawOverlay(entry.range);
+        drawOverlay(entry.ranges);
       }
       follow(entry.range);
       W.maskTarget = entry.range;  // the reading mask follows the sentence until the pointer moves
@@ -421,10 +640,10 @@
       reading.scriptsLoading = false;
       if (W.captionEntry && W.queue === reading) renderCaption(W.captionEntry);
     }
-    function drawOverlay(range) {
+    function drawOverlay(ranges) {
       const overlay = $("overlay");
       overlay.textContent = "";
-      Array.from(range.getClientRects()).forEach((rect) => {
+      ranges.flatMap((range) => Array.from(range.getClientRects())).forEach((rect) => {
         const box = document.createElement("div");
         box.className = "hl-box";
         box.style.left = rect.left + "px";
@@ -464,16 +683,27 @@
       W.piece = null;
       W.waitPiece = null;
       const entry = queue.entries[i];
-      $("progress").textContent = "第 " + (i + 1) + " 句，共 " + queue.entries.length + " 句";
+      showProgress();
       if (queue.highlight) showHighlight(entry);
       else renderCaption(entry);
       if (!entry.data.clip) {
         if (!offsetMs && entry.data.pieces && entry.data.pieces.ready.length) { playPiece(0); return; }
-        W.waiting = true;
         audio.pause();
+        setWaiting(true);
         return;
       }
       playUrl(entry.data.clip, offsetMs);
+    }
+    function showProgress() {
+      $("progress").textContent = "第 " + (W.index + 1) + " 句，共 " + W.queue.entries.length + " 句";
+    }
+    // Waiting for synthesis is said in the status line; the button never offers 暂停 over silence.
+    function setWaiting(waiting) {
+      W.waiting = waiting;
+      const label = waiting ? "播放" : W.playing ? "暂停" : "播放";
+      $("play").querySelector(".label").textContent = label;
+      $("play").setAttribute("aria-disabled", String(waiting));
+      if (waiting) announce("语音合成中");
     }
     // The first sentence of an uncached page arrives in pieces, each playable before the whole.
     function piecesMs(entry, k) {
@@ -491,9 +721,9 @@
       if (next >= entry.data.pieces.count) { afterSentence(); return; }
       if (next < entry.data.pieces.ready.length) { playPiece(next); return; }
       if (entry.data.clip) { playIndex(W.index, piecesMs(entry, next)); return; }
-      W.waiting = true;
       W.waitPiece = next;
       audio.pause();
+      setWaiting(true);
     }
     function afterSentence() {
       if (W.index + 1 < W.queue.entries.length) playIndex(W.index + 1);
@@ -502,7 +732,7 @@
     function playUrl(url, offsetMs) {
       const queue = W.queue;
       const entry = queue.entries[W.index];
-      W.waiting = false;
+      const waited = W.waiting;
       audio.src = ORIGIN + url;
       if (offsetMs) audio.currentTime = offsetMs / 1000;
       applyAudio();
@@ -520,6 +750,8 @@
         });
       }
       setPlaying(true);
+      setWaiting(false);
+      if (waited) announce("继续朗读");
       updateMediaSession(entry);
     }
     function startQueue(reading, index, options) {
@@ -534,7 +766,7 @@
       if (W.settings.caption) loadScripts(reading);
       playIndex(index);
     }
-    function pause() { setPlaying(false); W.waiting = false; audio.pause(); announce("已暂停"); }
+    function pause() { setPlaying(false); setWaiting(false); audio.pause(); announce("已暂停"); }
     function resume() {
       if (!W.queue) { enter(); return; }
       if (!W.settings.sound) { announce("声音已关闭，请先打开声音开关"); return; }
@@ -545,7 +777,7 @@
     }
     function stop(quiet) {
       setPlaying(false);
-      W.waiting = false;
+      setWaiting(false);
       audio.pause();
       audio.removeAttribute("src");
       audio.load();
@@ -556,11 +788,16 @@
       const target = W.index + delta;
       if (target < 0 || target >= W.queue.entries.length) return;
       if (W.playing) playIndex(target);
-      else { W.index = target; if (W.queue.highlight) showHighlight(W.queue.entries[target]); }
+      else {
+        W.index = target;
+        showProgress();
+        if (W.queue.highlight) showHighlight(W.queue.entries[target]);
+        else renderCaption(W.queue.entries[target]);
+      }
     }
     function fail(message) {
       setPlaying(false);
-      W.waiting = false;
+      setWaiting(false);
       showAlert(message);
       if (!W.active) announce(message);  // the panel (and its alert) is closed: say it in the status line
     }
@@ -579,19 +816,16 @@
         $("launcher").setAttribute("aria-expanded", "true");
         $("panel").hidden = false;
         root.classList.add("active");
-        pageSheet.replaceSync(PAGE_CSS + "html{scroll-padding-bottom:" + ($("panel").offsetHeight + 8) + "px}");
+        pagePadding();
         document.adoptedStyleSheets = document.adoptedStyleSheets.concat([pageSheet]);
         applySettings();
         $("play").focus();
       }
       announce("语音合成中,请耐心等待...");
       try {
-        if (!W.reading) {
-          const rootEl = contentElement();
-          W.reading = await createReading({ html: rootEl.outerHTML }, rootEl);
-        }
+        if (!W.reading) W.reading = await prepare();
       } catch (e) {
-        fail("无法连接语音服务，请稍后重试。");
+        fail(await unreachableMessage());
         return;
       }
       if (!W.active) return;
@@ -639,7 +873,7 @@
           W.snippets.set(text, reading);
         }
       } catch (e) {
-        fail("无法连接语音服务，请稍后重试。");
+        fail(await unreachableMessage());
         return;
       }
       startQueue(reading, 0, { highlight: false, startMessage: label });
@@ -696,7 +930,7 @@
       $("zoomlevel").textContent = "文字 " + Math.round(st.zoom * 100) + "%";
       $("collapse").setAttribute("aria-expanded", String(!st.collapsed));
       $("collapse").textContent = st.collapsed ? "展开工具" : "收起工具";
-      $("extra").hidden = st.collapsed;
+      applyCompact();
       $("back").hidden = !(W.active && (W.detached || !st.follow));
       $("captionbar").hidden = !(st.caption && W.active);
       $("script").value = st.script;
@@ -714,9 +948,31 @@
       applyVisuals();
       renderKeyRows();
     }
+    // On a phone the bar keeps play/pause, 上一句/下一句, 语速 and 更多; 更多 discloses the rest.
+    function applyCompact() {
+      const compact = compactQuery.matches;
+      const open = compact && !!W.menuOpen;
+      root.classList.toggle("compact", compact);
+      root.classList.toggle("menu-open", open);
+      $("more").hidden = !compact;
+      $("more").setAttribute("aria-expanded", String(open));
+      $("extra").hidden = compact ? !open : W.settings.collapsed;
+      layout();
+    }
+    function toggleMenu(open) {
+      W.menuOpen = open;
+      applyCompact();
+      if (!open) $("more").focus();
+    }
+    // Room below the page's end for the toolbar, so its last lines can scroll above it (removed on exit).
+    function pagePadding() {
+      const below = $("panel").offsetHeight + ($("captionbar").hidden ? 0 : $("captionbar").offsetHeight) + 8;
+      pageSheet.replaceSync(PAGE_CSS + "html{scroll-padding-bottom:" + below + "px;padding-bottom:" + below + "px}");
+    }
     function layout() {
       // The caption bar sits right above the panel, whatever height the panel wraps to.
       root.style.setProperty("--panel-height", $("panel").offsetHeight + "px");
+      if (W.active) pagePadding();
     }
     function setSetting(key, value, message) {
       W.settings[key] = value;
@@ -878,7 +1134,9 @@
       esc.innerHTML = '<th scope="row">停止朗读</th><td>Esc</td>';
       const arrows = document.createElement("tr");
       arrows.innerHTML = '<th scope="row">放大 / 缩小（播报模式中）</th><td>Alt+↑ / Alt+↓</td>';
-      rows.append(esc, arrows);
+      const open = document.createElement("tr");
+      open.innerHTML = '<th scope="row">语音播报（进入播报模式）</th><td>Alt+Shift+Y</td>';
+      rows.append(esc, arrows, open);
     }
     function remap(action, digit) {
       const keys = W.settings.keys;
@@ -905,7 +1163,14 @@
       if (isEditable(origin)) return;
       if (e.key === "Escape") {
         if ($("dialog").open || $("textview").open) return;
+        if (W.menuOpen && compactQuery.matches) { e.preventDefault(); toggleMenu(false); return; }
         if (W.playing || W.waiting) { e.preventDefault(); stop(); }
+        return;
+      }
+      if (e.altKey && e.shiftKey && !e.ctrlKey && !e.metaKey && e.code === "KeyY") {
+        e.preventDefault();
+        $("launcher").focus();
+        if (!W.active) enter();
         return;
       }
       if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
@@ -930,8 +1195,15 @@
       $("rate").appendChild(option);
     });
     on($("launcher"), "click", () => (W.active ? exit() : enter()));
+    // The press has begun (or the button has focus): ask for the page now, play only on the click.
+    ["pointerdown", "focus"].forEach((type) => on($("launcher"), type, () => { if (!W.active) prepare().catch(() => {}); }));
+    on($("launcher"), "keydown", (e) => { if (!W.active && (e.key === "Enter" || e.key === " ")) prepare().catch(() => {}); });
     on($("exit"), "click", exit);
-    on($("play"), "click", () => (W.playing ? pause() : resume()));
+    on($("play"), "click", () => {
+      if (W.waiting) announce("语音合成中，请稍候");
+      else if (W.playing) pause();
+      else resume();
+    });
     on($("stop"), "click", () => stop());
     on($("prev"), "click", () => step(-1));
     on($("next"), "click", () => step(1));
@@ -942,6 +1214,22 @@
     on($("caption"), "click", () => toggleSetting("caption", "大字幕"));
     on($("script"), "change", (e) => setSetting("script", e.target.value, "字幕文字：" + e.target.selectedOptions[0].textContent));
     on($("reset"), "click", reset);
+    // 报告读音错误 (web/reports.py): marks the sentence being read for the operator; only the
+    // document and sentence ids are sent, nothing about the listener.
+    const report = document.createElement("button");
+    report.type = "button"; report.id = "report"; report.textContent = "报告读音错误";
+    $("extra").insertBefore(report, $("reset"));
+    on(report, "click", async () => {
+      const entry = W.reading && W.queue === W.reading ? W.reading.entries[W.index] : null;
+      if (!entry) { announce("请先播放要报告的句子。"); return; }
+      try {
+        const response = await fetch(ORIGIN + "/api/reports", { method: "POST", mode: "cors", credentials: "omit",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify({ document: W.reading.manifest.id, sentence: entry.data.id }) });
+        announce(response.ok ? "已报告这句的读音错误，谢谢。" : response.status === 429
+          ? "报告过于频繁，请稍后再试。" : "报告未能发送，请稍后再试。");
+      } catch (e) { announce("报告未能发送，请稍后再试。"); }
+    });
     on($("zoomin"), "click", () => stepZoom(1));
     on($("zoomout"), "click", () => stepZoom(-1));
     on($("cursor"), "click", () => toggleVisual("cursor", "大鼠标"));
@@ -965,6 +1253,8 @@
     });
     on($("follow"), "click", () => { W.detached = false; toggleSetting("follow", "跟随朗读"); });
     on($("collapse"), "click", () => setSetting("collapsed", !W.settings.collapsed));
+    on($("more"), "click", () => toggleMenu(!W.menuOpen));
+    on(compactQuery, "change", applyCompact);
     on($("back"), "click", () => {
       W.detached = false;
       const entry = W.queue && W.queue.entries[W.index];
@@ -981,7 +1271,7 @@
       else announce("请先在页面上选中要朗读的文字");
     });
     on($("unlock"), "click", () => { $("unlock").hidden = true; resume(); });
-    on($("retry"), "click", () => { hideAlert(); W.reading = null; enter(); });
+    on($("retry"), "click", () => { hideAlert(); W.reading = null; W.preparing = null; enter(); });
     on($("help"), "click", () => { renderKeyRows(); $("dialog").showModal(); });
     on($("dialog-close"), "click", () => $("dialog").close());
     on($("dialog"), "close", () => $("help").focus());
@@ -1015,7 +1305,7 @@
     on(document, "focusin", (e) => { if (W.settings.point) pointAt(e.composedPath()[0]); });
     on(window, "scroll", () => {
       const entry = W.queue && W.queue.highlight && W.queue.entries[W.index];
-      if (entry && entry.range && !(window.CSS && CSS.highlights)) drawOverlay(entry.range);
+      if (entry && entry.ranges && !(window.CSS && CSS.highlights)) drawOverlay(entry.ranges);
     }, { passive: true });
 
     function updateMediaSession(entry) {
@@ -1042,11 +1332,13 @@
         W.listeners = [];
         document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== pageSheet && s !== visualSheet);
         host.remove();
+        skipHost.remove();
       },
       rescan() {
         const wasActive = W.active;
         if (wasActive) exit();
         W.reading = null;
+        W.preparing = null;
       },
       state() { return { active: W.active, playing: W.playing, index: W.index, waiting: W.waiting }; },
     };

@@ -1,0 +1,242 @@
+"""Page understanding on pages shaped like real government CMS templates (issue 11).
+
+Each page in data/templates/ has its full expected outline in outlines.json: the title, the
+publication date, every heading with its level in order, the section each phrase is read in,
+and what must never be read. The families: TRS/WCM, old table layout, Hanweb/JCMS, modern HTML5,
+mobile H5 and the 信息公开 detail page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import reader
+
+TEMPLATES = Path(__file__).parent / "data" / "templates"
+SPECS: dict[str, dict[str, Any]] = {
+    name: spec for name, spec in json.loads((TEMPLATES / "outlines.json").read_text(encoding="utf-8")).items()
+    if not name.startswith("_")
+}
+NAMES = sorted(SPECS)
+
+
+def _read(name: str) -> reader.Document:
+    return reader.read_html((TEMPLATES / name).read_bytes())
+
+
+def test_every_page_has_a_spec_and_three_families_are_covered() -> None:
+    assert sorted(p.name for p in TEMPLATES.glob("*.html")) == NAMES
+    assert len({spec["family"] for spec in SPECS.values()}) >= 3
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_title_and_publication_date(name: str) -> None:
+    doc, spec = _read(name), SPECS[name]
+    assert (doc.title, doc.date) == (spec["title"], spec["date"])
+    first = next(doc.sentences()).text
+    assert first == spec["title"] or spec["title"].startswith(first), "the title is read first, once"
+    assert sum(s.text == spec["title"] for s in doc.sentences()) <= 1
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_headings_with_levels_in_order(name: str) -> None:
+    doc = _read(name)
+    found = [[s.level, s.heading] for s in doc.sections if s.heading is not None]
+    assert found == SPECS[name]["headings"]
+    assert all(s.heading is not None for s in doc.sections[1:]), "only the lead section is unnamed"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_phrase_is_read_in_its_section(name: str) -> None:
+    doc = _read(name)
+    title = next(doc.sentences())  # the title may name the office that also signs the page
+    for phrase, heading in SPECS[name]["phrases"].items():
+        holders = [s.heading for s in doc.sections
+                   if any(phrase in x.text for x in s.sentences if x is not title)]
+        assert holders == [heading], (phrase, holders)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_chrome_is_never_read(name: str) -> None:
+    doc = _read(name)
+    for sentence in doc.sentences():
+        for word in SPECS[name]["never"]:
+            assert word not in sentence.text and word not in sentence.spoken, (word, sentence.text)
+        assert "大于" not in sentence.spoken, sentence.text
+
+
+def test_signature_belongs_to_the_last_section_and_is_not_the_publication_date() -> None:
+    doc = _read("xxgk_detail.html")
+    last = [s.text for s in doc.sections[-1].sentences]
+    assert last[-2:] == ["临河市人民政府", "2025年1月6日"]
+    assert doc.date == "2025-01-09"
+
+
+@pytest.mark.parametrize(
+    ("text", "headings"),
+    [
+        ("政策问答\n问：什么时候开始申报？答：3月1日起开始申报。\n问：在哪里申报？答：在线申报。",
+         ["问：什么时候开始申报？", "问：在哪里申报？"]),
+        ("解读\n一问：适用范围是什么？\n答：全市范围。\n二问：何时施行？\n答：公布之日起施行。",
+         ["一问：适用范围是什么？", "二问：何时施行？"]),
+        ("会议纪要\n有群众提问：停车难怎么解决？区里作了回应，将新增泊位。\n会议要求抓好落实。", []),
+        ("政策问答\n现解答如下。\n如何申请补贴？\n答：登录平台在线申请。\n补贴多久到账？\n答：十个工作日内。",
+         ["如何申请补贴？", "补贴多久到账？"]),
+        ("工作报告\n如何破解难题？\n答：关键在于改革。\n全年完成各项任务。", []),
+        ("问答\n1.新规对驾驶员的资质有哪些新要求，与过去相比有什么变化，是否影响现有驾驶员？\n要求取得驾驶证。\n"
+         "2.乘客的安全如何保障？\n平台须安装一键报警功能。",
+         ["1.新规对驾驶员的资质有哪些新要求，与过去相比有什么变化，是否影响现有驾驶员？",
+          "2.乘客的安全如何保障？"]),
+        ("答记者问\n【问】新政何时实施？\n【答】7月1日起实施。\n【问】谁来负责？\n【答】市住建局。",
+         ["【问】新政何时实施？", "【问】谁来负责？"]),
+    ],
+)
+def test_questions_open_sections_only_on_question_and_answer_pages(text: str, headings: list[str]) -> None:
+    doc = reader.read_text(text)
+    assert [s.heading for s in doc.sections if s.heading] == headings
+
+
+def test_bold_by_class_name_makes_headings_too() -> None:
+    html = ("<title>办事指南_南山市人民政府</title><div class='article-content'>"
+            "<p><span class='bold'>办理条件</span></p><p>年满十八周岁的本市户籍居民。</p>"
+            "<p><span class='bold'>办理地点</span></p><p>各区政务服务中心综合窗口。</p></div>")
+    assert [s.heading for s in reader.read_html(html).sections] == [None, "办理条件", "办理地点"]
+
+
+def test_a_lone_bold_line_or_bold_paragraphs_are_not_headings() -> None:
+    html = ("<title>通知_某某区人民政府</title><div class='article-content'><p>各单位：</p>"
+            "<p><strong>特别提醒</strong></p><p>请于本周五前报送材料，逾期不再受理。</p>"
+            "<p>联系电话见附件，请各单位认真做好准备，按时报送。</p></div>")
+    doc = reader.read_html(html)
+    assert [s.heading for s in doc.sections] == [None]
+
+
+def test_breadcrumb_in_plain_text_is_not_read() -> None:
+    text = "安全检查的通知\n发布时间：2025-01-02\n各单位要认真检查。\n首页 > 政务公开\n请按时报送。"
+    doc = reader.read_text(text)
+    assert [s.text for s in doc.sentences()] == ["安全检查的通知", "各单位要认真检查。", "请按时报送。"]
+
+
+BODY = ("<div class='article-content'><p>各有关单位：</p><p>现将有关事项通知如下，请认真贯彻执行。</p>"
+        "<h3>一、工作要求</h3><p>各单位要高度重视，认真组织实施，确保各项工作落到实处。</p></div>")
+
+
+@pytest.mark.parametrize(
+    ("head", "above", "title"),
+    [
+        # The <h1> is fuller than ArticleTitle: the issuing office stays.
+        ("<meta name='ArticleTitle' content='关于做好防汛工作的通知'>"
+         "<title>关于做好防汛工作的通知_通知公告</title>",
+         "<h1>北川县人民政府办公室关于做好防汛工作的通知</h1>", "北川县人民政府办公室关于做好防汛工作的通知"),
+        # <title> names only the site; the title is a classed line broken in two.
+        ("<title>东湖区人民政府门户网站</title>",
+         "<h1>东湖区人民政府</h1><div class='title'>东湖区人民政府办公室<br>关于开展防汛演练的通知</div>",
+         "东湖区人民政府办公室关于开展防汛演练的通知"),
+        # og:title holding the site's name is no title.
+        ("<title>关于开展防汛演练的通知</title><meta property='og:title' content='南山市人民政府网'>",
+         "<div class='top'>南山市人民政府网</div>", "关于开展防汛演练的通知"),
+        # JSON-LD only, and a first heading 一、 that must not be taken.
+        ("<script type='application/ld+json'>{\"headline\": \"关于开展防汛演练的通知\"}</script>", "",
+         "关于开展防汛演练的通知"),
+        ("<title>关于开展防汛演练的通知 | 南山市应急管理局</title>", "", "关于开展防汛演练的通知"),
+        ("<title>关于开展防汛演练的通知-南山市人民政府</title>", "", "关于开展防汛演练的通知"),
+        ("<title>南山市人民政府</title>",
+         "<header><a href='/'>首页</a><h1>关于开展防汛演练（2025—2026年）的通知</h1></header>",
+         "关于开展防汛演练（2025—2026年）的通知"),
+        # A title line that carries its date: the date is not part of the title.
+        ("<title>关于开展防汛演练的通知_通知公告_南山县人民政府</title>",
+         "<div class='title'>关于开展防汛演练的通知 2025-03-01</div>", "关于开展防汛演练的通知"),
+        # A news title with a comma, alone in <title>, beats a column's heading before the body.
+        ("<title>凝心聚力，奋力推进防汛演练工作</title>",
+         "<div class='left'><h2>要闻动态</h2></div><p>凝心聚力，奋力推进防汛演练工作</p>",
+         "凝心聚力，奋力推进防汛演练工作"),
+        # ...but an <h1> before the body, worded otherwise, is what the reader sees as the title.
+        ("<title>南山县开展2025年防汛应急演练</title>", "<h1>关于开展2025年防汛应急演练的通知</h1>",
+         "关于开展2025年防汛应急演练的通知"),
+        # A column's heading in the sidebar is not the title that <title> gives.
+        ("<title>关于开展防汛演练的通知_通知公告_南山县人民政府</title>",
+         "<div class='left'><h2>通知公告</h2><ul><li><a href='/1'>关于春节放假的通知</a></li></ul></div>",
+         "关于开展防汛演练的通知"),
+    ],
+)
+def test_title_is_reconciled_from_markup_and_the_page(head: str, above: str, title: str) -> None:
+    doc = reader.read_html(f"<html><head>{head}</head><body>{above}{BODY}</body></html>")
+    assert doc.title == title
+    assert [s.heading for s in doc.sections] == [None, "一、工作要求"]
+    assert [s.text for s in doc.sentences()].count(title) == 1
+
+
+def test_emphasised_sentences_and_salutations_are_not_bold_headings() -> None:
+    html = ("<title>公示_南山市人民政府</title><div class='article-content'><p><b>各有关单位：</b></p>"
+            "<p>经专家评审，现将认定结果予以公示，公示期五个工作日。</p><p><b>特此公示。</b></p>"
+            "<p>联系电话：0755-12345678，欢迎社会各界监督。</p><p>如有异议，请在公示期内实名反映。</p></div>")
+    assert [s.heading for s in reader.read_html(html).sections] == [None]
+
+
+NOTICE = ("<p>各区县人民政府，市政府各部门：</p>"
+          "<p>经省政府批准，现将调整我市最低工资标准有关事项通知如下。</p>"
+          "<p>一、调整标准</p><p>月最低工资标准调整为2200元，小时最低工资标准调整为22元。</p>"
+          "<p>东山市人民政府</p><p>2025年3月1日</p>")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Old table layout: site name, title and 文号 as plain rows above the body cell.
+        "<table><tr><td>东山市人民政府</td></tr><tr><td>关于调整东山市最低工资标准的通知</td></tr>"
+        f"<tr><td>东政发〔2025〕11号</td></tr><tr><td class='zw'>{NOTICE}</td></tr></table>",
+        # The same lines as the first paragraphs of the body.
+        "<div class='main'><p>东山市人民政府</p><p>关于调整东山市最低工资标准的通知</p>"
+        f"<p>东政发〔2025〕11号</p>{NOTICE}</div>",
+    ],
+)
+def test_plain_line_above_the_document_number_is_the_title(body: str) -> None:
+    doc = reader.read_html(f"<html><head><title>东山市人民政府</title></head><body>{body}</body></html>")
+    assert doc.title == "关于调整东山市最低工资标准的通知"
+    assert [(s.heading, s.level) for s in doc.sections] == [(None, 0), ("一、调整标准", 1)]
+    assert [s.text for s in doc.sections[-1].sentences][-2:] == ["东山市人民政府", "2025年3月1日"]
+    assert doc.date == "2025-03-01"  # no publication date on the page: the signature's is all there is
+
+
+def test_title_line_differing_only_in_punctuation_is_read_once() -> None:
+    html = ("<title>“惠企通”平台正式上线运行_部门动态_南山市人民政府</title>"
+            "<div class='left'><h2>部门动态</h2></div><div class='article'><p>惠企通平台正式上线运行</p>"
+            "<p>发布时间：2025-03-02</p><div class='article-content'>"
+            "<p>3月1日，南山市“惠企通”平台正式上线运行。</p><p>平台上线后，将实现政策一站式查询。</p></div></div>")
+    doc = reader.read_html(html)
+    assert (doc.title, doc.date) == ("“惠企通”平台正式上线运行", "2025-03-02")
+    assert [s.text for s in doc.sentences()] == [
+        "“惠企通”平台正式上线运行", "3月1日，南山市“惠企通”平台正式上线运行。",
+        "平台上线后，将实现政策一站式查询。"]
+
+
+def test_xxgk_title_from_the_name_row_and_a_signature_never_taken_for_the_title() -> None:
+    page = (TEMPLATES / "xxgk_detail.html").read_text(encoding="utf-8")
+    page = page.replace("<div class=\"xxgk-title\"><h1>临河市城市绿化管理办法</h1></div>", "")
+    page = re.sub(r"<title>.*</title>", "<title>临河市人民政府信息公开</title>", page)
+    chapters = ["第一章 总则", "第二章 规划与建设", "第三章 附则"]
+    doc = reader.read_html(page)
+    assert doc.title == "临河市城市绿化管理办法"
+    assert [s.heading for s in doc.sections if s.level == 1] == chapters
+    unnamed = reader.read_html(page.replace("名　　称", "备　　注"))
+    assert [s.heading for s in unnamed.sections if s.level == 1] == chapters
+    assert unnamed.title != "临河市人民政府信息公开"
+
+
+def test_title_broken_into_centred_lines_is_read_once_in_full() -> None:
+    title = "中共北川县委办公室 北川县人民政府办公室关于印发北川县林长制工作考核办法的通知"
+    html = (f"<title>{title}_北川县人民政府</title><div class='TRS_Editor'>"
+            "<p align='center'><b>中共北川县委办公室</b></p><p align='center'><b>北川县人民政府办公室</b></p>"
+            "<p align='center'><b>关于印发北川县林长制工作考核办法的通知</b></p>"
+            "<p>各乡镇人民政府，县级各部门：</p><p>《考核办法》已经县政府同意，现印发给你们，请认真贯彻执行。</p>"
+            "<p>北川县人民政府办公室</p><p>2025年4月2日</p></div>")
+    doc = reader.read_html(html)
+    assert doc.title == title
+    assert [s.text for s in doc.sentences()] == [
+        title, "各乡镇人民政府，县级各部门：", "《考核办法》已经县政府同意，现印发给你们，请认真贯彻执行。",
+        "北川县人民政府办公室", "2025年4月2日"]
