@@ -99,16 +99,6 @@ class Lexicon:
             yield position, entry
             position += len(entry.word)
 
-    def version_for(self, text: str) -> str:
-        """A version of only the entries whose word occurs in ``text``: the ones that can change how
-        it is read (an entry's word steers segmentation only where it occurs). Editing an entry
-        changes this for the texts that contain its word and for no other."""
-        applying = sorted(word for word in self.entries if word in text)
-        if not applying:
-            return "none"
-        canonical = "\n".join(_canonical(self.entries[word]) for word in applying)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
-
     def syllables_for(self, word: str) -> list[str | None]:
         """One slot per character of ``word``: the lexicon's syllable, or None where it has none."""
         slots: list[str | None] = [None] * len(word)

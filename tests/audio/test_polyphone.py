@@ -154,17 +154,8 @@ def test_every_shipped_reading_is_speakable() -> None:
             assert ZHG2P.py2ipa(reading), f"{char} {reading}"
 
 
-def test_version_for_counts_only_the_entries_a_text_contains() -> None:
-    before = Lexicon.parse("重庆\tchong2 qing4\n银行\tyin2 hang2\n")
-    after = Lexicon.parse("重庆\tchong2 qing4\n银行\tyin2 xing2\n")
-    assert before.version != after.version
-    assert before.version_for("重庆火锅") == after.version_for("重庆火锅")
-    assert before.version_for("重庆银行") != after.version_for("重庆银行")
-    assert before.version_for("你好") == "none"
-
-
 def test_an_entry_leaves_the_segmentation_of_other_texts_alone() -> None:
-    """The property version_for relies on: jieba's corpus total is kept when lexicon words are added."""
+    """What per-text cache keys (``reading_version``) rely on: adding words keeps jieba's corpus total."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
