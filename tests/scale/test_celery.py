@@ -172,3 +172,21 @@ def test_a_short_text_speaks_within_a_sentence_while_long_pages_hold_every_worke
         assert not services.jobs.is_active(doc_id)
     logs = "".join(w.log_path.read_text() for w in workers)
     assert "yielded" in logs and services.jobs.pending() == 0
+
+
+def test_a_seek_moves_a_celery_job_to_the_listener(web_app, start_worker):
+    worker = start_worker("w1")
+    wait_until(lambda: b"ready." in worker.log_path.read_bytes(), 60, "the worker to start")
+    client = web_app.test_client()
+    doc_id = client.post("/api/documents", json={"text": LONG}).json["id"]
+    wait_until(lambda: _done(client, doc_id, at=0) >= 2, 60, "the page to be under way")
+    target = client.get(f"/api/documents/{doc_id}").json["sections"][-1]["sentences"][-4]
+    assert target["clip"] is None
+
+    def target_clip():
+        manifest = client.get(f"/api/documents/{doc_id}?at={target['id']}").json
+        found = [s for sec in manifest["sections"] for s in sec["sentences"] if s["id"] == target["id"]]
+        return found[0]["clip"] and manifest
+
+    manifest = wait_until(target_clip, 60, "the sentence sought to")
+    assert manifest["progress"]["done"] <= 8, manifest["progress"]  # it jumped; it did not read up to it
