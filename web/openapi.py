@@ -344,7 +344,7 @@ PATHS: dict[str, Any] = {
                     "in": "query",
                     "required": False,
                     "schema": {"type": "integer", "minimum": 0},
-                    "description": "The sentence id the listener is at: synthesis of this document moves there.",
+                    "description": "The sentence id the listener is at: synthesis moves there.",
                 },
             ],
             "responses": {

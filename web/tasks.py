@@ -234,8 +234,10 @@ def synthesize_document(self: Any, doc_id: str) -> None:
     if again is not None:
         jobs.send_turn(doc_id, again)  # after the document's lock is released, before our ack
         log.info("job %s yielded on %s to lane %s", doc_id, worker, again.name)
-    else:
+    elif services.store.load(doc_id)["status"] in ("ready", "failed"):
         log.info("job %s finished on %s", doc_id, worker)
+    else:  # a stale or duplicate turn: the worker that holds the document goes on with it
+        log.info("job %s is held by another worker; turn on %s ends", doc_id, worker)
 
 
 class _Heartbeat(threading.Thread):
