@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 
 Work = Callable[[str, ShouldYield], "Lane | None"]
 OnFailure = Callable[[str, BaseException], None]
+OnRelease = Callable[[str], None]
 
 
 class JobRunner:
@@ -42,12 +43,14 @@ class JobRunner:
         work: Work,
         *,
         on_failure: OnFailure | None = None,
+        on_release: OnRelease | None = None,
         workers: int = 1,
         queue_size: int = 16,
         retry_after_s: int = 30,
     ) -> None:
         self._work = work
         self._on_failure = on_failure
+        self._on_release = on_release
         self._workers = max(1, int(workers))
         self._queue_size = max(1, int(queue_size))
         self._retry_after_s = retry_after_s
@@ -128,11 +131,14 @@ class JobRunner:
         with self._cond:
             threads, self._threads = self._threads, []
             self._stopping = True
-            for doc_id in list(self._queued):
+            dropped = list(self._queued)
+            for doc_id in dropped:
                 self._release(doc_id)
             self._queued.clear()
             self._heap.clear()
             self._cond.notify_all()
+        for doc_id in dropped:
+            self._released(doc_id)
         for thread in threads:
             thread.join(timeout_s)
 
@@ -187,10 +193,18 @@ class JobRunner:
             with self._cond:
                 self._errors[doc_id] = exc
         with self._cond:
-            if again is not None and not self._stopping:
+            requeued = again is not None and not self._stopping
+            if requeued and again is not None:
                 self._push(doc_id, again)  # a turn ended, not the job: no Busy for work already taken
             else:
                 self._release(doc_id)
+        if not requeued:
+            self._released(doc_id)
+
+    def _released(self, doc_id: str) -> None:
+        """Tell the owner (outside our lock) that ``doc_id`` left this runner."""
+        if self._on_release is not None:
+            self._on_release(doc_id)
 
     def _report_failure(self, doc_id: str, exc: BaseException) -> None:
         if self._on_failure is None:

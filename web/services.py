@@ -23,6 +23,7 @@ from audio import Engine
 from audio import SpeechParams
 from web import narration
 from web.config import parse_rate
+from web.documents import Claim
 from web.documents import DocumentStore
 from web.documents import make_doc_id
 from web.errors import Busy
@@ -56,6 +57,7 @@ class Services:
         self.jobs: Any = JobRunner(
             self.work,
             on_failure=self.fail,
+            on_release=self._unclaim,
             workers=config.get("JOB_WORKERS", 1),
             queue_size=config.get("JOB_QUEUE_SIZE", 16),
             retry_after_s=config.get("JOB_RETRY_AFTER_S", 30),
@@ -65,6 +67,7 @@ class Services:
         self._lock = threading.Lock()
         self._create_lock = threading.Lock()
         self._documents: dict[str, reader.Document] = {}  # parsed once, kept between a job's turns
+        self._claims: dict[str, Claim] = {}  # documents queued or running in this process's runner
         self._ready: set[str] = set()  # documents seen finished; their manifests are immutable
 
     @property
@@ -241,7 +244,7 @@ class Services:
             if first is not None:
                 self.jobs.record_demand(doc_id, first)
             try:
-                self.jobs.submit(doc_id, Lane.NOW if first is not None else Lane.BACKGROUND)
+                self._submit(doc_id, Lane.NOW if first is not None else Lane.BACKGROUND)
             except Busy:
                 with self._lock:
                     self._documents.pop(doc_id, None)
@@ -267,10 +270,34 @@ class Services:
             self.jobs.promote(doc_id, lane)
         if not self._in_progress(doc_id):
             try:
-                self.jobs.submit(doc_id, lane)
+                self._submit(doc_id, lane)
             except Busy:
                 log.warning("could not resume document %s: queue full", doc_id)
         return manifest
+
+    def _submit(self, doc_id: str, lane: Lane) -> bool:
+        """Queue ``doc_id``; with in-process jobs, first claim it so other server processes leave it be."""
+        if not isinstance(self.jobs, JobRunner):
+            return bool(self.jobs.submit(doc_id, lane))
+        claim = self.store.claim(doc_id)
+        if claim is None:
+            return False  # another process has it queued or running
+        with self._lock:
+            self._claims[doc_id] = claim
+        try:
+            submitted = bool(self.jobs.submit(doc_id, lane))
+        except BaseException:
+            self._unclaim(doc_id)
+            raise
+        if not submitted:
+            self._unclaim(doc_id)
+        return submitted
+
+    def _unclaim(self, doc_id: str) -> None:
+        with self._lock:
+            claim = self._claims.pop(doc_id, None)
+        if claim is not None:
+            claim.release()
 
     def is_active(self, doc_id: str) -> bool:
         """True while ``doc_id`` is queued or being synthesized, as its manifest's status says.

@@ -88,11 +88,9 @@ def test_a_more_urgent_submit_promotes_a_queued_document():
     runner.shutdown()
 
 
-@pytest.fixture
-def slow_app(tmp_path: Path) -> Any:
-    """One worker thread on the slow tone engine (0.3 s a sentence), so that turns are observable."""
+def _slow_app(tmp_path: Path) -> Any:
     register_fake()
-    app = create_app({
+    return create_app({
         "TESTING": True,
         "TTS_ENGINE": "slowfake",
         "TTS_VOICE": "fake-female",
@@ -103,6 +101,12 @@ def slow_app(tmp_path: Path) -> Any:
         "JOB_WORKERS": 1,
         "RATE_LIMIT": "off",
     })
+
+
+@pytest.fixture
+def slow_app(tmp_path: Path) -> Any:
+    """One worker thread on the slow tone engine (0.3 s a sentence), so that turns are observable."""
+    app = _slow_app(tmp_path)
     yield app
     app.extensions["bobao"].jobs.shutdown()
 
@@ -199,3 +203,28 @@ def test_at_must_be_a_sentence_id(slow_app):
     for bad in ("-1", "x", "1.5", "9" * 12):
         response = client.get(f"/api/documents/{doc_id}?at={bad}")
         assert response.status_code == 400, bad
+
+
+def test_a_poll_to_another_server_process_does_not_queue_a_job_again(slow_app, tmp_path):
+    # Two apps on the same folders stand for two server processes (OS file locks are per open file).
+    # Two pages take turns in the first, so at any moment one of them waits there with its lock free.
+    client = slow_app.test_client()
+    ids = [client.post("/api/documents", json={"text": text}).json["id"] for text in (LONG, OTHER)]
+    wait_until(lambda: all(_done(client, d) >= 1 for d in ids), 60, "both pages to be under way")
+    other = services_of(_slow_app(tmp_path))
+    try:
+        for _ in range(20):
+            for doc_id in ids:
+                assert other.manifest(doc_id, at=5)["status"] in ("pending", "synthesizing")
+                assert not other.jobs.is_active(doc_id) and other.jobs.pending() == 0
+                assert other.is_active(doc_id)
+        for doc_id in ids:
+            wait_until(lambda d=doc_id: client.get(f"/api/documents/{d}").json["status"] == "ready", 120,
+                       "the pages to finish in their own process", interval_s=0.3)
+            assert not other.is_active(doc_id)
+    finally:
+        other.jobs.shutdown()
+
+
+def services_of(app: Any) -> Any:
+    return app.extensions["bobao"]
