@@ -5,6 +5,8 @@ Layout under ``root``::
     <doc_id>/manifest.json     the manifest served by the API (see docs/architecture.md)
     <doc_id>/source.json       {"kind": "text"|"html"|"url", "content": …, "url": …, "content_type": …}
     <doc_id>/page.mp3 page.vtt sections/<n>.mp3
+    <doc_id>/.lock .claim      OS file locks: a turn of work holds .lock; the process that has the
+                               document queued or running holds .claim (see ``claim``)
 
 Ids are validated by a strict regex before any path is built, so no request can name a path outside
 ``root``. Every write goes to a temporary file in the same folder and is renamed into place, so a
