@@ -190,3 +190,30 @@ def test_a_seek_moves_a_celery_job_to_the_listener(web_app, start_worker):
 
     manifest = wait_until(target_clip, 60, "the sentence sought to")
     assert manifest["progress"]["done"] <= 8, manifest["progress"]  # it jumped; it did not read up to it
+
+
+def test_turns_survive_a_killed_worker_and_every_page_finishes(web_app, start_worker, redis_url):
+    workers = {w.name: w for w in (start_worker("w1"), start_worker("w2"))}
+    for worker in workers.values():
+        wait_until(lambda w=worker: b"ready." in w.log_path.read_bytes(), 60, f"{worker.name} to start")
+    client = web_app.test_client()
+    services = web_app.extensions["bobao"]
+    ids = [client.post("/api/documents", json={"text": text}).json["id"] for text in (LONG, OTHER, SHORT)]
+    wait_until(lambda: b"yielded" in b"".join(w.log_path.read_bytes() for w in workers.values()), 60,
+               "documents to take turns")
+    victim = workers["w1"]
+    victim.kill()  # mid-turn or between turns: its unacknowledged message comes back to w2
+    def finished(doc_id):
+        return client.get(f"/api/documents/{doc_id}?at=0").json["status"] in ("ready", "failed")
+
+    for doc_id in ids:
+        wait_until(lambda d=doc_id: finished(d), 120, "every page to finish on the survivor", interval_s=0.3)
+    for doc_id in ids:
+        manifest = client.get(f"/api/documents/{doc_id}").json
+        assert manifest["status"] == "ready", manifest.get("error")
+        assert manifest["progress"]["done"] == manifest["progress"]["total"]
+        assert not services.jobs.is_active(doc_id) and services.jobs.error(doc_id) is None
+        page_ms = decoded_ms(Path(services.store.page_mp3(doc_id)))
+        assert abs(page_ms - manifest["audio"]["duration_ms"]) < 200
+    assert services.jobs.pending() == 0
+    assert ClipCache(Path(services.cache.root)).verify().clean
