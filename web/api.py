@@ -2,7 +2,8 @@
 
     POST /api/documents        {"text"|"html"|"url"|"file": …, "engine"?, "voice"?, "rate"?} → 201 manifest
                                ("file": base64 of an uploaded PDF, DOCX, HTML or text file, with "filename")
-    GET  /api/documents/<id>   the manifest (progress while synthesizing, timings once ready)
+    GET  /api/documents/<id>   the manifest (progress while synthesizing, timings once ready);
+                               ?at=<sentence id>: a listener waits there, so synthesis moves there
     GET  /api/voices           voices of an engine (?engine=…, default TTS_ENGINE)
 
 Synthesis runs in the background; ``?wait=1`` blocks until the document is ready (for scripts).
@@ -60,7 +61,7 @@ def create_document() -> ResponseReturnValue:
     else:
         manifest = svc.create(kind, value, rate=body.get("rate"), **options)
     if request.args.get("wait") in ("1", "true", "yes"):
-        svc.jobs.wait(manifest["id"], WAIT_TIMEOUT_S)
+        svc.wait(manifest["id"], WAIT_TIMEOUT_S)
         manifest = svc.store.load(manifest["id"])
     response = jsonify(manifest)
     response.status_code = 201
@@ -79,7 +80,7 @@ def get_document(doc_id: str) -> ResponseReturnValue:
         response.add_etag()
         response.make_conditional(request)
     else:
-        response = jsonify(svc.manifest(doc_id))
+        response = jsonify(svc.manifest(doc_id, at=_sentence_at(request.args.get("at"))))
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -100,6 +101,15 @@ def voices() -> ResponseReturnValue:
         for v in engine.voices()
     ]
     return jsonify({"engine": engine.name, "default": svc.default_voice(engine), "voices": listed})
+
+
+def _sentence_at(value: str | None) -> int | None:
+    """``?at=<sentence id>``: where the polling listener is (moves synthesis there)."""
+    if value is None:
+        return None
+    if not value.isdigit() or len(value) > 9:
+        raise InvalidRequest("at must be a sentence id (a non-negative integer)")
+    return int(value)
 
 
 def _json_body() -> dict[str, Any]:

@@ -106,10 +106,10 @@ def render_one(services: Any, config: Any, url: str, timeout_s: float) -> dict[s
     try:
         data, content_type = fetch_url(url, **_fetch_options(config))
         content = base64.b64encode(data).decode("ascii")
-        manifest = services.create("url", content, url=url, content_type=content_type)
+        manifest = services.create("url", content, url=url, content_type=content_type, listener=False)
         doc_id = manifest["id"]
         if manifest["status"] != "ready":
-            services.jobs.wait(doc_id, timeout_s)
+            services.wait(doc_id, timeout_s)
             manifest = services.store.load(doc_id)
     except Exception as exc:  # one bad page (unreachable, unreadable, refused) must not stop the build
         return {"url": url, "status": "failed", "error": f"{type(exc).__name__}: {exc}"[:300]}

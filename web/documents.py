@@ -5,6 +5,8 @@ Layout under ``root``::
     <doc_id>/manifest.json     the manifest served by the API (see docs/architecture.md)
     <doc_id>/source.json       {"kind": "text"|"html"|"url", "content": …, "url": …, "content_type": …}
     <doc_id>/page.mp3 page.vtt sections/<n>.mp3
+    <doc_id>/.lock .claim      OS file locks: a turn of work holds .lock; the process that has the
+                               document queued or running holds .claim (see ``claim``)
 
 Ids are validated by a strict regex before any path is built, so no request can name a path outside
 ``root``. Every write goes to a temporary file in the same folder and is renamed into place, so a
@@ -20,6 +22,8 @@ import json
 import os
 import re
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,7 @@ from typing import Any
 from web.errors import DocumentNotFound
 
 DOC_ID_RE = re.compile(r"[0-9a-f]{24}")
+CLAIM_ATTEMPTS = 3
 
 
 def make_doc_id(kind: str, content: str, *, engine: str, voice: str, rate: int, normalizer: str) -> str:
@@ -64,10 +69,24 @@ def temp_path_for(path: Path) -> Path:
     return Path(tmp)
 
 
+class Claim:
+    """A held document claim (see ``DocumentStore.claim``); ``release`` gives it up."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
 class DocumentStore:
     """Manifests, sources and audio files of documents, keyed by validated document id."""
 
     def __init__(self, root: Path) -> None:
+        self._claim_lock = threading.Lock()
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
 
@@ -143,9 +162,36 @@ class DocumentStore:
             os.close(fd)
 
     def is_locked(self, doc_id: str) -> bool:
-        """True while some process works on ``doc_id``."""
+        """True while some process works on ``doc_id`` or holds its claim (has it queued)."""
         with self.lock(doc_id) as got_it:
-            return not got_it
+            if not got_it:
+                return True
+        claim = self.claim(doc_id)
+        if claim is None:
+            return True
+        claim.release()
+        return False
+
+    def claim(self, doc_id: str) -> Claim | None:
+        """Claim ``doc_id`` for this process's job queue; None when another process (or queue) has it.
+
+        Between two turns of a job the work lock is free, but the document is still queued in its
+        process: the claim, a second OS file lock held from submit until the job ends, tells other
+        server processes so, and vanishes with a process that dies.
+        """
+        path = self.dir_for(doc_id) / ".claim"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._claim_lock:  # a probe (is_locked) in another thread must not beat a real claim
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            for attempt in range(CLAIM_ATTEMPTS):  # another process's probe holds it for a moment
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return Claim(fd)
+                except BlockingIOError:
+                    if attempt + 1 < CLAIM_ATTEMPTS:
+                        time.sleep(0.005)
+            os.close(fd)
+            return None
 
     def ids(self) -> list[str]:
         """Every stored document id."""

@@ -6,9 +6,11 @@ Flask-free, so the CLI, the web jobs and ops' Celery tasks share it. The steps:
   sentences, 600 ms at a new paragraph, 1000 ms at a new section, and at least 700 ms after a
   heading so that a heading is heard as one;
 * ``new_manifest``: the manifest of docs/architecture.md with every not-yet-known field ``null``;
-* ``narrate``: synthesizes in document order through the cache (filling in each sentence's clip as it
-  lands, so sentence 0 is playable first), then assembles the page MP3 (one ID3 chapter per top-level
-  section), one MP3 per section and the WebVTT, and fills in the timings.
+* ``speak_one``: one sentence through the cache, filled into the manifest as it lands (the unit the
+  demand scheduler of ``web.schedule`` hands out, so sentences of many documents interleave);
+* ``assemble_all``: once every clip exists, the page MP3 (one ID3 chapter per top-level section),
+  one MP3 per section and the WebVTT, with the timings filled in;
+* ``narrate``: both in reading order, in one call (for scripts).
 """
 
 from __future__ import annotations
@@ -262,7 +264,65 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def narrate(
+def entries_of(manifest: Manifest) -> dict[int, dict[str, Any]]:
+    """The manifest's sentence entries by sentence id (the same dicts, so edits land in the manifest)."""
+    return {s["id"]: s for section in manifest["sections"] for s in section["sentences"]}
+
+
+def pending(items: list[Item], manifest: Manifest) -> list[int]:
+    """Ids of the spoken sentences that have no clip yet, in reading order."""
+    entries = entries_of(manifest)
+    return [item.sentence_id for item in items if entries[item.sentence_id]["clip"] is None]
+
+
+def begin(manifest: Manifest, items: list[Item]) -> None:
+    """Mark ``manifest`` as being synthesized, counting the clips that already landed."""
+    manifest["status"] = "synthesizing"
+    manifest["progress"] = {"done": len(items) - len(pending(items, manifest)), "total": len(items)}
+
+
+def speak_one(
+    sentence: reader.Sentence,
+    manifest: Manifest,
+    *,
+    engine: Engine,
+    params: SpeechParams,
+    cache: ClipCache,
+    in_pieces: bool = False,
+    on_progress: OnProgress | None = None,
+) -> None:
+    """Synthesize one sentence through the cache and fill in its manifest entry.
+
+    With ``in_pieces`` (a listener waits for this very sentence), an uncached sentence is spoken
+    in growing lead-in pieces, each reported through ``on_progress`` as it lands.
+    """
+    entries = entries_of(manifest)
+    entry = entries[sentence.id]
+
+    def piece_landed(_: int, index: int, count: int, clip: AudioClip) -> None:
+        pieces = entry.setdefault("pieces", {"count": count, "ready": []})
+        pieces["ready"].append({"clip": f"/audio/{clip.key}.mp3", "duration_ms": clip.duration_ms})
+        if on_progress is not None:
+            on_progress(manifest)
+
+    stream = audio.iter_synthesize(
+        [(sentence.id, sentence.spoken)], engine, params, cache, extra_key=extra_key(),
+        on_part=piece_landed if in_pieces else None,
+    )
+    for _, clip in stream:
+        entry["clip"] = f"/audio/{clip.key}.mp3"
+        entry["duration_ms"] = clip.duration_ms
+        marks = marks_in_text(sentence, clip)
+        if marks:
+            entry["marks"] = marks
+    manifest["progress"]["done"] = sum(
+        1 for e in entries.values() if e["clip"] is not None and e["spoken"].strip()
+    )
+    if on_progress is not None:
+        on_progress(manifest)
+
+
+def assemble_all(
     document: reader.Document,
     manifest: Manifest,
     *,
@@ -270,36 +330,14 @@ def narrate(
     params: SpeechParams,
     cache: ClipCache,
     out_dir: Path,
-    on_progress: OnProgress | None = None,
 ) -> Manifest:
-    """Synthesize and assemble everything for ``manifest`` into ``out_dir``; returns it ``ready``."""
+    """Assemble the page MP3, the section MP3s and the VTT from cached clips; returns it ``ready``.
+
+    Clips missing from the cache (evicted since) are synthesized again on the way.
+    """
     items = plan(document)
-    entries = {s["id"]: s for section in manifest["sections"] for s in section["sentences"]}
-    manifest["status"] = "synthesizing"
-    manifest["progress"] = {"done": 0, "total": len(items)}
-    if on_progress is not None:
-        on_progress(manifest)
-
-    sentences = {s.id: s for s in document.sentences()}
-
-    def landed(sentence_id: int, clip: AudioClip) -> None:
-        entries[sentence_id]["clip"] = f"/audio/{clip.key}.mp3"
-        entries[sentence_id]["duration_ms"] = clip.duration_ms
-        marks = marks_in_text(sentences[sentence_id], clip)
-        if marks:
-            entries[sentence_id]["marks"] = marks
-        manifest["progress"]["done"] += 1
-        if on_progress is not None:
-            on_progress(manifest)
-
-    def piece_landed(sentence_id: int, index: int, count: int, clip: AudioClip) -> None:
-        # Called from the synthesis thread while the loop below waits for this very sentence.
-        pieces = entries[sentence_id].setdefault("pieces", {"count": count, "ready": []})
-        pieces["ready"].append({"clip": f"/audio/{clip.key}.mp3", "duration_ms": clip.duration_ms})
-        if on_progress is not None:
-            on_progress(manifest)
-
-    clips = synthesize_items(items, engine, params, cache, on_clip=landed, on_part=piece_landed)
+    entries = entries_of(manifest)
+    clips = synthesize_items(items, engine, params, cache)
     page = assemble_page(document, items, clips, out_dir / "page.mp3")
     _fill_timings(manifest, page, entries)
     for section in manifest["sections"]:
@@ -311,6 +349,31 @@ def narrate(
     manifest["audio"]["duration_ms"] = page.duration_ms
     manifest["status"] = "ready"
     return manifest
+
+
+def narrate(
+    document: reader.Document,
+    manifest: Manifest,
+    *,
+    engine: Engine,
+    params: SpeechParams,
+    cache: ClipCache,
+    out_dir: Path,
+    on_progress: OnProgress | None = None,
+) -> Manifest:
+    """Synthesize (in reading order) and assemble everything for ``manifest``; returns it ``ready``.
+
+    The one-call form for scripts; the server's jobs interleave ``speak_one`` across documents.
+    """
+    items = plan(document)
+    begin(manifest, items)
+    if on_progress is not None:
+        on_progress(manifest)
+    sentences = {s.id: s for s in document.sentences()}
+    for index, sentence_id in enumerate(pending(items, manifest)):
+        speak_one(sentences[sentence_id], manifest, engine=engine, params=params, cache=cache,
+                  in_pieces=index == 0, on_progress=on_progress)
+    return assemble_all(document, manifest, engine=engine, params=params, cache=cache, out_dir=out_dir)
 
 
 def _fill_timings(manifest: Manifest, page: Track, entries: Mapping[int, dict[str, Any]]) -> None:

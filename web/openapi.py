@@ -362,9 +362,19 @@ PATHS: dict[str, Any] = {
     "/api/documents/{doc_id}": {
         "get": {
             "summary": "A document's manifest.",
-            "parameters": [DOC_ID],
+            "parameters": [
+                DOC_ID,
+                {
+                    "name": "at",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 0},
+                    "description": "The sentence id the listener is at: synthesis moves there.",
+                },
+            ],
             "responses": {
                 "200": _json(_ref("Manifest"), "The manifest."),
+                "400": _error("at is not a sentence id."),
                 "404": _error("No such document."),
             },
         }

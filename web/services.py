@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import logging
 import threading
+import time
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,7 @@ from audio import SpeechParams
 from web import narration
 from web import readingrules
 from web.config import parse_rate
+from web.documents import Claim
 from web.documents import DocumentStore
 from web.documents import make_doc_id
 from web.errors import Busy
@@ -30,11 +32,17 @@ from web.errors import InvalidRequest
 from web.errors import TextTooLong
 from web.jobs import JobRunner
 from web.ratelimit import check_synthesis_quota
+from web.schedule import Lane
+from web.schedule import ShouldYield
+from web.schedule import lane_for
+from web.schedule import work_order
 
 log = logging.getLogger(__name__)
 
 KNOWN_ENGINES = ("offline", "edge", "auto", "espeak")
 DEMO_FILE = "jiangbei-2023-fazhi-report.txt"
+FINAL = ("ready", "failed")
+DOCUMENTS_KEPT = 32  # parsed documents a process keeps between turns (the rest are read again)
 
 
 class Services:
@@ -47,8 +55,10 @@ class Services:
         self.cache = ClipCache(cache_dir, max_bytes=config.get("AUDIO_CACHE_MAX_BYTES"))
         self.store = DocumentStore(document_dir)
         self.engine_names = engines
-        self.jobs = JobRunner(
-            self.synthesize_document,
+        self.jobs: Any = JobRunner(
+            self.work,
+            on_failure=self.fail,
+            on_release=self._unclaim,
             workers=config.get("JOB_WORKERS", 1),
             queue_size=config.get("JOB_QUEUE_SIZE", 16),
             retry_after_s=config.get("JOB_RETRY_AFTER_S", 30),
@@ -57,7 +67,8 @@ class Services:
         self._engines: dict[str, Engine] = {}
         self._lock = threading.Lock()
         self._create_lock = threading.Lock()
-        self._documents: dict[str, reader.Document] = {}  # parsed at request time, handed to the job
+        self._documents: dict[str, reader.Document] = {}  # parsed once, kept between a job's turns
+        self._claims: dict[str, Claim] = {}  # documents queued or running in this process's runner
         self._ready: set[str] = set()  # documents seen finished; their manifests are immutable
 
     @property
@@ -206,10 +217,13 @@ class Services:
         rate: object = None,
         url: str | None = None,
         content_type: str | None = None,
+        listener: bool = True,
     ) -> dict[str, Any]:
         """Register a document and queue its synthesis; returns its manifest at once.
 
         A document already ready (same input, engine, voice, rate, normalizer) is returned as is.
+        With ``listener`` someone waits to hear it from the start (a player, the widget, an API
+        client), so its first sentence goes before all lookahead; without, it is background work.
         """
         tts = self.get_engine(engine)
         params = self.speech_params(tts, voice, rate)
@@ -239,10 +253,13 @@ class Services:
             self.store.save_source(doc_id, kind, content, url, content_type)
             self.store.save(manifest)
             if isinstance(self.jobs, JobRunner):  # Celery workers read the stored source instead
-                with self._lock:
-                    self._documents[doc_id] = document
+                self._keep_document(doc_id, document)
+            spoken = (s.id for s in document.sentences() if s.spoken.strip())
+            first = next(spoken, None) if listener else None
+            if first is not None:
+                self.jobs.record_demand(doc_id, first)
             try:
-                self.jobs.submit(doc_id)
+                self._submit(doc_id, Lane.NOW if first is not None else Lane.BACKGROUND)
             except Busy:
                 with self._lock:
                     self._documents.pop(doc_id, None)
@@ -254,15 +271,73 @@ class Services:
         rules = readingrules.rules_version(self.reading_rules())
         return f"{reader.NORMALIZER_VERSION}+rules-{rules}" if rules else str(reader.NORMALIZER_VERSION)
 
-    def manifest(self, doc_id: str) -> dict[str, Any]:
-        """The stored manifest; an unfinished one that nobody works on (a restart) is queued again."""
+    def manifest(self, doc_id: str, at: int | None = None) -> dict[str, Any]:
+        """The stored manifest; ``at``: a listener is at that sentence and waits to hear it.
+
+        The listener's position moves the document's work there (``web.schedule``). An unfinished
+        manifest that nobody works on (after a restart) is queued again.
+        """
         manifest = self.store.load(doc_id)
-        if manifest["status"] in ("pending", "synthesizing") and not self._in_progress(doc_id):
+        if manifest["status"] in FINAL:
+            return manifest
+        lane = Lane.BACKGROUND
+        if at is not None:
+            self.jobs.record_demand(doc_id, at)
+            entries = narration.entries_of(manifest)
+            spoken = [sid for sid, e in entries.items() if e["spoken"].strip()]
+            waiting = [sid for sid in spoken if entries[sid]["clip"] is None]
+            lane = lane_for(spoken, waiting, at)
+            self.jobs.promote(doc_id, lane)
+        if not self._in_progress(doc_id):
             try:
-                self.jobs.submit(doc_id)
+                self._submit(doc_id, lane)
             except Busy:
                 log.warning("could not resume document %s: queue full", doc_id)
         return manifest
+
+    def _submit(self, doc_id: str, lane: Lane) -> bool:
+        """Queue ``doc_id``; with in-process jobs, first claim it so other server processes leave it be."""
+        if not isinstance(self.jobs, JobRunner):
+            return bool(self.jobs.submit(doc_id, lane))
+        claim = self.store.claim(doc_id)
+        if claim is None:
+            return False  # another process has it queued or running
+        with self._lock:
+            self._claims[doc_id] = claim
+        try:
+            submitted = bool(self.jobs.submit(doc_id, lane))
+        except BaseException:
+            self._unclaim(doc_id)
+            raise
+        if not submitted:
+            self._unclaim(doc_id)
+        return submitted
+
+    def _unclaim(self, doc_id: str) -> None:
+        with self._lock:
+            claim = self._claims.pop(doc_id, None)
+        if claim is not None:
+            claim.release()
+
+    def is_active(self, doc_id: str) -> bool:
+        """True while ``doc_id`` is queued or being synthesized, as its manifest's status says.
+
+        The manifest is the one owner of a document's status: a final status there ("ready",
+        "failed") wins over a job backend that has not cleared its own bookkeeping yet.
+        """
+        if not self.store.exists(doc_id) or self.store.load(doc_id)["status"] in FINAL:
+            return False
+        return self._in_progress(doc_id)
+
+    def wait(self, doc_id: str, timeout_s: float) -> bool:
+        """Block until ``doc_id``'s manifest has a final status or nobody works on it; False on timeout."""
+        deadline = time.monotonic() + timeout_s
+        self.jobs.wait(doc_id, timeout_s)
+        while self.is_active(doc_id):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+        return True
 
     def ready_manifest_path(self, doc_id: str) -> Path | None:
         """The stored manifest file of a finished document, else None.
@@ -283,46 +358,86 @@ class Services:
         """Queued here, or being synthesized by this or another process (its lock is held)."""
         return self.jobs.is_active(doc_id) or self.store.is_locked(doc_id)
 
-    def synthesize_document(self, doc_id: str) -> None:
-        """The job: synthesize and assemble ``doc_id``, unless another process is already at it."""
-        with self._lock:
-            document = self._documents.pop(doc_id, None)
-        with self.store.lock(doc_id) as mine:
-            if mine:
-                self._synthesize_locked(doc_id, document)
+    def work(self, doc_id: str, should_yield: ShouldYield) -> Lane | None:
+        """One turn of ``doc_id``'s job: sentences in demand order until others should have a go.
 
-    def _synthesize_locked(self, doc_id: str, document: reader.Document | None) -> None:
+        Returns the lane to queue the document in again, or None when nothing is left to do here
+        (finished, or another process holds the document and will finish it).
+        """
+        with self.store.lock(doc_id) as mine:
+            if not mine:
+                return None
+            return self._turn(doc_id, should_yield)
+
+    def _turn(self, doc_id: str, should_yield: ShouldYield) -> Lane | None:
         manifest = self.store.load(doc_id)
-        if manifest["status"] == "ready":
-            return
-        if document is None:  # after a restart: read the stored source again
+        if manifest["status"] in FINAL:
+            return None
+        document = self._document(doc_id)
+        engine = self.get_engine(manifest["engine"])
+        params = SpeechParams(voice=manifest["voice"], rate=int(manifest["rate"]))
+        items = narration.plan(document)
+        spoken = [item.sentence_id for item in items]
+        sentences = {s.id: s for s in document.sentences()}
+        if manifest["status"] != "synthesizing":
+            narration.begin(manifest, items)
+            self.store.save(manifest)
+        turned = False
+        while waiting := narration.pending(items, manifest):
+            cursor = self.jobs.demand(doc_id)
+            lane = lane_for(spoken, waiting, cursor)
+            if turned and should_yield(lane):
+                return lane
+            sentence = sentences[work_order(waiting, cursor)[0]]
+            narration.speak_one(sentence, manifest, engine=engine, params=params, cache=self.cache,
+                                in_pieces=lane == Lane.NOW, on_progress=self.store.save)
+            turned = True
+        if turned and should_yield(Lane.BACKGROUND):
+            return Lane.BACKGROUND  # assembly waits for every sentence anybody waits for
+        narration.assemble_all(document, manifest, engine=engine, params=params, cache=self.cache,
+                               out_dir=self.store.dir_for(doc_id))
+        self._finish(manifest)
+        return None
+
+    def fail(self, doc_id: str, error: BaseException) -> None:
+        """Record that ``doc_id``'s job failed: the backend first, then the manifest (the status owner)."""
+        with self._lock:
+            self._documents.pop(doc_id, None)
+        manifest = self.store.load(doc_id)
+        manifest["status"] = "failed"
+        manifest["error"] = type(error).__name__
+        self.jobs.finishing(doc_id, error)
+        self.store.save(manifest)
+
+    def _finish(self, manifest: dict[str, Any]) -> None:
+        """Save a final manifest; the backend clears its "active" mark first, so no reader sees both."""
+        with self._lock:
+            self._documents.pop(manifest["id"], None)
+        self.jobs.finishing(manifest["id"], None)
+        self.store.save(manifest)
+
+    def _document(self, doc_id: str) -> reader.Document:
+        """The parsed document: kept from the request or an earlier turn, else read from its source."""
+        with self._lock:
+            document = self._documents.get(doc_id)
+        if document is None:
             source = self.store.load_source(doc_id)
             document = self.parse(
                 source["kind"], source["content"], source.get("url"), source.get("content_type")
             )
-        engine = self.get_engine(manifest["engine"])
-        params = SpeechParams(voice=manifest["voice"], rate=int(manifest["rate"]))
-        try:
-            narration.narrate(
-                document,
-                manifest,
-                engine=engine,
-                params=params,
-                cache=self.cache,
-                out_dir=self.store.dir_for(doc_id),
-                on_progress=self.store.save,
-            )
-        except Exception as exc:
-            manifest["status"] = "failed"
-            manifest["error"] = type(exc).__name__
-            self.store.save(manifest)
-            raise
-        self.store.save(manifest)
+            self._keep_document(doc_id, document)
+        return document
+
+    def _keep_document(self, doc_id: str, document: reader.Document) -> None:
+        with self._lock:
+            self._documents[doc_id] = document
+            while len(self._documents) > DOCUMENTS_KEPT:
+                del self._documents[next(iter(self._documents))]
 
     def load_demo(self) -> dict[str, Any]:
         """Register the bundled sample page (once) and queue its synthesis; returns its manifest."""
         text = resources.files("web").joinpath("demo", DEMO_FILE).read_text(encoding="utf-8")
-        manifest = self.create("text", text)
+        manifest = self.create("text", text, listener=False)
         self.demo_id = manifest["id"]
         return manifest
 

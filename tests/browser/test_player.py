@@ -234,6 +234,26 @@ def test_streaming_plays_first_sentence_before_the_page_is_ready(page: Any, serv
     wait_for(page, f"() => ({CURRENT})() >= 1", timeout_ms=20_000)
 
 
+def test_a_jump_ahead_while_synthesizing_is_heard_without_waiting_for_the_sentences_between(
+    page: Any, servers: Servers
+) -> None:
+    # Forty sentences at 0.3 s each; the listener clicks sentence 30 right away. The poll's ?at=
+    # moves synthesis there, so it plays long before the sentences in between are done.
+    text = "".join(f"跳转播放测试第{i}句话。" for i in range(1, 41))
+    page.goto(servers.bobao + "/")
+    created = page.evaluate("""async (text) => { const r = await fetch('/api/documents', {method: 'POST',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify({text, engine: 'slowfake'})});
+        return r.json(); }""", text)
+    page.goto(f"{servers.bobao}/d/{created['id']}")
+    page.wait_for_selector("#doc-body .s")
+    page.locator("#doc-body .s[data-i='30']").click()
+    wait_for(page, f"() => ({CURRENT})() === 30 && ({PLAYING % 0})()", timeout_ms=60_000)
+    manifest = servers.app.test_client().get(f"/api/documents/{created['id']}").get_json()
+    target = sentences(manifest)[30]
+    assert "/audio/" in page.evaluate(AUDIO)["src"] and (target["clip"] or target["pieces"]["ready"])
+    assert manifest["progress"]["done"] < 20, manifest["progress"]
+
+
 def test_a_long_first_sentence_plays_piece_by_piece_then_goes_on(page: Any, servers: Servers) -> None:
     # The first sentence is cut into pieces; the player plays each as it lands, then sentence two.
     text = "江北区人民政府办公室关于进一步做好政务公开和无障碍阅读服务工作的通知。" + "".join(

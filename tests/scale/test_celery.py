@@ -129,3 +129,91 @@ def test_submit_twice_is_one_job_and_pending_counts(redis_url, monkeypatch):
     assert jobs.pending() == 1
     assert jobs.wait("a" * 24, timeout_s=0.3) is False
     jobs.shutdown()
+
+
+LONG = "区政府关于长篇报告的说明\n\n" + "".join(f"这是长篇报告的第{i + 1}句话。" for i in range(30))
+OTHER = "区政府关于另一篇报告的说明\n\n" + "".join(f"另一篇报告的第{i + 1}句话。" for i in range(30))
+SHORT = "短通知。请各单位按时报送材料。"
+
+
+def _done(client, doc_id, at=None):
+    query = "" if at is None else f"?at={at}"
+    return int(client.get(f"/api/documents/{doc_id}{query}").json["progress"]["done"])
+
+
+def _first_clip(client, doc_id):
+    manifest = client.get(f"/api/documents/{doc_id}").json
+    first = manifest["sections"][0]["sentences"][0]
+    entry = client.get(f"/api/documents/{doc_id}?at={first['id']}").json["sections"][0]["sentences"][0]
+    return entry["clip"] or (entry.get("pieces") or {}).get("ready")
+
+
+def test_a_short_text_speaks_within_a_sentence_while_long_pages_hold_every_worker(web_app, start_worker):
+    workers = [start_worker("w1"), start_worker("w2")]
+    for worker in workers:
+        wait_until(lambda w=worker: b"ready." in w.log_path.read_bytes(), 60, f"{worker.name} to start")
+    client = web_app.test_client()
+    long_ids = [client.post("/api/documents", json={"text": text}).json["id"] for text in (LONG, OTHER)]
+    for doc_id in long_ids:
+        wait_until(lambda d=doc_id: _done(client, d, at=0) >= 2, 60, "both long pages to be under way")
+    before = [_done(client, doc_id) for doc_id in long_ids]
+    short = client.post("/api/documents", json={"text": SHORT})
+    assert short.status_code == 201
+    wait_until(lambda: _first_clip(client, short.json["id"]), 60, "the short text's first clip")
+    gained = [_done(client, doc_id) - b for doc_id, b in zip(long_ids, before, strict=True)]
+    # First-in-first-out per worker would finish a whole long page (30 sentences) first; with lanes
+    # the short text's turn is taken as soon as a worker ends its sentence in flight.
+    assert max(gained) <= 3, gained
+    assert all(_done(client, doc_id) < 30 for doc_id in long_ids)
+    services = web_app.extensions["bobao"]
+    for doc_id in [*long_ids, short.json["id"]]:
+        wait_until(lambda d=doc_id: client.get(f"/api/documents/{d}").json["status"] == "ready", 120,
+                   "every page to finish", interval_s=0.3)
+        assert not services.jobs.is_active(doc_id)
+    logs = "".join(w.log_path.read_text() for w in workers)
+    assert "yielded" in logs and services.jobs.pending() == 0
+
+
+def test_a_seek_moves_a_celery_job_to_the_listener(web_app, start_worker):
+    worker = start_worker("w1")
+    wait_until(lambda: b"ready." in worker.log_path.read_bytes(), 60, "the worker to start")
+    client = web_app.test_client()
+    doc_id = client.post("/api/documents", json={"text": LONG}).json["id"]
+    wait_until(lambda: _done(client, doc_id, at=0) >= 2, 60, "the page to be under way")
+    target = client.get(f"/api/documents/{doc_id}").json["sections"][-1]["sentences"][-4]
+    assert target["clip"] is None
+
+    def target_clip():
+        manifest = client.get(f"/api/documents/{doc_id}?at={target['id']}").json
+        found = [s for sec in manifest["sections"] for s in sec["sentences"] if s["id"] == target["id"]]
+        return found[0]["clip"] and manifest
+
+    manifest = wait_until(target_clip, 60, "the sentence sought to")
+    assert manifest["progress"]["done"] <= 8, manifest["progress"]  # it jumped; it did not read up to it
+
+
+def test_turns_survive_a_killed_worker_and_every_page_finishes(web_app, start_worker, redis_url):
+    workers = {w.name: w for w in (start_worker("w1"), start_worker("w2"))}
+    for worker in workers.values():
+        wait_until(lambda w=worker: b"ready." in w.log_path.read_bytes(), 60, f"{worker.name} to start")
+    client = web_app.test_client()
+    services = web_app.extensions["bobao"]
+    ids = [client.post("/api/documents", json={"text": text}).json["id"] for text in (LONG, OTHER, SHORT)]
+    wait_until(lambda: b"yielded" in b"".join(w.log_path.read_bytes() for w in workers.values()), 60,
+               "documents to take turns")
+    victim = workers["w1"]
+    victim.kill()  # mid-turn or between turns: its unacknowledged message comes back to w2
+    def finished(doc_id):
+        return client.get(f"/api/documents/{doc_id}?at=0").json["status"] in ("ready", "failed")
+
+    for doc_id in ids:
+        wait_until(lambda d=doc_id: finished(d), 120, "every page to finish on the survivor", interval_s=0.3)
+    for doc_id in ids:
+        manifest = client.get(f"/api/documents/{doc_id}").json
+        assert manifest["status"] == "ready", manifest.get("error")
+        assert manifest["progress"]["done"] == manifest["progress"]["total"]
+        assert not services.jobs.is_active(doc_id) and services.jobs.error(doc_id) is None
+        page_ms = decoded_ms(Path(services.store.page_mp3(doc_id)))
+        assert abs(page_ms - manifest["audio"]["duration_ms"]) < 200
+    assert services.jobs.pending() == 0
+    assert ClipCache(Path(services.cache.root)).verify().clean

@@ -7,13 +7,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
 from tests.scale.conftest import free_port
 from tests.scale.conftest import wait_for_port
+from tests.scale.conftest import wait_until
 from web.serving import AccessLog
 from web.serving import choose_server
 
@@ -45,7 +46,8 @@ def test_server_serves_and_logs_json(tmp_path, server, workers):
         for _ in range(3):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/hello", timeout=10) as response:
                 assert response.read() == b"hello " * 100
-        time.sleep(0.5)
+        # The access log is written after the response: wait for it (and for every worker's boot line).
+        wait_until(lambda: _log_complete(log_path, server, workers), 30, "3 access-log lines")
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -58,6 +60,12 @@ def test_server_serves_and_logs_json(tmp_path, server, workers):
     assert 0 <= record["duration_ms"] < 5000 and record["time"].endswith("Z")
     if server == "gunicorn":
         assert sum("Booting worker" in line for line in lines) == workers
+
+
+def _log_complete(log_path: Path, server: str, workers: int) -> bool:
+    lines = log_path.read_text().splitlines()
+    booted = server != "gunicorn" or sum("Booting worker" in line for line in lines) >= workers
+    return booted and sum(line.startswith("{") for line in lines) >= 3
 
 
 def test_choose_server_override(monkeypatch):

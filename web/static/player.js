@@ -747,7 +747,9 @@
     window.clearTimeout(pollTimer);
     let manifest;
     try {
-      const response = await fetch("/api/documents/" + encodeURIComponent(docId), { headers: { Accept: "application/json" } });
+      // ?at= tells the server where this listener is, so it synthesizes that sentence first.
+      const at = S.sentences[S.index] ? "?at=" + S.sentences[S.index].data.id : "";
+      const response = await fetch("/api/documents/" + encodeURIComponent(docId) + at, { headers: { Accept: "application/json" } });
       if (response.status === 404) { showAlert("找不到这份文档，它可能已被删除。"); return; }
       if (!response.ok) throw new Error(String(response.status));
       manifest = await response.json();

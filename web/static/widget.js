@@ -382,7 +382,9 @@
       if (!reading || ["ready", "failed"].includes(reading.manifest.status)) return;
       W.pollTimer = setTimeout(async () => {
         try {
-          const manifest = await api("/api/documents/" + encodeURIComponent(reading.manifest.id));
+          const here = W.queue === reading && reading.entries[W.index];  // where this listener is
+          const at = here ? "?at=" + here.data.id : "";
+          const manifest = await api("/api/documents/" + encodeURIComponent(reading.manifest.id) + at);
           reading.manifest = manifest;
           reading.entries = flatten(manifest, reading.entries);
         } catch (e) { /* transient: keep polling */ }
