@@ -10,7 +10,8 @@
   403 before the view runs — a browser's "simple" POST skips the preflight, so withholding the
   CORS header alone would still let a foreign page start synthesis.
 * **Body limit.** A declared ``Content-Length`` over ``MAX_CONTENT_LENGTH`` is refused (413) before
-  any view reads it; Werkzeug enforces the same limit on bodies that do not declare a length.
+  any view reads it; a chunked body (no length) is read up front and refused (413) when it reaches
+  the limit. JSON bodies nested too deeply or holding lone surrogates are refused (400) while parsed.
 * **gzip** for JSON, JavaScript, CSS, HTML, VTT and plain text when the client accepts it. Audio
   is never compressed (MP3 does not shrink, and Range offsets must stay byte offsets).
 * ``TRUSTED_PROXIES = n`` trusts ``n`` reverse proxies' ``X-Forwarded-*`` headers, so that the
@@ -29,6 +30,8 @@ from flask import jsonify
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from web.jsonbody import StrictJSONProvider
 
 CORS_PREFIXES = ("/api/", "/audio/", "/documents/")
 CORS_EXACT = ("/widget.js",)
@@ -63,6 +66,9 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    ensure_ascii = getattr(app.json, "ensure_ascii", True)
+    app.json = StrictJSONProvider(app)
+    app.json.ensure_ascii = ensure_ascii  # type: ignore[attr-defined]
     app.before_request(_refuse_oversize_body)
     app.before_request(_cors_gate)
     app.after_request(_cors_headers)
@@ -93,8 +99,15 @@ def _allowed_origins() -> list[str]:
 
 def _refuse_oversize_body() -> None:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit is not None and (request.content_length or 0) > int(limit):
+    if limit is None:
+        return
+    if (request.content_length or 0) > int(limit):
         raise RequestEntityTooLarge()
+    if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+        # A chunked body: Werkzeug stops reading at the limit and hands the view a truncated body,
+        # which would fail as malformed (400). Read it here, and call a body that fills the limit too large.
+        if len(request.get_data(cache=True)) >= int(limit):
+            raise RequestEntityTooLarge()
 
 
 def _forbidden_origin() -> Response:

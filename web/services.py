@@ -140,6 +140,8 @@ class Services:
 
     def speech_params(self, engine: Engine, voice: str | None, rate: object) -> SpeechParams:
         """Validated speech parameters for a request; VoiceNotFound for a voice the engine lacks."""
+        if voice is not None and not isinstance(voice, str):
+            raise InvalidRequest("voice must be a string")
         voice = voice or self.default_voice(engine)
         if voice not in {v.name for v in engine.voices()}:
             raise audio.VoiceNotFound(f"engine {engine.name!r} has no voice {voice!r}")
