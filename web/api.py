@@ -23,7 +23,13 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 
 import reader
+from web.errors import Busy
 from web.errors import InvalidRequest
+from web.fetch import FetchGate
+from web.fetch import TooManyFetches
+from web.ratelimit import RateLimited
+from web.ratelimit import check_synthesis_quota
+from web.ratelimit import client_key
 from web.services import Services
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -33,6 +39,15 @@ INPUT_KINDS = ("text", "html", "url", "file")
 _UPLOAD_TYPES = {".pdf": "application/pdf", ".docx": reader.DOCX_MEDIA, ".html": "text/html",
                  ".htm": "text/html", ".txt": "text/plain"}
 WAIT_TIMEOUT_S = 900
+FETCH_GATE = "bobao.fetch_gate"
+
+
+@bp.record_once
+def _install_fetch_gate(state: Any) -> None:
+    config = state.app.config
+    state.app.extensions[FETCH_GATE] = FetchGate(
+        per_client=int(config.get("FETCH_MAX_PER_CLIENT", 2)), total=int(config.get("FETCH_MAX_TOTAL", 8))
+    )
 
 
 def services() -> Services:
@@ -53,7 +68,7 @@ def create_document() -> ResponseReturnValue:
         manifest = svc.create("file", _base64(value), content_type=_upload_type(body.get("filename")),
                               rate=body.get("rate"), **options)
     elif kind == "url":
-        content, content_type = svc.fetch(value)
+        content, content_type = _fetch(svc, value)
         manifest = svc.create(
             "url", content, url=value, content_type=content_type, rate=body.get("rate"), **options
         )
@@ -100,6 +115,20 @@ def voices() -> ResponseReturnValue:
         for v in engine.voices()
     ]
     return jsonify({"engine": engine.name, "default": svc.default_voice(engine), "voices": listed})
+
+
+def _fetch(svc: Services, url: str) -> tuple[str, str | None]:
+    """Fetch a page for a new document: quota first, then a bounded slot, then the network."""
+    check_synthesis_quota()  # before any outbound work; the token also pays for the synthesis
+    gate: FetchGate = current_app.extensions[FETCH_GATE]
+    try:
+        with gate.slot(client_key(request.remote_addr)):
+            return svc.fetch(url)
+    except TooManyFetches as exc:
+        retry_after_s = max(1, int(float(current_app.config.get("FETCH_TIMEOUT_S", 10.0))))
+        if exc.per_client:
+            raise RateLimited(retry_after_s) from None
+        raise Busy(str(exc), retry_after_s) from None
 
 
 def _json_body() -> dict[str, Any]:

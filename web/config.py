@@ -23,8 +23,11 @@ DEFAULTS: Mapping[str, Any] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "MAX_TEXT_CHARS": 200_000,
     "FETCH_ALLOWED_HOSTS": [],
-    "FETCH_TIMEOUT_S": 10.0,
+    "FETCH_TIMEOUT_S": 10.0,  # the whole fetch: connect, headers and body, over every redirect
     "FETCH_MAX_BYTES": 2 * 1024 * 1024,
+    # Page fetches in flight at once: per client (more → 429) and in total (more → 503).
+    "FETCH_MAX_PER_CLIENT": 2,
+    "FETCH_MAX_TOTAL": 8,
     # Intranet deployments may read pages on private addresses; off by default (SSRF).
     "FETCH_ALLOW_PRIVATE": False,
     "API_ALLOWED_ORIGINS": [],

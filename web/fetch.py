@@ -11,6 +11,10 @@ The rules, applied to the first URL and again to every redirect (at most ``MAX_R
 * the connection goes to the address that was checked, never to the name again, so a DNS
   answer that changes between check and use (rebinding) cannot reach a private address;
 * time and size are capped, and only pages (HTML, text) and attachments (PDF, DOCX) are accepted.
+  The time limit covers the whole fetch (connect, headers and body, over every redirect): a
+  watchdog shuts the socket down at the deadline, so a server dripping one byte a second cannot
+  hold a fetch past it (a per-read socket timeout alone would let it);
+* ``FetchGate`` bounds how many fetches run at once, per client and in total.
 
 ``allow_private=True`` exists only so that tests can fetch from fixture servers on 127.0.0.1;
 the application keeps it off unless ``FETCH_ALLOW_PRIVATE`` is set.
@@ -29,8 +33,11 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Collection
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
@@ -71,6 +78,45 @@ class UnsupportedContentType(FetchError):
     """The response is not a web page or plain text."""
 
 
+class TooManyFetches(FetchError):
+    """This client (``per_client``) or the whole server already runs as many fetches as allowed."""
+
+    def __init__(self, message: str, *, per_client: bool) -> None:
+        super().__init__(message)
+        self.per_client = per_client
+
+
+class FetchGate:
+    """Counts fetches in flight per client key and in total; refuses one over either cap."""
+
+    def __init__(self, *, per_client: int, total: int) -> None:
+        self.per_client = max(1, per_client)
+        self.total = max(1, total)
+        self._lock = threading.Lock()
+        self._running: dict[str, int] = {}
+
+    @contextmanager
+    def slot(self, key: str) -> Iterator[None]:
+        """Hold one fetch slot for ``key`` while the block runs; ``TooManyFetches`` when none is free."""
+        with self._lock:
+            if self._running.get(key, 0) >= self.per_client:
+                raise TooManyFetches(f"at most {self.per_client} fetches at once per client", per_client=True)
+            if sum(self._running.values()) >= self.total:
+                raise TooManyFetches(f"the server already runs {self.total} fetches", per_client=False)
+            self._running[key] = self._running.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                left = self._running.pop(key) - 1
+                if left:
+                    self._running[key] = left
+
+    def in_flight(self) -> int:
+        with self._lock:
+            return sum(self._running.values())
+
+
 def fetch_url(
     url: str,
     *,
@@ -85,16 +131,32 @@ def fetch_url(
     for _hop in range(MAX_REDIRECTS + 1):
         scheme, host, port, target = _check_url(url, allowed_hosts)
         ip = vet_host(host, port, allow_private=allow_private)
-        response, conn = _request(scheme, host, port, ip, target, deadline)
+        cls = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
+        conn = cls(host, port, ip, _remaining(deadline))
+        watchdog = threading.Timer(_remaining(deadline), _cut, args=(conn,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
+            response = _request(conn, target, deadline)
             location = response.getheader("Location")
             if response.status in _REDIRECTS and location:
                 url = urljoin(url, location)
                 continue
             return _read_body(response, max_bytes, content_types, deadline)
         finally:
+            watchdog.cancel()
             conn.close()
     raise BadStatus(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _cut(conn: http.client.HTTPConnection) -> None:
+    """The deadline passed: shut the socket down so that any blocked connect or read returns now."""
+    sock = conn.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already closed: nothing is blocked on it
+            pass
 
 
 def is_public_address(address: str) -> bool:
@@ -206,21 +268,17 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = ssl.create_default_context().wrap_socket(raw, server_hostname=self.host)
 
 
-def _request(
-    scheme: str, host: str, port: int, ip: str, target: str, deadline: float
-) -> tuple[http.client.HTTPResponse, http.client.HTTPConnection]:
+def _request(conn: http.client.HTTPConnection, target: str, deadline: float) -> http.client.HTTPResponse:
     """Send one GET to the pinned address and return the response headers."""
-    remaining = _remaining(deadline)
-    cls = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-    conn = cls(host, port, ip, remaining)
+    host = conn.host
     try:
         conn.request("GET", target, headers={"User-Agent": _USER_AGENT, "Accept": _ACCEPT})
-        return conn.getresponse(), conn
+        return conn.getresponse()
     except TimeoutError as exc:
-        conn.close()
         raise FetchTimeout(f"{host} did not answer within the time limit") from exc
     except (OSError, http.client.HTTPException) as exc:
-        conn.close()
+        if time.monotonic() >= deadline:
+            raise FetchTimeout(f"{host} did not answer within the time limit") from exc
         raise FetchError(f"cannot fetch from {host}: {exc}") from exc
 
 
@@ -240,7 +298,8 @@ def _read_body(
     chunks: list[bytes] = []
     size = 0
     try:
-        while chunk := response.read(_CHUNK_BYTES):
+        # read1: one receive at a time, so the deadline is looked at between receives too.
+        while chunk := response.read1(_CHUNK_BYTES):
             size += len(chunk)
             if size > max_bytes:
                 raise ResponseTooLarge(f"the page is over the limit of {max_bytes} bytes")
@@ -249,7 +308,10 @@ def _read_body(
     except TimeoutError as exc:
         raise FetchTimeout("the page took too long to download") from exc
     except (OSError, http.client.HTTPException) as exc:
+        if time.monotonic() >= deadline:
+            raise FetchTimeout("the page took too long to download") from exc
         raise FetchError(f"the download broke off: {exc}") from exc
+    _remaining(deadline)  # the watchdog may have ended the body early: that is a timeout, not a page
     return b"".join(chunks), content_type
 
 
