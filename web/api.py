@@ -5,7 +5,8 @@
     GET  /api/documents/<id>   the manifest (progress while synthesizing, timings once ready)
     GET  /api/voices           voices of an engine (?engine=…, default TTS_ENGINE)
 
-Synthesis runs in the background; ``?wait=1`` blocks until the document is ready (for scripts).
+Synthesis runs in the background; ``?wait=1`` waits a little (at most ``WAIT_MAX_S``, one wait per
+client, a few in total: see ``web.waits``) for it to finish, then answers with the manifest as it is.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from flask.typing import ResponseReturnValue
 import reader
 from web.errors import Busy
 from web.errors import InvalidRequest
-from web.fetch import FetchGate
-from web.fetch import TooManyFetches
 from web.ratelimit import RateLimited
 from web.ratelimit import check_synthesis_quota
 from web.ratelimit import client_key
 from web.services import Services
+from web.slots import ClientSlots
+from web.slots import NoSlot
+from web.waits import wait_until_done
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -38,15 +40,22 @@ INPUT_KINDS = ("text", "html", "url", "file")
 # What an uploaded file is, by its name; the reader also checks the bytes themselves.
 _UPLOAD_TYPES = {".pdf": "application/pdf", ".docx": reader.DOCX_MEDIA, ".html": "text/html",
                  ".htm": "text/html", ".txt": "text/plain"}
-WAIT_TIMEOUT_S = 900
 FETCH_GATE = "bobao.fetch_gate"
+WAIT_GATE = "bobao.wait_gate"
 
 
 @bp.record_once
 def _install_fetch_gate(state: Any) -> None:
     config = state.app.config
-    state.app.extensions[FETCH_GATE] = FetchGate(
-        per_client=int(config.get("FETCH_MAX_PER_CLIENT", 2)), total=int(config.get("FETCH_MAX_TOTAL", 8))
+    state.app.extensions[FETCH_GATE] = ClientSlots(
+        "fetches",
+        per_client=int(config.get("FETCH_MAX_PER_CLIENT", 2)),
+        total=int(config.get("FETCH_MAX_TOTAL", 8)),
+    )
+    state.app.extensions[WAIT_GATE] = ClientSlots(
+        "waits",
+        per_client=int(config.get("WAIT_MAX_PER_CLIENT", 1)),
+        total=int(config.get("WAIT_MAX_TOTAL", 4)),
     )
 
 
@@ -75,10 +84,11 @@ def create_document() -> ResponseReturnValue:
     else:
         manifest = svc.create(kind, value, rate=body.get("rate"), **options)
     if request.args.get("wait") in ("1", "true", "yes"):
-        svc.jobs.wait(manifest["id"], WAIT_TIMEOUT_S)
-        manifest = svc.store.load(manifest["id"])
+        manifest = _wait(svc, manifest)
     response = jsonify(manifest)
     response.status_code = 201
+    if manifest["status"] not in ("ready", "failed"):
+        response.headers["Retry-After"] = "5"  # not done (yet): poll the Location
     response.headers["Location"] = url_for("api.get_document", doc_id=manifest["id"])
     return response
 
@@ -117,14 +127,30 @@ def voices() -> ResponseReturnValue:
     return jsonify({"engine": engine.name, "default": svc.default_voice(engine), "voices": listed})
 
 
+def _wait(svc: Services, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Wait (bounded, in a slot) for the document to finish; the manifest as it then stands."""
+    doc_id = manifest["id"]
+    gate: ClientSlots = current_app.extensions[WAIT_GATE]
+    try:
+        with gate.slot(client_key(request.remote_addr)):
+            wait_until_done(
+                lambda slice_s: bool(svc.jobs.wait(doc_id, slice_s)),
+                max_s=float(current_app.config.get("WAIT_MAX_S", 60)),
+                environ=request.environ,
+            )
+    except NoSlot:
+        return manifest  # no waiting for this one: it polls like the widget does
+    return svc.store.load(doc_id)
+
+
 def _fetch(svc: Services, url: str) -> tuple[str, str | None]:
     """Fetch a page for a new document: quota first, then a bounded slot, then the network."""
     check_synthesis_quota()  # before any outbound work; the token also pays for the synthesis
-    gate: FetchGate = current_app.extensions[FETCH_GATE]
+    gate: ClientSlots = current_app.extensions[FETCH_GATE]
     try:
         with gate.slot(client_key(request.remote_addr)):
             return svc.fetch(url)
-    except TooManyFetches as exc:
+    except NoSlot as exc:
         retry_after_s = max(1, int(float(current_app.config.get("FETCH_TIMEOUT_S", 10.0))))
         if exc.per_client:
             raise RateLimited(retry_after_s) from None

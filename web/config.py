@@ -28,6 +28,10 @@ DEFAULTS: Mapping[str, Any] = {
     # Page fetches in flight at once: per client (more → 429) and in total (more → 503).
     "FETCH_MAX_PER_CLIENT": 2,
     "FETCH_MAX_TOTAL": 8,
+    # ?wait=1 holds a server thread: briefly, one per client, and fewer in total than server threads.
+    "WAIT_MAX_S": 60,
+    "WAIT_MAX_PER_CLIENT": 1,
+    "WAIT_MAX_TOTAL": 4,
     # Intranet deployments may read pages on private addresses; off by default (SSRF).
     "FETCH_ALLOW_PRIVATE": False,
     "API_ALLOWED_ORIGINS": [],

@@ -14,7 +14,6 @@ The rules, applied to the first URL and again to every redirect (at most ``MAX_R
   The time limit covers the whole fetch (connect, headers and body, over every redirect): a
   watchdog shuts the socket down at the deadline, so a server dripping one byte a second cannot
   hold a fetch past it (a per-read socket timeout alone would let it);
-* ``FetchGate`` bounds how many fetches run at once, per client and in total.
 
 ``allow_private=True`` exists only so that tests can fetch from fixture servers on 127.0.0.1;
 the application keeps it off unless ``FETCH_ALLOW_PRIVATE`` is set.
@@ -36,8 +35,6 @@ import ssl
 import threading
 import time
 from collections.abc import Collection
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
@@ -76,45 +73,6 @@ class BadStatus(FetchError):
 
 class UnsupportedContentType(FetchError):
     """The response is not a web page or plain text."""
-
-
-class TooManyFetches(FetchError):
-    """This client (``per_client``) or the whole server already runs as many fetches as allowed."""
-
-    def __init__(self, message: str, *, per_client: bool) -> None:
-        super().__init__(message)
-        self.per_client = per_client
-
-
-class FetchGate:
-    """Counts fetches in flight per client key and in total; refuses one over either cap."""
-
-    def __init__(self, *, per_client: int, total: int) -> None:
-        self.per_client = max(1, per_client)
-        self.total = max(1, total)
-        self._lock = threading.Lock()
-        self._running: dict[str, int] = {}
-
-    @contextmanager
-    def slot(self, key: str) -> Iterator[None]:
-        """Hold one fetch slot for ``key`` while the block runs; ``TooManyFetches`` when none is free."""
-        with self._lock:
-            if self._running.get(key, 0) >= self.per_client:
-                raise TooManyFetches(f"at most {self.per_client} fetches at once per client", per_client=True)
-            if sum(self._running.values()) >= self.total:
-                raise TooManyFetches(f"the server already runs {self.total} fetches", per_client=False)
-            self._running[key] = self._running.get(key, 0) + 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                left = self._running.pop(key) - 1
-                if left:
-                    self._running[key] = left
-
-    def in_flight(self) -> int:
-        with self._lock:
-            return sum(self._running.values())
 
 
 def fetch_url(

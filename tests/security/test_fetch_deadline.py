@@ -10,10 +10,10 @@ import pytest
 from tests.security.conftest import Route
 from tests.security.slowserver import dripping_server
 from tests.web.conftest import make_app
-from web.fetch import FetchGate
 from web.fetch import FetchTimeout
-from web.fetch import TooManyFetches
 from web.fetch import fetch_url
+from web.slots import ClientSlots
+from web.slots import NoSlot
 
 PUBLIC_IP = "93.184.216.34"
 SLOW = "slow.example.gov.cn"
@@ -31,20 +31,20 @@ def test_dripping_server_cannot_hold_a_fetch_past_its_deadline(fakenet, drip_hea
 
 
 def test_gate_counts_per_client_and_in_total():
-    gate = FetchGate(per_client=1, total=2)
+    gate = ClientSlots("fetches", per_client=1, total=2)
     with gate.slot("a"):
-        with pytest.raises(TooManyFetches) as mine:
+        with pytest.raises(NoSlot) as mine:
             with gate.slot("a"):
                 pass
         assert mine.value.per_client
         with gate.slot("b"):
-            with pytest.raises(TooManyFetches) as everyone:
+            with pytest.raises(NoSlot) as everyone:
                 with gate.slot("c"):
                     pass
             assert not everyone.value.per_client
-    assert gate.in_flight() == 0
+    assert gate.in_use() == 0
     with gate.slot("a"):
-        assert gate.in_flight() == 1
+        assert gate.in_use() == 1
 
 
 @pytest.fixture
@@ -77,9 +77,9 @@ def _hold_fetches(app, port, fakenet, clients):
         thread.start()
     gate = app.extensions["bobao.fetch_gate"]
     deadline = time.monotonic() + 2
-    while gate.in_flight() < len(clients) and time.monotonic() < deadline:
+    while gate.in_use() < len(clients) and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert gate.in_flight() == len(clients)
+    assert gate.in_use() == len(clients)
     return threads, results
 
 
