@@ -24,6 +24,9 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 
 import reader
+from web.choices import check_engine
+from web.choices import check_voice
+from web.choices import voice_allowed
 from web.errors import Busy
 from web.errors import InvalidRequest
 from web.ratelimit import RateLimited
@@ -73,6 +76,8 @@ def create_document() -> ResponseReturnValue:
         if not isinstance(option, str):
             raise InvalidRequest(f"{name} must be a string")
     svc = services()
+    check_engine(current_app.config, options.get("engine"), svc.engine_names)
+    check_voice(current_app.config, options.get("voice"))
     if kind == "file":
         manifest = svc.create("file", _base64(value), content_type=_upload_type(body.get("filename")),
                               rate=body.get("rate"), **options)
@@ -113,6 +118,7 @@ def get_document(doc_id: str) -> ResponseReturnValue:
 def voices() -> ResponseReturnValue:
     """The voices one engine offers."""
     svc = services()
+    check_engine(current_app.config, request.args.get("engine"), svc.engine_names)
     engine = svc.get_engine(request.args.get("engine") or None)
     listed = [
         {
@@ -123,6 +129,7 @@ def voices() -> ResponseReturnValue:
             "display_name": v.display_name,
         }
         for v in engine.voices()
+        if voice_allowed(current_app.config, v.name)
     ]
     return jsonify({"engine": engine.name, "default": svc.default_voice(engine), "voices": listed})
 

@@ -14,6 +14,10 @@ DEFAULTS: Mapping[str, Any] = {
     "TTS_ENGINE": "offline",
     "TTS_VOICE": None,  # None → the engine's first (default) voice
     "TTS_RATE": 0,  # percent
+    # What a request may choose (web.choices): None → TTS_ENGINE and the EXTRA_ENGINES; list the
+    # online "edge" here only if page text may leave the server. CLIENT_VOICES: None → any voice.
+    "CLIENT_ENGINES": None,
+    "CLIENT_VOICES": None,
     # "name=package.module:factory,…": engines registered at start-up (tests use the tone engine).
     "EXTRA_ENGINES": "",
     "AUDIO_CACHE_DIR": None,  # None → <instance>/audio
@@ -35,6 +39,8 @@ DEFAULTS: Mapping[str, Any] = {
     # Intranet deployments may read pages on private addresses; off by default (SSRF).
     "FETCH_ALLOW_PRIVATE": False,
     "API_ALLOWED_ORIGINS": [],
+    # This service's own origin ("https://read.example.gov.cn"), for CORS; never taken from Host.
+    "PUBLIC_ORIGIN": None,
     "ADMIN_TOKEN": None,  # None or "" → the admin API answers 403 admin_disabled
     # Wrong admin tokens per client before it is locked out (429) until the allowance refills.
     "ADMIN_AUTH_RATE": "10/minute",

@@ -4,6 +4,7 @@
     ├── InvalidRequest      the request body or a parameter is malformed (400)
     ├── DocumentNotFound    no such document, section or clip; also every malformed id (404)
     ├── AudioNotReady       the document exists but its audio is still being made (409)
+    ├── NotAllowed          an engine or voice the operator did not offer to clients (403)
     ├── TextTooLong         more characters than MAX_TEXT_CHARS (413)
     └── Busy                the synthesis queue is full; try again later (503 + Retry-After)
 
@@ -55,6 +56,10 @@ class AudioNotReady(WebError):
     """The document's audio is not assembled yet."""
 
 
+class NotAllowed(WebError):
+    """The request names an engine or voice that the operator's allow-list does not offer."""
+
+
 class TextTooLong(WebError):
     """The input text is longer than the configured limit."""
 
@@ -80,6 +85,7 @@ class Problem:
 PROBLEMS: tuple[tuple[type[BaseException], Problem], ...] = (
     (InvalidRequest, Problem(400, "bad_request", "请求格式不正确。")),
     (DocumentNotFound, Problem(404, "not_found", "找不到该文档或音频。")),
+    (NotAllowed, Problem(403, "not_allowed", "该发音引擎或发音人未开放。")),
     (AudioNotReady, Problem(409, "audio_not_ready", "音频仍在生成中，请稍后再试。")),
     (TextTooLong, Problem(413, "text_too_long", "文本过长，无法朗读。")),
     (Busy, Problem(503, "busy", "服务器繁忙，请稍后再试。")),

@@ -9,6 +9,10 @@
   other origin a preflight is answered 403 and a state-changing request (POST, …) is refused with
   403 before the view runs — a browser's "simple" POST skips the preflight, so withholding the
   CORS header alone would still let a foreign page start synthesis.
+  The service's own origin is ``PUBLIC_ORIGIN`` from configuration, never the ``Host`` header: a
+  DNS-rebinding page sends our address with its own name as Host, and must not be granted. Only
+  without ``PUBLIC_ORIGIN`` does the gate let a POST whose Origin matches Host through (our own
+  player page, on an install that never said its name); it still gets no CORS grant.
 * **Body limit.** A declared ``Content-Length`` over ``MAX_CONTENT_LENGTH`` is refused (413) before
   any view reads it; a chunked body (no length) is read up front and refused (413) when it reaches
   the limit. JSON bodies nested too deeply or holding lone surrogates are refused (400) while parsed.
@@ -85,8 +89,14 @@ def origin_list(value: object) -> list[str]:
 def origin_allowed(origin: str, allowed: list[str], own_origin: str | None = None) -> bool:
     """True for an allowed origin, including our own (same-origin requests carry Origin on POST)."""
     origin = origin.rstrip("/")
-    own = own_origin if own_origin is not None else request.host_url
-    return "*" in allowed or origin in allowed or origin == own.rstrip("/")
+    own = own_origin.rstrip("/") if own_origin else None
+    return "*" in allowed or origin in allowed or origin == own
+
+
+def own_origin() -> str | None:
+    """The service's public origin (``PUBLIC_ORIGIN``), if configured; never taken from ``Host``."""
+    value = str(current_app.config.get("PUBLIC_ORIGIN") or "").strip().rstrip("/")
+    return value or None
 
 
 def _is_cors_path(path: str) -> bool:
@@ -124,12 +134,18 @@ def _cors_gate() -> Response | None:
     origin = request.headers.get("Origin")
     if not origin or not _is_cors_path(request.path):
         return None
-    allowed = origin_allowed(origin, _allowed_origins())
+    allowed = origin_allowed(origin, _allowed_origins(), own_origin())
     if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
         return _preflight(origin) if allowed else _forbidden_origin()
-    if not allowed and request.method not in SAFE_METHODS:
+    if not allowed and request.method not in SAFE_METHODS and not _unnamed_same_origin(origin):
         return _forbidden_origin()
     return None
+
+
+def _unnamed_same_origin(origin: str) -> bool:
+    """A POST from our own page on an install without PUBLIC_ORIGIN (plain-HTTP intranet browsers
+    send no Sec-Fetch-Site to tell us). A gate pass only: no CORS grant is ever made from Host."""
+    return own_origin() is None and origin.rstrip("/") == request.host_url.rstrip("/")
 
 
 def _preflight(origin: str) -> Response:
@@ -158,7 +174,7 @@ def _cors_headers(response: Response) -> Response:
     response.headers.pop("Access-Control-Allow-Origin", None)
     response.vary.add("Origin")
     origin = request.headers.get("Origin")
-    if origin and origin_allowed(origin, _allowed_origins()):
+    if origin and origin_allowed(origin, _allowed_origins(), own_origin()):
         _allow_origin(response, origin)
     return response
 
