@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -37,6 +38,7 @@ from web.slots import ClientSlots
 from web.slots import NoSlot
 from web.waits import wait_until_done
 
+log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 INPUT_KINDS = ("text", "html", "url", "file")
@@ -48,8 +50,10 @@ WAIT_GATE = "bobao.wait_gate"
 
 
 @bp.record_once
-def _install_fetch_gate(state: Any) -> None:
+def _install_limits(state: Any) -> None:
     config = state.app.config
+    if config.get("FETCH_ALLOW_PRIVATE"):
+        log.warning("FETCH_ALLOW_PRIVATE is ignored: list intranet networks in FETCH_PRIVATE_NETWORKS")
     state.app.extensions[FETCH_GATE] = ClientSlots(
         "fetches",
         per_client=int(config.get("FETCH_MAX_PER_CLIENT", 2)),

@@ -36,8 +36,9 @@ DEFAULTS: Mapping[str, Any] = {
     "WAIT_MAX_S": 60,
     "WAIT_MAX_PER_CLIENT": 1,
     "WAIT_MAX_TOTAL": 4,
-    # Intranet deployments may read pages on private addresses; off by default (SSRF).
-    "FETCH_ALLOW_PRIVATE": False,
+    # Intranet deployments list the private networks or hosts they may read ("10.20.0.0/16",
+    # ".intra.gov.cn"); loopback, link-local and this server's own addresses are never read (SSRF).
+    "FETCH_PRIVATE_NETWORKS": [],
     "API_ALLOWED_ORIGINS": [],
     # This service's own origin ("https://read.example.gov.cn"), for CORS; never taken from Host.
     "PUBLIC_ORIGIN": None,

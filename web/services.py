@@ -173,13 +173,12 @@ class Services:
             from web.fetch import fetch_url
         except ImportError:
             raise InvalidRequest("url input is not available in this installation") from None
-        options = {"allow_private": True} if self.config.get("FETCH_ALLOW_PRIVATE") else {}
         data, content_type = fetch_url(
             url,
             allowed_hosts=self.config.get("FETCH_ALLOWED_HOSTS") or [],
             timeout_s=float(self.config.get("FETCH_TIMEOUT_S", 10.0)),
             max_bytes=int(self.config.get("FETCH_MAX_BYTES", 2 * 1024 * 1024)),
-            **options,
+            private_networks=self.config.get("FETCH_PRIVATE_NETWORKS") or (),
         )
         # Keep the raw bytes: the reader detects GBK/Big5 itself, and a restart must re-read the same page.
         return base64.b64encode(data).decode("ascii"), content_type
