@@ -28,6 +28,7 @@ from web.errors import Busy
 from web.errors import InvalidRequest
 from web.errors import TextTooLong
 from web.jobs import JobRunner
+from web.limits import check_text_chars
 from web.ratelimit import check_synthesis_quota
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,15 @@ class Services:
     def parse(
         self, kind: str, content: str, url: str | None = None, content_type: str | None = None
     ) -> reader.Document:
-        """Read a stored input into a Document: ``text``, ``html``, or ``url``/``file`` (base64 bytes)."""
+        """Read a stored input into a Document: ``text``, ``html``, or ``url``/``file`` (base64 bytes).
+
+        The text limit applies to what was read, whatever the route (a small DOCX can hold millions).
+        """
+        document = self._read(kind, content, url, content_type)
+        check_text_chars(document, int(self.config["MAX_TEXT_CHARS"]))
+        return document
+
+    def _read(self, kind: str, content: str, url: str | None, content_type: str | None) -> reader.Document:
         # Fetched pages are bounded by FETCH_MAX_BYTES instead (their markup is not text to read).
         if kind not in ("url", "file") and len(content) > int(self.config["MAX_TEXT_CHARS"]):
             raise TextTooLong(f"{len(content)} characters; the limit is {self.config['MAX_TEXT_CHARS']}")
