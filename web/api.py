@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import gzip
 import logging
+from pathlib import Path
 from pathlib import PurePosixPath
 from typing import Any
 
 from flask import Blueprint
+from flask import Response
 from flask import current_app
 from flask import jsonify
 from flask import request
@@ -28,6 +31,7 @@ import reader
 from web.choices import check_engine
 from web.choices import check_voice
 from web.choices import voice_allowed
+from web.documents import atomic_write_bytes
 from web.errors import Busy
 from web.errors import InvalidRequest
 from web.ratelimit import RateLimited
@@ -46,6 +50,8 @@ INPUT_KINDS = ("text", "html", "url", "file")
 _UPLOAD_TYPES = {".pdf": "application/pdf", ".docx": reader.DOCX_MEDIA, ".html": "text/html",
                  ".htm": "text/html", ".txt": "text/plain"}
 FETCH_GATE = "bobao.fetch_gate"
+# Finished manifests this large (a 100,000-sentence DOCX makes 25 MB) are kept gzipped too.
+GZIP_STORED_MIN_BYTES = 256 * 1024
 WAIT_GATE = "bobao.wait_gate"
 
 
@@ -108,10 +114,7 @@ def get_document(doc_id: str) -> ResponseReturnValue:
     svc = services()
     ready = svc.ready_manifest_path(doc_id)
     if ready is not None:
-        # Bytes, not a file handle: no JSON parse or re-encode, and nothing left open for the caller.
-        response = current_app.response_class(ready.read_bytes(), mimetype="application/json")
-        response.add_etag()
-        response.make_conditional(request)
+        response = _stored_manifest(ready)
     else:
         response = jsonify(svc.manifest(doc_id))
     response.headers["Cache-Control"] = "no-cache"
@@ -136,6 +139,32 @@ def voices() -> ResponseReturnValue:
         if voice_allowed(current_app.config, v.name)
     ]
     return jsonify({"engine": engine.name, "default": svc.default_voice(engine), "voices": listed})
+
+
+def _stored_manifest(path: Path) -> Response:
+    """A finished manifest as stored (no JSON parse or re-encode); a large one from a stored gzip copy."""
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    if gzipped and path.stat().st_size >= GZIP_STORED_MIN_BYTES:
+        response = current_app.response_class(_gzip_copy(path), mimetype="application/json")
+        response.headers["Content-Encoding"] = "gzip"  # web.security leaves it as it is
+    else:
+        # Bytes, not a file handle: nothing is left open for the caller.
+        response = current_app.response_class(path.read_bytes(), mimetype="application/json")
+    response.vary.add("Accept-Encoding")
+    response.add_etag()
+    response.make_conditional(request)
+    return response
+
+
+def _gzip_copy(path: Path) -> bytes:
+    """The gzip of a finished (so unchanging) manifest, compressed once and kept beside it."""
+    copy = path.with_name(path.name + ".gz")
+    try:
+        return copy.read_bytes()
+    except FileNotFoundError:
+        data = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        atomic_write_bytes(copy, data)
+        return data
 
 
 def _wait(svc: Services, manifest: dict[str, Any]) -> dict[str, Any]:

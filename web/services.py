@@ -29,6 +29,7 @@ from web.errors import InvalidRequest
 from web.errors import TextTooLong
 from web.jobs import JobRunner
 from web.limits import check_text_chars
+from web.progress import ThrottledSaver
 from web.ratelimit import check_synthesis_quota
 
 log = logging.getLogger(__name__)
@@ -300,7 +301,7 @@ class Services:
                 params=params,
                 cache=self.cache,
                 out_dir=self.store.dir_for(doc_id),
-                on_progress=self.store.save,
+                on_progress=ThrottledSaver(self.store.save),  # O(n) saving; the final save follows
             )
         except Exception as exc:
             manifest["status"] = "failed"
