@@ -28,6 +28,7 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 
 import reader
+from web import lifecycle
 from web.choices import check_engine
 from web.choices import check_voice
 from web.choices import voice_allowed
@@ -58,6 +59,10 @@ WAIT_GATE = "bobao.wait_gate"
 @bp.record_once
 def _install_limits(state: Any) -> None:
     config = state.app.config
+    services = state.app.extensions["bobao"]
+    lifecycle.watch(services)
+    if config.get("RESUME_ON_START"):
+        lifecycle.resume_unfinished(services)
     if config.get("FETCH_ALLOW_PRIVATE"):
         log.warning("FETCH_ALLOW_PRIVATE is ignored: list intranet networks in FETCH_PRIVATE_NETWORKS")
     state.app.extensions[FETCH_GATE] = ClientSlots(

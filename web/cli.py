@@ -97,7 +97,7 @@ def _read_input(name: str) -> reader.Document:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     create_app()  # fail here, in one clear line, on a bad configuration
-    settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True}
+    settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True, "RESUME_ON_START": True}
     print(f"bobao: serving on http://{args.host}:{args.port}/", file=sys.stderr)
     try:
         from web.serving import run

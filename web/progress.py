@@ -6,6 +6,7 @@ writes). ``ThrottledSaver`` saves at once when a save is cheap and otherwise wai
 takes at most ``budget`` of the wall time: a 0.3 s save is followed by at least 3 s without one.
 Time spent saving is then bounded by a fraction of the synthesis time, which is itself linear in
 the document. The job's final save (ready or failed) is never skipped: it is not made through here.
+Each call is also where a job notices that the server is stopping (``web.lifecycle``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
+
+from web.lifecycle import check_stop
 
 DEFAULT_BUDGET = 0.1
 
@@ -35,6 +38,7 @@ class ThrottledSaver:
         self.skipped = 0
 
     def __call__(self, manifest: dict[str, Any]) -> None:
+        check_stop()  # between sentences: a stopping server leaves the document to be resumed
         started = self._clock()
         if started < self._next_s:
             self.skipped += 1

@@ -20,6 +20,7 @@ import reader
 from audio import ClipCache
 from audio import Engine
 from audio import SpeechParams
+from web import lifecycle
 from web import narration
 from web.config import parse_rate
 from web.documents import DocumentStore
@@ -283,6 +284,7 @@ class Services:
                 self._synthesize_locked(doc_id, document)
 
     def _synthesize_locked(self, doc_id: str, document: reader.Document | None) -> None:
+        lifecycle.check_stop()  # picked from the queue while stopping: leave it for the restart
         manifest = self.store.load(doc_id)
         if manifest["status"] == "ready":
             return
@@ -304,6 +306,8 @@ class Services:
                 on_progress=ThrottledSaver(self.store.save),  # O(n) saving; the final save follows
             )
         except Exception as exc:
+            if lifecycle.stopping.is_set():  # a graceful stop: leave it pending, to be resumed
+                raise
             manifest["status"] = "failed"
             manifest["error"] = type(exc).__name__
             self.store.save(manifest)
