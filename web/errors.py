@@ -36,6 +36,8 @@ from reader import EmptyDocument
 from reader import InputTooLarge
 from reader import ReaderError
 from reader import UnsupportedInput
+from web.storage import RETRY_AFTER_S as STORAGE_RETRY_AFTER_S
+from web.storage import is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +116,7 @@ HTTP_PROBLEMS: dict[int, Problem] = {
 }
 
 INTERNAL = Problem(500, "internal_error", "服务器内部错误。")
+STORAGE_FULL = Problem(503, "storage_error", "服务器存储空间不足，请稍后再试。")
 JSON_PREFIXES = ("/api/", "/documents/", "/audio/", "/admin/api/")
 
 
@@ -122,6 +125,8 @@ def problem_for(error: BaseException) -> Problem:
     for cls, problem in _all_problems():
         if isinstance(error, cls):
             return problem
+    if is_disk_full(error):
+        return STORAGE_FULL
     if isinstance(error, HTTPException):
         code = error.code or 500
         return HTTP_PROBLEMS.get(code, Problem(code, "http_error", "请求失败。"))
@@ -174,7 +179,9 @@ def _safe_detail(error: BaseException) -> str | None:
 
 
 def _copy_retry_after(error: BaseException, response: Response) -> None:
-    if isinstance(error, Busy):
+    if response.status_code == 503 and problem_for(error).code == "storage_error":
+        response.headers["Retry-After"] = str(STORAGE_RETRY_AFTER_S)
+    elif isinstance(error, Busy):
         response.headers["Retry-After"] = str(error.retry_after_s)
     elif isinstance(error, HTTPException) and error.response is None:
         retry = getattr(error, "retry_after", None)

@@ -22,6 +22,7 @@ from audio import Engine
 from audio import SpeechParams
 from web import lifecycle
 from web import narration
+from web import storage
 from web.config import parse_rate
 from web.documents import DocumentStore
 from web.documents import make_doc_id
@@ -249,7 +250,12 @@ class Services:
     def manifest(self, doc_id: str) -> dict[str, Any]:
         """The stored manifest; an unfinished one that nobody works on (a restart) is queued again."""
         manifest = self.store.load(doc_id)
-        if manifest["status"] in ("pending", "synthesizing") and not self._in_progress(doc_id):
+        resumable = manifest["status"] in ("pending", "synthesizing")
+        if storage.failed_for_space(manifest, self.jobs.error(doc_id)) and not self._in_progress(doc_id):
+            if not storage.writable(self.store.root):
+                return storage.as_failed(manifest)  # not re-queued while the disk stays full
+            resumable = True  # space is back: try again
+        if resumable and not self._in_progress(doc_id):
             try:
                 self.jobs.submit(doc_id)
             except Busy:
@@ -309,8 +315,8 @@ class Services:
             if lifecycle.stopping.is_set():  # a graceful stop: leave it pending, to be resumed
                 raise
             manifest["status"] = "failed"
-            manifest["error"] = type(exc).__name__
-            self.store.save(manifest)
+            manifest["error"] = storage.STORAGE_FULL if storage.is_disk_full(exc) else type(exc).__name__
+            self.store.save(manifest)  # on a full disk this fails too; manifest() tells from memory
             raise
         self.store.save(manifest)
 
