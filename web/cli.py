@@ -28,6 +28,7 @@ from web import create_app
 from web import narration
 from web.config import parse_rate
 from web.errors import WebError
+from web.repair import sweep_documents
 from web.services import Services
 
 EXIT_ERROR = 2
@@ -184,16 +185,27 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    cache = _services().cache
+    services = _services()
+    cache = services.cache
     if args.action == "stats":
         result: Any = cache.stats()
     elif args.action == "prune":
         result = cache.prune(args.max_bytes)
     else:
-        result = cache.verify(repair=args.repair)
+        return _verify(services, args.repair)
     print(json.dumps(_jsonable(result), ensure_ascii=False, indent=2))
     clean = getattr(result, "clean", True)
     return 0 if clean else 1
+
+
+def _verify(services: Services, repair: bool) -> int:
+    """The clip cache's check, and the document folder's leftovers of interrupted writes."""
+    report = services.cache.verify(repair=repair)
+    documents = sweep_documents(services.store.root, repair=repair)
+    output = {**_jsonable(report), "documents": _jsonable(documents)}
+    output["clean"] = report.clean and documents.clean
+    print(json.dumps(output, ensure_ascii=False, indent=2))
+    return 0 if output["clean"] else 1
 
 
 def _jsonable(value: Any) -> Any:
