@@ -302,15 +302,16 @@ class Services:
         engine = self.get_engine(manifest["engine"])
         params = SpeechParams(voice=manifest["voice"], rate=int(manifest["rate"]))
         try:
-            narration.narrate(
-                document,
-                manifest,
-                engine=engine,
-                params=params,
-                cache=self.cache,
-                out_dir=self.store.dir_for(doc_id),
-                on_progress=ThrottledSaver(self.store.save),  # O(n) saving; the final save follows
-            )
+            with self.cache.hold():  # this document's clips stay until it is assembled
+                narration.narrate(
+                    document,
+                    manifest,
+                    engine=engine,
+                    params=params,
+                    cache=self.cache,
+                    out_dir=self.store.dir_for(doc_id),
+                    on_progress=ThrottledSaver(self.store.save),  # O(n) saving; the final save follows
+                )
         except Exception as exc:
             if lifecycle.stopping.is_set():  # a graceful stop: leave it pending, to be resumed
                 raise
