@@ -33,6 +33,9 @@ from web.jobs import JobRunner
 from web.limits import check_text_chars
 from web.progress import ThrottledSaver
 from web.ratelimit import check_synthesis_quota
+from web.skipping import SkippingEngine
+from web.skipping import max_skips_for
+from web.skipping import note_skips
 
 log = logging.getLogger(__name__)
 
@@ -299,7 +302,8 @@ class Services:
             document = self.parse(
                 source["kind"], source["content"], source.get("url"), source.get("content_type")
             )
-        engine = self.get_engine(manifest["engine"])
+        sentences = sum(len(section["sentences"]) for section in manifest["sections"])
+        engine = SkippingEngine(self.get_engine(manifest["engine"]), max_skips=max_skips_for(sentences))
         params = SpeechParams(voice=manifest["voice"], rate=int(manifest["rate"]))
         try:
             with self.cache.hold():  # this document's clips stay until it is assembled
@@ -319,6 +323,7 @@ class Services:
             manifest["error"] = storage.STORAGE_FULL if storage.is_disk_full(exc) else type(exc).__name__
             self.store.save(manifest)  # on a full disk this fails too; manifest() tells from memory
             raise
+        note_skips(manifest, engine.skipped)
         self.store.save(manifest)
 
     def load_demo(self) -> dict[str, Any]:
