@@ -28,6 +28,7 @@ from web import create_app
 from web import narration
 from web.config import parse_rate
 from web.errors import WebError
+from web.exposure import exposure_warning
 from web.repair import sweep_documents
 from web.services import Services
 
@@ -97,7 +98,10 @@ def _read_input(name: str) -> reader.Document:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    create_app()  # fail here, in one clear line, on a bad configuration
+    app = create_app()  # fail here, in one clear line, on a bad configuration
+    warning = exposure_warning(args.host, app.config)
+    if warning:
+        print(warning, file=sys.stderr)
     settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True, "RESUME_ON_START": True}
     print(f"bobao: serving on http://{args.host}:{args.port}/", file=sys.stderr)
     try:
