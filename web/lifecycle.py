@@ -60,8 +60,20 @@ def check_stop() -> None:
         raise StopRequested("the server is stopping; the document will be resumed")
 
 
-def resume_unfinished(services: Any) -> int:
-    """Queue every document left pending or synthesizing; returns how many were queued."""
+def resume_unfinished(services: Any, *, retry_s: float = 2.0) -> threading.Thread:
+    """Queue every document left pending or synthesizing, from a background thread.
+
+    The queue is bounded, so the thread feeds it as it drains (waiting ``retry_s`` on Busy) until
+    every unfinished document is queued or the process stops; new requests share the queue meanwhile.
+    """
+    thread = threading.Thread(
+        target=_feed_unfinished, args=(services, retry_s), name="bobao-resume", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _feed_unfinished(services: Any, retry_s: float) -> None:
     from web.errors import Busy
 
     queued = 0
@@ -70,15 +82,18 @@ def resume_unfinished(services: Any) -> int:
             status = services.store.load(doc_id).get("status")
         except Exception:  # a damaged manifest is cache verify's business, not start-up's
             continue
-        if status in ("pending", "synthesizing") and not services.store.is_locked(doc_id):
+        if status not in ("pending", "synthesizing") or services.store.is_locked(doc_id):
+            continue
+        while not stopping.is_set():
             try:
                 queued += bool(services.jobs.submit(doc_id))
-            except Busy:
-                log.warning("resume: queue full after %d documents; the rest wait for their next GET", queued)
                 break
+            except Busy:
+                stopping.wait(retry_s)
+        if stopping.is_set():
+            return
     if queued:
         log.info("resumed %d unfinished documents", queued)
-    return queued
 
 
 def _register_early_exit_hook(hook: Any) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import shutil
 import threading
 from collections.abc import Mapping
 from importlib import resources
@@ -223,7 +224,8 @@ class Services:
             rate=params.rate,
             normalizer=str(reader.NORMALIZER_VERSION),
         )
-        if self.store.exists(doc_id):
+        existed = self.store.exists(doc_id)
+        if existed:
             manifest = self.store.load(doc_id)
             if manifest["status"] == "ready" or self._in_progress(doc_id):
                 return manifest
@@ -247,6 +249,8 @@ class Services:
             except Busy:
                 with self._lock:
                     self._documents.pop(doc_id, None)
+                if not existed:  # refused (503): nothing may be left to resume, or a flood piles up
+                    shutil.rmtree(self.store.dir_for(doc_id), ignore_errors=True)
                 raise
         return manifest
 
@@ -290,7 +294,10 @@ class Services:
             document = self._documents.pop(doc_id, None)
         with self.store.lock(doc_id) as mine:
             if mine:
-                self._synthesize_locked(doc_id, document)
+                try:
+                    self._synthesize_locked(doc_id, document)
+                except lifecycle.StopRequested:  # not a failure: it resumes after the restart
+                    log.info("document %s left for the restart", doc_id)
 
     def _synthesize_locked(self, doc_id: str, document: reader.Document | None) -> None:
         lifecycle.check_stop()  # picked from the queue while stopping: leave it for the restart
