@@ -6,6 +6,7 @@ then synthesize, all of them (found by bench/soak.py: 3,000 refused documents re
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from tests.web.conftest import make_app
@@ -34,8 +35,11 @@ def test_resuming_feeds_a_bounded_queue_until_every_document_is_queued(tmp_path)
     ids = _pending_documents(app, 6)
     thread = lifecycle.resume_unfinished(services, retry_s=0.05)
     thread.join(30)
-    assert not thread.is_alive()
-    services.jobs.shutdown(timeout_s=10)
+    assert not thread.is_alive()  # every document went into the one-place queue in turn
+    deadline = time.monotonic() + 30
+    while {store.load(i)["status"] for i in ids} != {"ready"} and time.monotonic() < deadline:
+        time.sleep(0.05)
+    services.jobs.shutdown(timeout_s=5)
     assert {store.load(i)["status"] for i in ids} == {"ready"}
 
 
