@@ -68,12 +68,12 @@ def _install_limits(state: Any) -> None:
     state.app.extensions[FETCH_GATE] = ClientSlots(
         "fetches",
         per_client=int(config.get("FETCH_MAX_PER_CLIENT", 2)),
-        total=int(config.get("FETCH_MAX_TOTAL", 8)),
+        total=int(config.get("FETCH_MAX_TOTAL", 3)),
     )
     state.app.extensions[WAIT_GATE] = ClientSlots(
         "waits",
         per_client=int(config.get("WAIT_MAX_PER_CLIENT", 1)),
-        total=int(config.get("WAIT_MAX_TOTAL", 4)),
+        total=int(config.get("WAIT_MAX_TOTAL", 3)),
     )
 
 

@@ -29,13 +29,14 @@ DEFAULTS: Mapping[str, Any] = {
     "FETCH_ALLOWED_HOSTS": [],
     "FETCH_TIMEOUT_S": 10.0,  # the whole fetch: connect, headers and body, over every redirect
     "FETCH_MAX_BYTES": 2 * 1024 * 1024,
-    # Page fetches in flight at once: per client (more → 429) and in total (more → 503).
+    # Fetches and ?wait=1 each hold a server thread. Per client (more → 429 / no wait) and in total
+    # (more → 503 / no wait); the two totals together stay below the 8 threads of a serve worker,
+    # so /healthz and listeners always find one.
     "FETCH_MAX_PER_CLIENT": 2,
-    "FETCH_MAX_TOTAL": 8,
-    # ?wait=1 holds a server thread: briefly, one per client, and fewer in total than server threads.
+    "FETCH_MAX_TOTAL": 3,
     "WAIT_MAX_S": 60,
     "WAIT_MAX_PER_CLIENT": 1,
-    "WAIT_MAX_TOTAL": 4,
+    "WAIT_MAX_TOTAL": 3,
     # Intranet deployments list the private networks or hosts they may read ("10.20.0.0/16",
     # ".intra.gov.cn"); loopback, link-local and this server's own addresses are never read (SSRF).
     "FETCH_PRIVATE_NETWORKS": [],

@@ -111,3 +111,37 @@ def test_a_hung_up_client_frees_its_wait(served):
     assert time.monotonic() - hung_up < 1.5  # far below WAIT_MAX_S = 30
     status, manifest, took = post(base, {"text": "挂断之后的新请求。"}, timeout_s=10)
     assert status == 201 and took < 10
+
+
+def test_waits_from_many_clients_leave_gunicorn_threads_for_healthz(tmp_path):
+    """``bobao serve`` (gunicorn, 8 threads): twelve clients (behind the proxy, by X-Forwarded-For)
+    all waiting on long documents; at most WAIT_MAX_TOTAL threads wait, and /healthz stays fast."""
+    from tests.security.served import serve
+
+    server = serve(tmp_path, {
+        "BOBAO_TTS_ENGINE": "slowfake", "BOBAO_TRUSTED_PROXIES": "1", "BOBAO_RATE_LIMIT": "off",
+        "BOBAO_EXTRA_ENGINES": "fake=tests.fakes:create,slowfake=tests.fakes:create_slow",
+    })
+    results: list[float] = []
+
+    def wait_as(i: int) -> None:
+        request = urllib.request.Request(
+            server.base + "/api/documents?wait=1",
+            data=json.dumps({"text": f"第{i}位读者。" + LONG_TEXT}).encode(),
+            headers={"Content-Type": "application/json", "X-Forwarded-For": f"10.0.0.{i}"},
+        )
+        started = time.monotonic()
+        with urllib.request.urlopen(request, timeout=90) as response:
+            response.read()
+        results.append(time.monotonic() - started)
+
+    threads = [threading.Thread(target=wait_as, args=(i,), daemon=True) for i in range(12)]
+    try:
+        for thread in threads:
+            thread.start()
+        assert wait_for(lambda: len(results) >= 9, timeout_s=15)  # all but WAIT_MAX_TOTAL answered at once
+        for _ in range(5):
+            assert get_s(server.base + "/healthz") < 1.0
+    finally:
+        server.terminate()
+        server.kill()
