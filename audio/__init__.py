@@ -33,6 +33,7 @@ from audio.model import Speech
 from audio.model import SpeechParams
 from audio.model import Track
 from audio.model import Voice
+from audio.mp3 import silence
 from audio.ruby import ruby
 from audio.subtitles import to_srt
 from audio.subtitles import to_webvtt
@@ -69,6 +70,7 @@ __all__ = [
     "iter_synthesize",
     "register",
     "ruby",
+    "silence",
     "synthesize",
     "to_srt",
     "to_webvtt",

@@ -5,6 +5,10 @@ the engine and voice that actually spoke, creation time). The sidecar is written
 exists only once both files are complete; a crash leaves at most a temp file or a sidecar-less MP3,
 which ``get`` never serves and ``verify`` reports. The sidecar's mtime is the last-access time used
 for least-recently-used eviction (touching it is cheaper than rewriting it on every hit).
+
+Eviction never takes a clip that a running job still needs: inside ``with cache.hold():`` every
+clip got or put is pinned until the block ends, so a document whose own clips exceed a small cap
+is still assembled (the cap is then exceeded for that long, and restored by the next put).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import threading
 import time
 from collections.abc import Iterator
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import replace
 from pathlib import Path
@@ -97,10 +102,33 @@ class ClipCache:
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._total_bytes: int | None = None  # counted lazily, then kept up to date on put/remove
+        self._holds: dict[int, set[str]] = {}  # open hold() blocks -> keys used while open
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CacheError(f"cannot create audio cache directory {self.root}: {exc.strerror}") from exc
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Pin every clip got or put while the block runs (by any thread) against eviction."""
+        held: set[str] = set()
+        with self._lock:
+            self._holds[id(held)] = held
+        try:
+            yield
+        finally:
+            with self._lock:
+                del self._holds[id(held)]
+
+    def pinned(self) -> frozenset[str]:
+        """Keys that eviction must leave alone right now."""
+        with self._lock:
+            return frozenset().union(*self._holds.values())
+
+    def _note_use(self, key: str) -> None:
+        with self._lock:
+            for held in self._holds.values():
+                held.add(key)
 
     def key_for(
         self, engine: Engine, params: SpeechParams, text: str, *, extra: Mapping[str, str] | None = None
@@ -190,6 +218,7 @@ class ClipCache:
             self._remove(key)  # a sidecar from a foreign or damaged writer
             return None
         _touch(sidecar)
+        self._note_use(key)
         return clip
 
     def put(self, key: str, speech: Speech) -> AudioClip:
@@ -216,6 +245,7 @@ class ClipCache:
                 mp3_path.with_suffix(".json").unlink(missing_ok=True)
             except OSError as exc:
                 raise CacheError(f"cannot replace cache entry {key}: {exc.strerror or exc}") from exc
+        self._note_use(key)  # before it exists: a concurrent prune must not take it
         _atomic_write(mp3_path, speech.mp3)
         _atomic_write(mp3_path.with_suffix(".json"), sidecar_bytes)
         if not existed:
@@ -229,13 +259,14 @@ class ClipCache:
     def prune(self, max_bytes: int | None = None, *, keep: str | None = None) -> PruneResult:
         """Evict least-recently-used entries until the cache holds at most ``max_bytes``."""
         limit = self.max_bytes if max_bytes is None else max_bytes
+        pinned = self.pinned()
         entries = sorted(self._entries(), key=lambda entry: entry[1])
         total = sum(size for _, _, size in entries)
         removed = removed_bytes = 0
         for key, _, size in entries:
             if limit is None or total <= limit:
                 break
-            if key == keep:
+            if key == keep or key in pinned:
                 continue
             self._remove(key)
             total -= size

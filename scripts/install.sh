@@ -18,6 +18,8 @@ if (( want_test )); then
   [[ -x /usr/bin/chromedriver ]] || apt_packages+=(chromium-driver)
   command -v redis-server >/dev/null || apt_packages+=(redis-server)
   command -v npm >/dev/null || apt_packages+=(npm)
+  # nginx: the documented deployment puts it in front of bobao (the slow-client test starts it).
+  [[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null || apt_packages+=(nginx-light)
   # A CJK font, so that screenshots of the player show characters rather than boxes.
   [[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]] || apt_packages+=(fonts-wqy-microhei)
 fi

@@ -6,17 +6,22 @@
                                ?at=<sentence id>: a listener waits there, so synthesis moves there
     GET  /api/voices           voices of an engine (?engine=…, default TTS_ENGINE)
 
-Synthesis runs in the background; ``?wait=1`` blocks until the document is ready (for scripts).
+Synthesis runs in the background; ``?wait=1`` waits a little (at most ``WAIT_MAX_S``, one wait per
+client, a few in total: see ``web.waits``) for it to finish, then answers with the manifest as it is.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import gzip
+import logging
+from pathlib import Path
 from pathlib import PurePosixPath
 from typing import Any
 
 from flask import Blueprint
+from flask import Response
 from flask import current_app
 from flask import jsonify
 from flask import request
@@ -24,16 +29,53 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 
 import reader
+from web import lifecycle
+from web.choices import check_engine
+from web.choices import check_voice
+from web.choices import voice_allowed
+from web.documents import atomic_write_bytes
+from web.errors import Busy
 from web.errors import InvalidRequest
+from web.ratelimit import RateLimited
+from web.ratelimit import check_synthesis_quota
+from web.ratelimit import client_key
 from web.services import Services
+from web.slots import ClientSlots
+from web.slots import NoSlot
+from web.waits import wait_until_done
 
+log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 INPUT_KINDS = ("text", "html", "url", "file")
 # What an uploaded file is, by its name; the reader also checks the bytes themselves.
 _UPLOAD_TYPES = {".pdf": "application/pdf", ".docx": reader.DOCX_MEDIA, ".html": "text/html",
                  ".htm": "text/html", ".txt": "text/plain"}
-WAIT_TIMEOUT_S = 900
+FETCH_GATE = "bobao.fetch_gate"
+# Finished manifests this large (a 100,000-sentence DOCX makes 25 MB) are kept gzipped too.
+GZIP_STORED_MIN_BYTES = 256 * 1024
+WAIT_GATE = "bobao.wait_gate"
+
+
+@bp.record_once
+def _install_limits(state: Any) -> None:
+    config = state.app.config
+    services = state.app.extensions["bobao"]
+    lifecycle.watch(services)
+    if config.get("RESUME_ON_START"):
+        lifecycle.resume_unfinished(services)
+    if config.get("FETCH_ALLOW_PRIVATE"):
+        log.warning("FETCH_ALLOW_PRIVATE is ignored: list intranet networks in FETCH_PRIVATE_NETWORKS")
+    state.app.extensions[FETCH_GATE] = ClientSlots(
+        "fetches",
+        per_client=int(config.get("FETCH_MAX_PER_CLIENT", 2)),
+        total=int(config.get("FETCH_MAX_TOTAL", 3)),
+    )
+    state.app.extensions[WAIT_GATE] = ClientSlots(
+        "waits",
+        per_client=int(config.get("WAIT_MAX_PER_CLIENT", 1)),
+        total=int(config.get("WAIT_MAX_TOTAL", 3)),
+    )
 
 
 def services() -> Services:
@@ -50,21 +92,24 @@ def create_document() -> ResponseReturnValue:
         if not isinstance(option, str):
             raise InvalidRequest(f"{name} must be a string")
     svc = services()
+    check_engine(current_app.config, options.get("engine"), svc.engine_names)
+    check_voice(current_app.config, options.get("voice"))
     if kind == "file":
         manifest = svc.create("file", _base64(value), content_type=_upload_type(body.get("filename")),
                               rate=body.get("rate"), **options)
     elif kind == "url":
-        content, content_type = svc.fetch(value)
+        content, content_type = _fetch(svc, value)
         manifest = svc.create(
             "url", content, url=value, content_type=content_type, rate=body.get("rate"), **options
         )
     else:
         manifest = svc.create(kind, value, rate=body.get("rate"), **options)
     if request.args.get("wait") in ("1", "true", "yes"):
-        svc.wait(manifest["id"], WAIT_TIMEOUT_S)
-        manifest = svc.store.load(manifest["id"])
+        manifest = _wait(svc, manifest)
     response = jsonify(manifest)
     response.status_code = 201
+    if manifest["status"] not in ("ready", "failed"):
+        response.headers["Retry-After"] = "5"  # not done (yet): poll the Location
     response.headers["Location"] = url_for("api.get_document", doc_id=manifest["id"])
     return response
 
@@ -75,10 +120,7 @@ def get_document(doc_id: str) -> ResponseReturnValue:
     svc = services()
     ready = svc.ready_manifest_path(doc_id)
     if ready is not None:
-        # Bytes, not a file handle: no JSON parse or re-encode, and nothing left open for the caller.
-        response = current_app.response_class(ready.read_bytes(), mimetype="application/json")
-        response.add_etag()
-        response.make_conditional(request)
+        response = _stored_manifest(ready)
     else:
         response = jsonify(svc.manifest(doc_id, at=_sentence_at(request.args.get("at"))))
     response.headers["Cache-Control"] = "no-cache"
@@ -89,6 +131,7 @@ def get_document(doc_id: str) -> ResponseReturnValue:
 def voices() -> ResponseReturnValue:
     """The voices one engine offers."""
     svc = services()
+    check_engine(current_app.config, request.args.get("engine"), svc.engine_names)
     engine = svc.get_engine(request.args.get("engine") or None)
     listed = [
         {
@@ -99,6 +142,7 @@ def voices() -> ResponseReturnValue:
             "display_name": v.display_name,
         }
         for v in engine.voices()
+        if voice_allowed(current_app.config, v.name)
     ]
     return jsonify({"engine": engine.name, "default": svc.default_voice(engine), "voices": listed})
 
@@ -110,6 +154,62 @@ def _sentence_at(value: str | None) -> int | None:
     if not value.isdigit() or len(value) > 9:
         raise InvalidRequest("at must be a sentence id (a non-negative integer)")
     return int(value)
+
+
+def _stored_manifest(path: Path) -> Response:
+    """A finished manifest as stored (no JSON parse or re-encode); a large one from a stored gzip copy."""
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    if gzipped and path.stat().st_size >= GZIP_STORED_MIN_BYTES:
+        response = current_app.response_class(_gzip_copy(path), mimetype="application/json")
+        response.headers["Content-Encoding"] = "gzip"  # web.security leaves it as it is
+    else:
+        # Bytes, not a file handle: nothing is left open for the caller.
+        response = current_app.response_class(path.read_bytes(), mimetype="application/json")
+    response.vary.add("Accept-Encoding")
+    response.add_etag()
+    response.make_conditional(request)
+    return response
+
+
+def _gzip_copy(path: Path) -> bytes:
+    """The gzip of a finished (so unchanging) manifest, compressed once and kept beside it."""
+    copy = path.with_name(path.name + ".gz")
+    try:
+        return copy.read_bytes()
+    except FileNotFoundError:
+        data = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        atomic_write_bytes(copy, data)
+        return data
+
+
+def _wait(svc: Services, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Wait (bounded, in a slot) for the document to finish; the manifest as it then stands."""
+    doc_id = manifest["id"]
+    gate: ClientSlots = current_app.extensions[WAIT_GATE]
+    try:
+        with gate.slot(client_key(request.remote_addr)):
+            wait_until_done(
+                lambda slice_s: svc.wait(doc_id, slice_s),
+                max_s=float(current_app.config.get("WAIT_MAX_S", 60)),
+                environ=request.environ,
+            )
+    except NoSlot:
+        return manifest  # no waiting for this one: it polls like the widget does
+    return svc.store.load(doc_id)
+
+
+def _fetch(svc: Services, url: str) -> tuple[str, str | None]:
+    """Fetch a page for a new document: quota first, then a bounded slot, then the network."""
+    check_synthesis_quota()  # before any outbound work; the token also pays for the synthesis
+    gate: ClientSlots = current_app.extensions[FETCH_GATE]
+    try:
+        with gate.slot(client_key(request.remote_addr)):
+            return svc.fetch(url)
+    except NoSlot as exc:
+        retry_after_s = max(1, int(float(current_app.config.get("FETCH_TIMEOUT_S", 10.0))))
+        if exc.per_client:
+            raise RateLimited(retry_after_s) from None
+        raise Busy(str(exc), retry_after_s) from None
 
 
 def _json_body() -> dict[str, Any]:

@@ -76,7 +76,7 @@ def _fetch_options(config: Any) -> dict[str, Any]:
         "allowed_hosts": config.get("FETCH_ALLOWED_HOSTS") or None,
         "timeout_s": float(config.get("FETCH_TIMEOUT_S", 10.0)),
         "max_bytes": int(config.get("FETCH_MAX_BYTES", 2 * 1024 * 1024)),
-        "allow_private": bool(config.get("FETCH_ALLOW_PRIVATE", False)),
+        "private_networks": config.get("FETCH_PRIVATE_NETWORKS") or (),
     }
 
 

@@ -141,9 +141,14 @@ def _read_input(name: str) -> reader.Document:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from web import create_app
+    from web.exposure import exposure_warning
 
-    create_app()  # fail here, in one clear line, on a bad configuration
-    settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True, "API_ALLOW_LOOPBACK": _is_loopback(args.host)}
+    app = create_app()  # fail here, in one clear line, on a bad configuration
+    warning = exposure_warning(args.host, app.config)
+    if warning:
+        print(warning, file=sys.stderr)
+    settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True, "RESUME_ON_START": True,
+                "API_ALLOW_LOOPBACK": _is_loopback(args.host)}
     print(f"bobao: serving on http://{args.host}:{args.port}/", file=sys.stderr)
     signal.signal(signal.SIGTERM, _stop_now)  # gunicorn installs its own (web.serving)
     try:
@@ -263,16 +268,29 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    cache = _services().cache
+    services = _services()
+    cache = services.cache
     if args.action == "stats":
         result: Any = cache.stats()
     elif args.action == "prune":
         result = cache.prune(args.max_bytes)
     else:
-        result = cache.verify(repair=args.repair)
+        return _verify(services, args.repair)
     print(json.dumps(_jsonable(result), ensure_ascii=False, indent=2))
     clean = getattr(result, "clean", True)
     return 0 if clean else 1
+
+
+def _verify(services: Services, repair: bool) -> int:
+    """The clip cache's check, and the document folder's leftovers of interrupted writes."""
+    report = services.cache.verify(repair=repair)
+    from web.repair import sweep_documents
+
+    documents = sweep_documents(services.store.root, repair=repair)
+    output = {**_jsonable(report), "documents": _jsonable(documents)}
+    output["clean"] = report.clean and documents.clean
+    print(json.dumps(output, ensure_ascii=False, indent=2))
+    return 0 if output["clean"] else 1
 
 
 def _jsonable(value: Any) -> Any:

@@ -14,6 +14,10 @@ DEFAULTS: Mapping[str, Any] = {
     "TTS_ENGINE": "offline",
     "TTS_VOICE": None,  # None → the engine's first (default) voice
     "TTS_RATE": 0,  # percent
+    # What a request may choose (web.choices): None → TTS_ENGINE and the EXTRA_ENGINES; list the
+    # online "edge" here only if page text may leave the server. CLIENT_VOICES: None → any voice.
+    "CLIENT_ENGINES": None,
+    "CLIENT_VOICES": None,
     # "name=package.module:factory,…": engines registered at start-up (tests use the tone engine).
     "EXTRA_ENGINES": "",
     "AUDIO_CACHE_DIR": None,  # None → <instance>/audio
@@ -23,14 +27,25 @@ DEFAULTS: Mapping[str, Any] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "MAX_TEXT_CHARS": 200_000,
     "FETCH_ALLOWED_HOSTS": [],
-    "FETCH_TIMEOUT_S": 10.0,
+    "FETCH_TIMEOUT_S": 10.0,  # the whole fetch: connect, headers and body, over every redirect
     "FETCH_MAX_BYTES": 2 * 1024 * 1024,
-    # Intranet deployments may read pages on private addresses; off by default (SSRF).
-    "FETCH_ALLOW_PRIVATE": False,
+    # Fetches and ?wait=1 each hold a server thread. Per client (more → 429 / no wait) and in total
+    # (more → 503 / no wait); the two totals together stay below the 8 threads of a serve worker,
+    # so /healthz and listeners always find one.
+    "FETCH_MAX_PER_CLIENT": 2,
+    "FETCH_MAX_TOTAL": 3,
+    "WAIT_MAX_S": 60,
+    "WAIT_MAX_PER_CLIENT": 1,
+    "WAIT_MAX_TOTAL": 3,
+    # Intranet deployments list the private networks or hosts they may read ("10.20.0.0/16",
+    # ".intra.gov.cn"); loopback, link-local and this server's own addresses are never read (SSRF).
+    "FETCH_PRIVATE_NETWORKS": [],
     "API_ALLOWED_ORIGINS": [],
     # Also allow any http://127.0.0.1:*, localhost:* or [::1]:* page; `bobao serve` turns it on
     # when it listens on loopback only (local development), never on another address.
     "API_ALLOW_LOOPBACK": False,
+    # This service's own origin ("https://read.example.gov.cn"), for CORS; never taken from Host.
+    "PUBLIC_ORIGIN": None,
     "ADMIN_TOKEN": None,  # None or "" → the admin API answers 403 admin_disabled
     # Wrong admin tokens per client before it is locked out (429) until the allowance refills.
     "ADMIN_AUTH_RATE": "10/minute",

@@ -4,6 +4,7 @@
     ├── InvalidRequest      the request body or a parameter is malformed (400)
     ├── DocumentNotFound    no such document, section or clip; also every malformed id (404)
     ├── AudioNotReady       the document exists but its audio is still being made (409)
+    ├── NotAllowed          an engine or voice the operator did not offer to clients (403)
     ├── TextTooLong         more characters than MAX_TEXT_CHARS (413)
     └── Busy                the synthesis queue is full; try again later (503 + Retry-After)
 
@@ -35,6 +36,8 @@ from reader import EmptyDocument
 from reader import InputTooLarge
 from reader import ReaderError
 from reader import UnsupportedInput
+from web.storage import RETRY_AFTER_S as STORAGE_RETRY_AFTER_S
+from web.storage import is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,10 @@ class DocumentNotFound(WebError):
 
 class AudioNotReady(WebError):
     """The document's audio is not assembled yet."""
+
+
+class NotAllowed(WebError):
+    """The request names an engine or voice that the operator's allow-list does not offer."""
 
 
 class TextTooLong(WebError):
@@ -80,6 +87,7 @@ class Problem:
 PROBLEMS: tuple[tuple[type[BaseException], Problem], ...] = (
     (InvalidRequest, Problem(400, "bad_request", "请求格式不正确。")),
     (DocumentNotFound, Problem(404, "not_found", "找不到该文档或音频。")),
+    (NotAllowed, Problem(403, "not_allowed", "该发音引擎或发音人未开放。")),
     (AudioNotReady, Problem(409, "audio_not_ready", "音频仍在生成中，请稍后再试。")),
     (TextTooLong, Problem(413, "text_too_long", "文本过长，无法朗读。")),
     (Busy, Problem(503, "busy", "服务器繁忙，请稍后再试。")),
@@ -108,6 +116,7 @@ HTTP_PROBLEMS: dict[int, Problem] = {
 }
 
 INTERNAL = Problem(500, "internal_error", "服务器内部错误。")
+STORAGE_FULL = Problem(503, "storage_error", "服务器存储空间不足，请稍后再试。")
 JSON_PREFIXES = ("/api/", "/documents/", "/audio/", "/admin/api/")
 
 
@@ -116,6 +125,8 @@ def problem_for(error: BaseException) -> Problem:
     for cls, problem in _all_problems():
         if isinstance(error, cls):
             return problem
+    if is_disk_full(error):
+        return STORAGE_FULL
     if isinstance(error, HTTPException):
         code = error.code or 500
         return HTTP_PROBLEMS.get(code, Problem(code, "http_error", "请求失败。"))
@@ -169,7 +180,9 @@ def _safe_detail(error: BaseException) -> str | None:
 
 
 def _copy_retry_after(error: BaseException, response: Response) -> None:
-    if isinstance(error, Busy):
+    if response.status_code == 503 and problem_for(error).code == "storage_error":
+        response.headers["Retry-After"] = str(STORAGE_RETRY_AFTER_S)
+    elif isinstance(error, Busy):
         response.headers["Retry-After"] = str(error.retry_after_s)
     elif isinstance(error, HTTPException) and error.response is None:
         retry = getattr(error, "retry_after", None)

@@ -25,7 +25,6 @@ from flask import Flask
 from werkzeug.http import http_date
 from werkzeug.http import parse_date
 from werkzeug.http import parse_range_header
-from werkzeug.wsgi import get_host
 
 from web.security import EXPOSE_HEADERS
 from web.security import allowed_origins
@@ -43,6 +42,7 @@ class ClipFastPath:
         self.app = app
         self.cache = app.extensions["bobao"].cache
         self.allowed = allowed_origins(app.config)
+        self.own_origin = app.config.get("PUBLIC_ORIGIN") or None  # never the Host header (rebinding)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         match = CLIP_PATH.fullmatch(environ.get("PATH_INFO", ""))
@@ -96,8 +96,7 @@ class ClipFastPath:
             ("Vary", "Origin"),
         ]
         origin = environ.get("HTTP_ORIGIN")
-        own = f"{environ.get('wsgi.url_scheme', 'http')}://{get_host(environ)}"
-        if origin and origin_allowed(origin, self.allowed, own):
+        if origin and origin_allowed(origin, self.allowed, self.own_origin):
             headers.append(("Access-Control-Allow-Origin", "*" if "*" in self.allowed else origin))
             headers.append(("Access-Control-Expose-Headers", EXPOSE_HEADERS))
         return headers

@@ -7,13 +7,19 @@ The rules, applied to the first URL and again to every redirect (at most ``MAX_R
 * the host is resolved here, and *every* address it resolves to must be public: loopback,
   private, link-local (cloud metadata 169.254.169.254), CGNAT 100.64/10, multicast, reserved,
   unspecified, and IPv6 forms that embed one of those (``::ffff:127.0.0.1``, 6to4, Teredo,
-  NAT64) are refused;
+  NAT64) are refused. An intranet deployment names the private networks (``"10.20.0.0/16"``) or
+  hosts (``"oa.intra.gov.cn"``, ``".intra.gov.cn"``) it may read in ``private_networks``; loopback,
+  link-local, unspecified, multicast and this server's own addresses stay refused whatever that
+  list says;
 * the connection goes to the address that was checked, never to the name again, so a DNS
   answer that changes between check and use (rebinding) cannot reach a private address;
 * time and size are capped, and only pages (HTML, text) and attachments (PDF, DOCX) are accepted.
+  The time limit covers the whole fetch (connect, headers and body, over every redirect): a
+  watchdog shuts the socket down at the deadline, so a server dripping one byte a second cannot
+  hold a fetch past it (a per-read socket timeout alone would let it);
 
-``allow_private=True`` exists only so that tests can fetch from fixture servers on 127.0.0.1;
-the application keeps it off unless ``FETCH_ALLOW_PRIVATE`` is set.
+There is no switch that turns these checks off (tests reach their fixture servers on 127.0.0.1
+through a stub resolver that maps a public address to them).
 
     FetchError
     ├── TargetRefused          scheme, host or resolved address not allowed
@@ -25,10 +31,12 @@ the application keeps it off unless ``FETCH_ALLOW_PRIVATE`` is set.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Collection
 from urllib.parse import urljoin
@@ -77,24 +85,40 @@ def fetch_url(
     allowed_hosts: Collection[str] | None = None,
     timeout_s: float = 10.0,
     max_bytes: int = 5_000_000,
-    allow_private: bool = False,
+    private_networks: Collection[str] = (),
     content_types: Collection[str] = DEFAULT_CONTENT_TYPES,
 ) -> tuple[bytes, str | None]:
     """GET ``url`` under the SSRF rules above; return the body and its Content-Type header."""
     deadline = time.monotonic() + timeout_s
     for _hop in range(MAX_REDIRECTS + 1):
         scheme, host, port, target = _check_url(url, allowed_hosts)
-        ip = vet_host(host, port, allow_private=allow_private)
-        response, conn = _request(scheme, host, port, ip, target, deadline)
+        ip = vet_host(host, port, private_networks=private_networks)
+        cls = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
+        conn = cls(host, port, ip, _remaining(deadline))
+        watchdog = threading.Timer(_remaining(deadline), _cut, args=(conn,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
+            response = _request(conn, target, deadline)
             location = response.getheader("Location")
             if response.status in _REDIRECTS and location:
                 url = urljoin(url, location)
                 continue
             return _read_body(response, max_bytes, content_types, deadline)
         finally:
+            watchdog.cancel()
             conn.close()
     raise BadStatus(f"more than {MAX_REDIRECTS} redirects")
+
+
+def _cut(conn: http.client.HTTPConnection) -> None:
+    """The deadline passed: shut the socket down so that any blocked connect or read returns now."""
+    sock = conn.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already closed: nothing is blocked on it
+            pass
 
 
 def is_public_address(address: str) -> bool:
@@ -116,8 +140,8 @@ def is_public_address(address: str) -> bool:
     return ip.is_global and not any(flags)
 
 
-def vet_host(host: str, port: int, *, allow_private: bool = False) -> str:
-    """Resolve ``host`` once and return one address to connect to, if all its addresses are public."""
+def vet_host(host: str, port: int, *, private_networks: Collection[str] = ()) -> str:
+    """Resolve ``host`` once and return one address to connect to, if every address it has may be read."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -125,12 +149,71 @@ def vet_host(host: str, port: int, *, allow_private: bool = False) -> str:
     addresses = [str(info[4][0]) for info in infos]
     if not addresses:
         raise TargetRefused(f"host {host!r} has no address")
-    if not allow_private:
-        bad = [a for a in addresses if not is_public_address(a)]
-        if bad:
-            # One private answer is enough to refuse: the client's resolver might have picked it.
-            raise TargetRefused(f"host {host!r} resolves to a non-public address ({bad[0]})")
+    for address in addresses:
+        # One bad answer is enough to refuse: the client's resolver might have picked it.
+        if never_fetched(address):
+            raise TargetRefused(f"host {host!r} resolves to {address}, which is never fetched")
+        if not is_public_address(address) and not _intranet_allowed(host, address, private_networks):
+            raise TargetRefused(f"host {host!r} resolves to a non-public address ({address})")
     return addresses[0]
+
+
+def never_fetched(address: str) -> bool:
+    """Loopback, link-local (cloud metadata), unspecified, multicast, or one of this server's own."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = _embedded_ipv4(ip)
+        if embedded is not None:
+            return never_fetched(str(embedded))
+    flags = (ip.is_loopback, ip.is_link_local, ip.is_unspecified, ip.is_multicast)
+    return any(flags) or ip in own_addresses()
+
+
+@functools.cache
+def own_addresses() -> frozenset[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """The addresses of this machine's interfaces (looked up once per process)."""
+    return frozenset(_interface_addresses())
+
+
+def _interface_addresses() -> set[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    """IPv4 addresses by ioctl per interface, IPv6 from /proc (Linux); elsewhere only what fails safe."""
+    found: set[ipaddress.IPv4Address | ipaddress.IPv6Address] = set()
+    try:
+        import fcntl
+        import struct
+
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            for _index, name in socket.if_nameindex():
+                try:
+                    packed = fcntl.ioctl(probe.fileno(), 0x8915, struct.pack("256s", name.encode()[:15]))
+                except OSError:  # an interface without an IPv4 address
+                    continue
+                found.add(ipaddress.IPv4Address(packed[20:24]))
+    except (ImportError, OSError, AttributeError):
+        pass
+    try:
+        with open("/proc/net/if_inet6", encoding="ascii") as table:
+            for line in table:
+                found.add(ipaddress.IPv6Address(int(line.split()[0], 16)))
+    except (OSError, ValueError, IndexError):
+        pass
+    return found
+
+
+def _intranet_allowed(host: str, address: str, private_networks: Collection[str]) -> bool:
+    """True when the operator listed ``address``'s network, or ``host`` itself, as readable intranet."""
+    entries = private_networks
+    if isinstance(entries, str):  # from the environment: "10.20.0.0/16, .intra.gov.cn"
+        entries = entries.replace(",", " ").split()
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    names = []
+    for entry in entries:
+        try:
+            if ip in ipaddress.ip_network(entry.strip(), strict=False):
+                return True
+        except ValueError:
+            names.append(entry)
+    return bool(names) and host_allowed(host, names)
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -206,21 +289,17 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
         self.sock = ssl.create_default_context().wrap_socket(raw, server_hostname=self.host)
 
 
-def _request(
-    scheme: str, host: str, port: int, ip: str, target: str, deadline: float
-) -> tuple[http.client.HTTPResponse, http.client.HTTPConnection]:
+def _request(conn: http.client.HTTPConnection, target: str, deadline: float) -> http.client.HTTPResponse:
     """Send one GET to the pinned address and return the response headers."""
-    remaining = _remaining(deadline)
-    cls = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-    conn = cls(host, port, ip, remaining)
+    host = conn.host
     try:
         conn.request("GET", target, headers={"User-Agent": _USER_AGENT, "Accept": _ACCEPT})
-        return conn.getresponse(), conn
+        return conn.getresponse()
     except TimeoutError as exc:
-        conn.close()
         raise FetchTimeout(f"{host} did not answer within the time limit") from exc
     except (OSError, http.client.HTTPException) as exc:
-        conn.close()
+        if time.monotonic() >= deadline:
+            raise FetchTimeout(f"{host} did not answer within the time limit") from exc
         raise FetchError(f"cannot fetch from {host}: {exc}") from exc
 
 
@@ -240,7 +319,8 @@ def _read_body(
     chunks: list[bytes] = []
     size = 0
     try:
-        while chunk := response.read(_CHUNK_BYTES):
+        # read1: one receive at a time, so the deadline is looked at between receives too.
+        while chunk := response.read1(_CHUNK_BYTES):
             size += len(chunk)
             if size > max_bytes:
                 raise ResponseTooLarge(f"the page is over the limit of {max_bytes} bytes")
@@ -249,7 +329,10 @@ def _read_body(
     except TimeoutError as exc:
         raise FetchTimeout("the page took too long to download") from exc
     except (OSError, http.client.HTTPException) as exc:
+        if time.monotonic() >= deadline:
+            raise FetchTimeout("the page took too long to download") from exc
         raise FetchError(f"the download broke off: {exc}") from exc
+    _remaining(deadline)  # the watchdog may have ended the body early: that is a timeout, not a page
     return b"".join(chunks), content_type
 
 

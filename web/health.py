@@ -5,7 +5,9 @@ created and removed), free disk space, the job queue's depth (and, with Celery, 
 answers), and the default engine's state: whether it is loaded and, for online engines, whether
 its circuit breaker is open (then pages still get read by the offline fallback, so that is
 "degraded", not down). ``?deep=1`` also synthesizes a short text, loading the engine if needed:
-use it for a start-up probe, not every few seconds. Cache statistics walk the cache, so they are
+use it for a start-up probe, not every few seconds. Anyone may call it, so its result is shared:
+one probe runs at a time, and its answer is reused for ``DEEP_TTL_S`` seconds (a failed probe
+only for ``DEEP_FAIL_TTL_S``, so recovery shows soon). Cache statistics walk the cache, so they are
 recomputed at most every ``STATS_TTL_S`` seconds.
 """
 
@@ -16,6 +18,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +33,13 @@ from audio import SpeechParams
 bp = Blueprint("health", __name__)
 
 STATS_TTL_S = 30.0
+DEEP_TTL_S = 30.0
+DEEP_FAIL_TTL_S = 5.0
 LOW_DISK_BYTES = 200 * 1024 * 1024
 _stats_lock = threading.Lock()
 _stats_memo: dict[str, tuple[float, dict[str, Any]]] = {}
+_probe_lock = threading.Lock()  # one synthesis probe at a time, whoever asks
+_probe_memo: weakref.WeakKeyDictionary[Any, tuple[float, dict[str, Any]]] = weakref.WeakKeyDictionary()
 
 
 @bp.get("/healthz")
@@ -62,8 +69,21 @@ def _engine_check(services: Any, *, deep: bool) -> dict[str, Any]:
         result["breaker_open"] = breaker_open
         result["degraded"] = breaker_open
     if deep:
-        result.update(_synthesis_probe(services))
+        result.update(_shared_probe(services))
     return result
+
+
+def _shared_probe(services: Any) -> dict[str, Any]:
+    """The last probe's result while fresh; otherwise probe now (callers meanwhile wait for it)."""
+    with _probe_lock:
+        memo = _probe_memo.get(services)
+        if memo is not None:
+            age = time.monotonic() - memo[0]
+            if age < (DEEP_TTL_S if memo[1]["ok"] else DEEP_FAIL_TTL_S):
+                return {**memo[1], "probe_age_s": round(age, 1)}
+        result = _synthesis_probe(services)
+        _probe_memo[services] = (time.monotonic(), result)
+        return {**result, "probe_age_s": 0.0}
 
 
 def _breaker_open(engine: Any) -> bool:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from flask import current_app
+from flask import g
 from flask import has_request_context
 from flask import jsonify
 from flask import request
@@ -126,9 +127,12 @@ def check_synthesis_quota(key: str | None = None) -> None:
     """Spend one synthesis token for this request's client; raise ``RateLimited`` when there is none.
 
     Outside a request (the CLI, a worker, ``bobao build``) there is no client to limit: no-op.
+    One request spends at most one token: the URL route spends it before fetching, and the
+    synthesis that follows is already paid for.
     """
-    if not has_request_context():
+    if not has_request_context() or g.get("synthesis_quota_spent"):
         return
+    g.synthesis_quota_spent = True
     limiter: TokenBucketLimiter | None = current_app.extensions.get(EXTENSION)
     if limiter is None:
         return

@@ -13,8 +13,14 @@
   ``http://localhost:*`` or ``http://[::1]:*`` page is allowed too, for local development.
   A refused origin is logged once per process with the setting to change, and ``GET /api/origin``
   (readable from anywhere) tells the widget so, so that it can say "not yet allowed".
+  CORS header alone would still let a foreign page start synthesis.
+  The service's own origin is ``PUBLIC_ORIGIN`` from configuration, never the ``Host`` header: a
+  DNS-rebinding page sends our address with its own name as Host, and must not be granted. Only
+  without ``PUBLIC_ORIGIN`` does the gate let a POST whose Origin matches Host through (our own
+  player page, on an install that never said its name); it still gets no CORS grant.
 * **Body limit.** A declared ``Content-Length`` over ``MAX_CONTENT_LENGTH`` is refused (413) before
-  any view reads it; Werkzeug enforces the same limit on bodies that do not declare a length.
+  any view reads it; a chunked body (no length) is read up front and refused (413) when it reaches
+  the limit. JSON bodies nested too deeply or holding lone surrogates are refused (400) while parsed.
 * **gzip** for JSON, JavaScript, CSS, HTML, VTT and plain text when the client accepts it. Audio
   is never compressed (MP3 does not shrink, and Range offsets must stay byte offsets).
 * ``TRUSTED_PROXIES = n`` trusts ``n`` reverse proxies' ``X-Forwarded-*`` headers, so that the
@@ -37,6 +43,8 @@ from flask import jsonify
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from web.jsonbody import StrictJSONProvider
 
 log = logging.getLogger(__name__)
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -77,6 +85,9 @@ def init_app(app: Flask) -> None:
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     app.add_url_rule(ORIGIN_PATH, "origin_status", origin_status)
+    ensure_ascii = getattr(app.json, "ensure_ascii", True)
+    app.json = StrictJSONProvider(app)
+    app.json.ensure_ascii = ensure_ascii  # type: ignore[attr-defined]
     app.before_request(_refuse_oversize_body)
     app.before_request(_cors_gate)
     app.after_request(_cors_headers)
@@ -93,10 +104,16 @@ def origin_list(value: object) -> list[str]:
 def origin_allowed(origin: str, allowed: list[str], own_origin: str | None = None) -> bool:
     """True for an allowed origin, including our own (same-origin requests carry Origin on POST)."""
     origin = origin.rstrip("/")
-    own = own_origin if own_origin is not None else request.host_url
+    own = own_origin.rstrip("/") if own_origin else None
     if "loopback" in allowed and is_loopback_origin(origin):
         return True
-    return "*" in allowed or origin in allowed or origin == own.rstrip("/")
+    return "*" in allowed or origin in allowed or origin == own
+
+
+def own_origin() -> str | None:
+    """The service's public origin (``PUBLIC_ORIGIN``), if configured; never taken from ``Host``."""
+    value = str(current_app.config.get("PUBLIC_ORIGIN") or "").strip().rstrip("/")
+    return value or None
 
 
 def is_loopback_origin(origin: str) -> bool:
@@ -129,7 +146,7 @@ def origin_status() -> Response:
     page, so this is how the widget tells "not yet allowed" from "service down".
     """
     origin = request.headers.get("Origin", "")
-    allowed = bool(origin) and origin_allowed(origin, _allowed_origins())
+    allowed = bool(origin) and origin_allowed(origin, _allowed_origins(), own_origin())
     response = jsonify({"origin": origin or None, "allowed": allowed, "setting": "API_ALLOWED_ORIGINS",
                         "environment": "BOBAO_API_ALLOWED_ORIGINS"})
     response.headers["Cache-Control"] = "no-store"
@@ -138,8 +155,15 @@ def origin_status() -> Response:
 
 def _refuse_oversize_body() -> None:
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit is not None and (request.content_length or 0) > int(limit):
+    if limit is None:
+        return
+    if (request.content_length or 0) > int(limit):
         raise RequestEntityTooLarge()
+    if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+        # A chunked body: Werkzeug stops reading at the limit and hands the view a truncated body,
+        # which would fail as malformed (400). Read it here, and call a body that fills the limit too large.
+        if len(request.get_data(cache=True)) >= int(limit):
+            raise RequestEntityTooLarge()
 
 
 def _forbidden_origin(origin: str) -> Response:
@@ -162,12 +186,18 @@ def _cors_gate() -> Response | None:
     origin = request.headers.get("Origin")
     if not origin or not _is_cors_path(request.path):
         return None
-    allowed = origin_allowed(origin, _allowed_origins())
+    allowed = origin_allowed(origin, _allowed_origins(), own_origin())
     if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
         return _preflight(origin) if allowed else _forbidden_origin(origin)
-    if not allowed and request.method not in SAFE_METHODS:
+    if not allowed and request.method not in SAFE_METHODS and not _unnamed_same_origin(origin):
         return _forbidden_origin(origin)
     return None
+
+
+def _unnamed_same_origin(origin: str) -> bool:
+    """A POST from our own page on an install without PUBLIC_ORIGIN (plain-HTTP intranet browsers
+    send no Sec-Fetch-Site to tell us). A gate pass only: no CORS grant is ever made from Host."""
+    return own_origin() is None and origin.rstrip("/") == request.host_url.rstrip("/")
 
 
 def _preflight(origin: str) -> Response:
@@ -199,7 +229,7 @@ def _cors_headers(response: Response) -> Response:
         response.headers["Access-Control-Allow-Origin"] = "*"
         return response
     origin = request.headers.get("Origin")
-    if origin and origin_allowed(origin, _allowed_origins()):
+    if origin and origin_allowed(origin, _allowed_origins(), own_origin()):
         _allow_origin(response, origin)
     return response
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Mapping
@@ -21,8 +22,10 @@ import reader
 from audio import ClipCache
 from audio import Engine
 from audio import SpeechParams
+from web import lifecycle
 from web import narration
 from web import readingrules
+from web import storage
 from web.config import parse_rate
 from web.documents import Claim
 from web.documents import DocumentStore
@@ -31,11 +34,16 @@ from web.errors import Busy
 from web.errors import InvalidRequest
 from web.errors import TextTooLong
 from web.jobs import JobRunner
+from web.limits import check_text_chars
+from web.progress import ThrottledSaver
 from web.ratelimit import check_synthesis_quota
 from web.schedule import Lane
 from web.schedule import ShouldYield
 from web.schedule import lane_for
 from web.schedule import work_order
+from web.skipping import SkippingEngine
+from web.skipping import max_skips_for
+from web.skipping import note_skips
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +160,8 @@ class Services:
 
     def speech_params(self, engine: Engine, voice: str | None, rate: object) -> SpeechParams:
         """Validated speech parameters for a request; VoiceNotFound for a voice the engine lacks."""
+        if voice is not None and not isinstance(voice, str):
+            raise InvalidRequest("voice must be a string")
         voice = voice or self.default_voice(engine)
         if voice not in {v.name for v in engine.voices()}:
             raise audio.VoiceNotFound(f"engine {engine.name!r} has no voice {voice!r}")
@@ -164,7 +174,15 @@ class Services:
     def parse(
         self, kind: str, content: str, url: str | None = None, content_type: str | None = None
     ) -> reader.Document:
-        """Read a stored input into a Document: ``text``, ``html``, or ``url``/``file`` (base64 bytes)."""
+        """Read a stored input into a Document: ``text``, ``html``, or ``url``/``file`` (base64 bytes).
+
+        The text limit applies to what was read, whatever the route (a small DOCX can hold millions).
+        """
+        document = self._read(kind, content, url, content_type)
+        check_text_chars(document, int(self.config["MAX_TEXT_CHARS"]))
+        return document
+
+    def _read(self, kind: str, content: str, url: str | None, content_type: str | None) -> reader.Document:
         # Fetched pages are bounded by FETCH_MAX_BYTES instead (their markup is not text to read).
         if kind not in ("url", "file") and len(content) > int(self.config["MAX_TEXT_CHARS"]):
             raise TextTooLong(f"{len(content)} characters; the limit is {self.config['MAX_TEXT_CHARS']}")
@@ -196,13 +214,12 @@ class Services:
             from web.fetch import fetch_url
         except ImportError:
             raise InvalidRequest("url input is not available in this installation") from None
-        options = {"allow_private": True} if self.config.get("FETCH_ALLOW_PRIVATE") else {}
         data, content_type = fetch_url(
             url,
             allowed_hosts=self.config.get("FETCH_ALLOWED_HOSTS") or [],
             timeout_s=float(self.config.get("FETCH_TIMEOUT_S", 10.0)),
             max_bytes=int(self.config.get("FETCH_MAX_BYTES", 2 * 1024 * 1024)),
-            **options,
+            private_networks=self.config.get("FETCH_PRIVATE_NETWORKS") or (),
         )
         # Keep the raw bytes: the reader detects GBK/Big5 itself, and a restart must re-read the same page.
         return base64.b64encode(data).decode("ascii"), content_type
@@ -235,7 +252,8 @@ class Services:
             rate=params.rate,
             normalizer=self.normalizer_version(),
         )
-        if self.store.exists(doc_id):
+        existed = self.store.exists(doc_id)
+        if existed:
             manifest = self.store.load(doc_id)
             if manifest["status"] == "ready" or self._in_progress(doc_id):
                 return manifest
@@ -263,6 +281,8 @@ class Services:
             except Busy:
                 with self._lock:
                     self._documents.pop(doc_id, None)
+                if not existed:  # refused (503): nothing may be left to resume, or a flood piles up
+                    shutil.rmtree(self.store.dir_for(doc_id), ignore_errors=True)
                 raise
         return manifest
 
@@ -278,7 +298,10 @@ class Services:
         manifest that nobody works on (after a restart) is queued again.
         """
         manifest = self.store.load(doc_id)
-        if manifest["status"] in FINAL:
+        if storage.failed_for_space(manifest, self.jobs.error(doc_id)) and not self._in_progress(doc_id):
+            if not storage.writable(self.store.root):
+                return storage.as_failed(manifest)  # not re-queued while the disk stays full
+        elif manifest["status"] in FINAL:
             return manifest
         lane = Lane.BACKGROUND
         if at is not None:
@@ -358,25 +381,39 @@ class Services:
         """Queued here, or being synthesized by this or another process (its lock is held)."""
         return self.jobs.is_active(doc_id) or self.store.is_locked(doc_id)
 
+    def resume(self, doc_id: str) -> bool:
+        """Queue an unfinished document as background work (start-up resumes them all)."""
+        return self._submit(doc_id, Lane.BACKGROUND)
+
     def work(self, doc_id: str, should_yield: ShouldYield) -> Lane | None:
         """One turn of ``doc_id``'s job: sentences in demand order until others should have a go.
 
         Returns the lane to queue the document in again, or None when nothing is left to do here
-        (finished, or another process holds the document and will finish it).
+        (finished, or another process holds the document and will finish it, or the server is stopping:
+        the document then stays unfinished and is resumed after the restart).
         """
         with self.store.lock(doc_id) as mine:
             if not mine:
                 return None
-            return self._turn(doc_id, should_yield)
+            try:
+                lifecycle.check_stop()  # picked from the queue while stopping: leave it for the restart
+                with self.cache.hold():  # the clips this turn gets or puts stay while it runs
+                    return self._turn(doc_id, should_yield)
+            except lifecycle.StopRequested:
+                log.info("document %s left for the restart", doc_id)
+                return None
 
     def _turn(self, doc_id: str, should_yield: ShouldYield) -> Lane | None:
         manifest = self.store.load(doc_id)
         if manifest["status"] in FINAL:
             return None
         document = self._document(doc_id)
-        engine = self.get_engine(manifest["engine"])
-        params = SpeechParams(voice=manifest["voice"], rate=int(manifest["rate"]))
         items = narration.plan(document)
+        # One unspeakable sentence is read as a pause; many mean a broken engine, and the page fails.
+        skips_left = max_skips_for(len(items)) - len(manifest.get("skipped", ()))
+        engine = SkippingEngine(self.get_engine(manifest["engine"]), max_skips=max(0, skips_left))
+        params = SpeechParams(voice=manifest["voice"], rate=int(manifest["rate"]))
+        save_progress = ThrottledSaver(self.store.save)  # O(n) saving; a turn's end saves for sure
         spoken = [item.sentence_id for item in items]
         sentences = {s.id: s for s in document.sentences()}
         if manifest["status"] != "synthesizing":
@@ -387,27 +424,37 @@ class Services:
             cursor = self.jobs.demand(doc_id)
             lane = lane_for(spoken, waiting, cursor)
             if turned and should_yield(lane):
-                return lane
+                return self._end_turn(manifest, engine, lane)
             sentence = sentences[work_order(waiting, cursor)[0]]
             narration.speak_one(sentence, manifest, engine=engine, params=params, cache=self.cache,
-                                in_pieces=lane == Lane.NOW, on_progress=self.store.save)
+                                in_pieces=lane == Lane.NOW, on_progress=save_progress)
             turned = True
         if turned and should_yield(Lane.BACKGROUND):
-            return Lane.BACKGROUND  # assembly waits for every sentence anybody waits for
+            # assembly waits for every sentence anybody waits for
+            return self._end_turn(manifest, engine, Lane.BACKGROUND)
         narration.assemble_all(document, manifest, engine=engine, params=params, cache=self.cache,
                                out_dir=self.store.dir_for(doc_id))
+        note_skips(manifest, engine.skipped)
         self._finish(manifest)
         return None
+
+    def _end_turn(self, manifest: dict[str, Any], engine: SkippingEngine, lane: Lane) -> Lane:
+        """Save what this turn did (progress saves between sentences were throttled)."""
+        note_skips(manifest, engine.skipped)
+        self.store.save(manifest)
+        return lane
 
     def fail(self, doc_id: str, error: BaseException) -> None:
         """Record that ``doc_id``'s job failed: the backend first, then the manifest (the status owner)."""
         with self._lock:
             self._documents.pop(doc_id, None)
+        if lifecycle.stopping.is_set():  # a graceful stop, not a failure: it resumes after the restart
+            return
         manifest = self.store.load(doc_id)
         manifest["status"] = "failed"
-        manifest["error"] = type(error).__name__
+        manifest["error"] = storage.STORAGE_FULL if storage.is_disk_full(error) else type(error).__name__
         self.jobs.finishing(doc_id, error)
-        self.store.save(manifest)
+        self.store.save(manifest)  # on a full disk this fails too; manifest() tells from memory
 
     def _finish(self, manifest: dict[str, Any]) -> None:
         """Save a final manifest; the backend clears its "active" mark first, so no reader sees both."""

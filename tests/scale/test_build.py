@@ -11,6 +11,9 @@ from http.server import ThreadingHTTPServer
 import pytest
 
 from tests.fakes import register_fake
+from tests.security.conftest import PUBLIC_ALIAS_IP
+from tests.security.conftest import fakenet  # noqa: F401 - a fixture
+from tests.security.conftest import public_alias
 from web import build
 
 PAGES = {
@@ -21,7 +24,8 @@ PAGES = {
 
 
 @pytest.fixture
-def site() -> Iterator[tuple[str, list[str]]]:
+def site(fakenet) -> Iterator[tuple[str, list[str]]]:  # noqa: F811
+    """The site on 127.0.0.1, reached as http://www.example.gov.cn (a public name and address)."""
     hits: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -46,7 +50,7 @@ def site() -> Iterator[tuple[str, list[str]]]:
             return
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    base = public_alias(fakenet, f"http://127.0.0.1:{server.server_address[1]}").rstrip("/")
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     yield base, hits
     server.shutdown()
@@ -68,7 +72,6 @@ def env(tmp_path, monkeypatch):
         "BOBAO_INSTANCE_PATH": str(tmp_path / "instance"),
         "BOBAO_TTS_ENGINE": "fake",
         "BOBAO_EXTRA_ENGINES": "fake=tests.fakes:create",
-        "BOBAO_FETCH_ALLOW_PRIVATE": "true",
     }.items():
         monkeypatch.setenv(name, value)
     return tmp_path
@@ -111,11 +114,12 @@ def test_sitemap(env, site):
     assert len({r["doc_id"] for r in records}) == 3
 
 
-def test_private_targets_refused_without_the_test_switch(env, site, monkeypatch):
-    base, hits = site
-    monkeypatch.delenv("BOBAO_FETCH_ALLOW_PRIVATE")
+def test_loopback_targets_refused_whatever_the_intranet_list(env, site, fakenet, monkeypatch):  # noqa: F811
+    _, hits = site
+    monkeypatch.setenv("BOBAO_FETCH_PRIVATE_NETWORKS", "0.0.0.0/0, ::/0")
+    port = fakenet.nat[(PUBLIC_ALIAS_IP, 80)]  # the fixture server's real port
     urls = env / "urls.txt"
-    urls.write_text(f"{base}/news/0.html\n")
+    urls.write_text(f"http://127.0.0.1:{port}/news/0.html\n")
     assert build.main([str(urls)]) == 1
     assert hits == []
     assert "TargetRefused" in states(env / "urls.txt.state.jsonl")[0]["error"]

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from dataclasses import field
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 import pytest
 
@@ -74,6 +76,21 @@ def fakenet(monkeypatch: pytest.MonkeyPatch) -> FakeNet:
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     monkeypatch.setattr(socket.socket, "connect", connect)
     return net
+
+
+PUBLIC_ALIAS_IP = "93.184.216.34"
+
+
+def public_alias(net: FakeNet, loopback_url: str, host: str = "www.example.gov.cn") -> str:
+    """``loopback_url`` (a fixture server on 127.0.0.1) as seen through a public name and address.
+
+    The fetcher never reads loopback, so tests reach their servers the way a real page is reached:
+    ``host`` resolves to a public address, and the connect guard forwards that address to the server.
+    """
+    parts = urlsplit(loopback_url)
+    net.names[host] = [PUBLIC_ALIAS_IP]
+    net.nat[(PUBLIC_ALIAS_IP, 80)] = int(parts.port or 80)
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 @dataclass

@@ -6,6 +6,7 @@ recorded and blocked (or, for the one "public" address a test names, forwarded t
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 
 import pytest
@@ -195,20 +196,83 @@ def test_timeout(fakenet):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
+    fakenet.names["mute.example.gov.cn"] = [PUBLIC_IP]
+    fakenet.nat[(PUBLIC_IP, 80)] = listener.getsockname()[1]
     try:
         with pytest.raises(FetchTimeout):
-            fetch_url(f"http://127.0.0.1:{listener.getsockname()[1]}/", timeout_s=0.3, allow_private=True)
+            fetch_url("http://mute.example.gov.cn/", timeout_s=0.3)
     finally:
         listener.close()
 
 
-def test_allow_private_is_explicit(site, fakenet):
-    with pytest.raises(TargetRefused):
-        fetch_url(site.url("/"))
-    assert site.hits == []
+INTRANET = "oa.intra.gov.cn"
+INTRANET_IP = "10.20.1.5"
+
+
+@pytest.fixture
+def intranet_site(fakenet, site):
+    """``oa.intra.gov.cn`` resolves to a private address that the guard forwards to ``site``."""
+    fakenet.names[INTRANET] = [INTRANET_IP]
+    fakenet.nat[(INTRANET_IP, 80)] = site.port
     site.routes["/"] = Route()
-    body, _ = fetch_url(site.url("/"), allow_private=True)
+    return site
+
+
+def test_private_addresses_need_the_operator_list(intranet_site):
+    with pytest.raises(TargetRefused):
+        fetch_url(f"http://{INTRANET}/")
+    assert intranet_site.hits == []
+
+
+@pytest.mark.parametrize(
+    "listed", [["10.20.0.0/16"], "10.20.0.0/16, 192.168.0.0/24", [".intra.gov.cn"], [INTRANET]]
+)
+def test_listed_intranet_networks_and_hosts_are_fetched(intranet_site, listed):
+    body, _ = fetch_url(f"http://{INTRANET}/", private_networks=listed)
     assert body.startswith(b"<html>")
+
+
+def test_a_listed_network_does_not_open_other_private_hosts(fakenet, intranet_site):
+    fakenet.names["hr.example.com"] = ["192.168.7.7"]
+    with pytest.raises(TargetRefused):
+        fetch_url("http://hr.example.com/", private_networks=["10.20.0.0/16", ".intra.gov.cn"])
+
+
+EVERYTHING = ["0.0.0.0/0", "::/0", "127.0.0.0/8", "169.254.0.0/16", "localhost", ".example.com"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1/", "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://0.0.0.0/",
+     "http://[::ffff:169.254.169.254]/", "http://[fe80::1]/", "http://meta.example.com/"],
+)
+def test_loopback_and_link_local_are_refused_whatever_the_list(fakenet, url):
+    fakenet.names["meta.example.com"] = ["169.254.169.254"]
+    with pytest.raises(TargetRefused):
+        fetch_url(url, private_networks=EVERYTHING)
+    assert fakenet.connects == []
+
+
+@pytest.mark.parametrize("location", ["http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:8000/admin"])
+def test_redirect_hops_are_checked_with_an_intranet_list(intranet_site, fakenet, location):
+    intranet_site.routes["/go"] = Route(status=302, headers={"Location": location})
+    with pytest.raises(TargetRefused):
+        fetch_url(f"http://{INTRANET}/go", private_networks=EVERYTHING)
+    assert fakenet.connects == [(INTRANET_IP, 80)]
+
+
+def test_the_servers_own_addresses_are_refused(intranet_site, monkeypatch):
+    own = frozenset({ipaddress.ip_address(INTRANET_IP)})
+    monkeypatch.setattr("web.fetch.own_addresses", lambda: own)
+    with pytest.raises(TargetRefused, match="never fetched"):
+        fetch_url(f"http://{INTRANET}/", private_networks=["10.20.0.0/16"])
+    assert intranet_site.hits == []
+
+
+def test_own_addresses_include_loopback():
+    from web.fetch import own_addresses
+
+    assert ipaddress.ip_address("127.0.0.1") in own_addresses()
 
 
 @pytest.mark.parametrize(

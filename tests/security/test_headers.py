@@ -127,11 +127,40 @@ def test_foreign_simple_post_refused_before_view(app, client):
 
 
 def test_same_origin_post_allowed(app, client):
-    response = client.post(
-        "/api/documents", data="{}", content_type="application/json", headers={"Origin": "http://localhost"}
-    )
+    """Without PUBLIC_ORIGIN our own page may POST, but gets no CORS grant for it."""
+    headers = {"Origin": "http://localhost"}
+    response = client.post("/api/documents", data="{}", content_type="application/json", headers=headers)
     assert response.status_code == 200
+    assert "Access-Control-Allow-Origin" not in response.headers
     assert app.extensions["posted"] == [b"{}"]
+
+
+def test_configured_public_origin_is_our_own(app, client):
+    app.config["PUBLIC_ORIGIN"] = "https://read.example.gov.cn/"
+    headers = {"Origin": "https://read.example.gov.cn"}
+    response = client.post("/api/documents", data="{}", content_type="application/json", headers=headers)
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "https://read.example.gov.cn"
+
+
+@pytest.mark.parametrize("public_origin", [None, "https://read.example.gov.cn"])
+def test_dns_rebinding_host_gets_no_cors_grant(app, client, public_origin):
+    """A rebinding page at evil.example.com reaches us with Host: evil.example.com; it gets no grant."""
+    app.config["PUBLIC_ORIGIN"] = public_origin
+    headers = {"Origin": "http://evil.example.com", "Host": "evil.example.com"}
+    for method in ("GET", "POST"):
+        response = client.open("/api/documents", method=method, headers=headers)
+        assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_with_public_origin_a_rebinding_page_cannot_post(app, client):
+    app.config["PUBLIC_ORIGIN"] = "https://read.example.gov.cn"
+    headers = {"Origin": "http://evil.example.com", "Host": "evil.example.com"}
+    posted = client.post("/api/documents", data="{}", content_type="application/json", headers=headers)
+    assert posted.status_code == 403
+    preflight = client.options("/api/documents", headers={**headers, "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 403
+    assert app.extensions["posted"] == []
 
 
 def test_wildcard_must_be_explicit(app, client):

@@ -7,6 +7,8 @@ import re
 import pytest
 
 from audio import mp3
+from tests.security.conftest import fakenet  # noqa: F401 - a fixture
+from tests.security.conftest import public_alias
 from tests.web.conftest import SHORT_TEXT
 from tests.web.conftest import Reader
 from tests.web.conftest import make_app
@@ -239,9 +241,10 @@ def page_server():
     server.server_close()
 
 
-def test_url_input_is_fetched_and_read(tmp_path, page_server):
+def test_url_input_is_fetched_and_read(tmp_path, page_server, fakenet):  # noqa: F811
     pytest.importorskip("web.fetch")
-    app = make_app(tmp_path, FETCH_ALLOWED_HOSTS=["127.0.0.1"], FETCH_ALLOW_PRIVATE=True)
+    page_server = public_alias(fakenet, page_server)
+    app = make_app(tmp_path, FETCH_ALLOWED_HOSTS=[".example.gov.cn"])
     response = app.test_client().post("/api/documents?wait=1", json={"url": page_server})
     assert response.status_code == 201, response.get_data(as_text=True)
     manifest = response.get_json()

@@ -13,6 +13,8 @@ import pytest
 from tests.reader.test_attachments import STYLES
 from tests.reader.test_attachments import docx
 from tests.reader.test_attachments import para
+from tests.security.conftest import fakenet  # noqa: F401 - a fixture
+from tests.security.conftest import public_alias
 from tests.web.conftest import make_app
 
 PDF = (Path(__file__).parents[1] / "reader" / "data" / "attachments" / "report.pdf").read_bytes()
@@ -84,8 +86,9 @@ def attachment_server() -> Iterator[str]:
     server.server_close()
 
 
-def test_an_attachment_link_is_fetched_and_read(tmp_path: Path, attachment_server: str) -> None:
-    app = make_app(tmp_path, FETCH_ALLOWED_HOSTS=["127.0.0.1"], FETCH_ALLOW_PRIVATE=True)
+def test_an_attachment_link_is_fetched_and_read(tmp_path: Path, attachment_server: str, fakenet) -> None:  # noqa: F811
+    attachment_server = public_alias(fakenet, attachment_server)
+    app = make_app(tmp_path, FETCH_ALLOWED_HOSTS=[".example.gov.cn"])
     response = app.test_client().post("/api/documents?wait=1", json={"url": attachment_server})
     assert response.status_code == 201, response.get_data(as_text=True)
     manifest = response.get_json()
