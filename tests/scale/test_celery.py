@@ -108,11 +108,11 @@ def test_failed_job_reports_its_error(web_app, start_worker):
     created = client.post("/api/documents", json={"text": "这句话注定合成失败。", "engine": "failfake"})
     assert created.status_code == 201
     doc_id = created.json["id"]
-    assert services.jobs.wait(doc_id, timeout_s=30)
+    assert services.wait(doc_id, 30)
     assert "SynthesisFailed" in str(services.jobs.error(doc_id))
     assert client.get(f"/api/documents/{doc_id}").json["status"] == "failed"
     again = client.post("/api/documents", json={"text": "这句话注定合成失败。", "engine": "failfake"})
-    assert again.status_code == 201 and services.jobs.wait(doc_id, timeout_s=30)
+    assert again.status_code == 201 and services.wait(doc_id, 30)
     assert worker.log_path.read_text().count(f"job {doc_id} started") == 2  # a failed page can be retried
 
 

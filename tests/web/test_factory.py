@@ -60,7 +60,7 @@ def test_demo_document_is_loaded_and_synthesized(tmp_path):
     app = make_app(tmp_path, LOAD_DEMO=True)
     services = app.extensions["bobao"]
     assert services.demo_id is not None
-    assert services.jobs.wait(services.demo_id, 240)
+    assert services.wait(services.demo_id, 240)
     manifest = services.store.load(services.demo_id)
     assert manifest["status"] == "ready"
     assert "江北区2023年法治政府建设情况报告" in manifest["title"]
