@@ -283,6 +283,7 @@ def narrate(
     def piece_landed(sentence_id: int, index: int, count: int, clip: AudioClip) -> None:
         # Called from the synthesis thread while the loop below waits for this very sentence.
         pieces = entries[sentence_id].setdefault("pieces", {"count": count, "ready": []})
+        pieces["count"] = count  # known so far: the next piece counts until the last one lands
         pieces["ready"].append({"clip": f"/audio/{clip.key}.mp3", "duration_ms": clip.duration_ms})
         if on_progress is not None:
             on_progress(manifest)
