@@ -50,19 +50,20 @@ from audio.mp3 import encode_pcm
 log = logging.getLogger(__name__)
 
 NAME = "offline"
-DEFAULT_VOICE = "zf_xiaoxiao"
-MALE_VOICE = "zm_yunxi"
-# name -> (gender, Chinese display name): default first, then the best male, then by the round-trip
-# ranking of bench/voices.py. Native styles say 普通话; the Japanese ones say what they sound like.
+DEFAULT_VOICE = "zf_xiaobei"
+MALE_VOICE = "zm_yunxia"
+# name -> (gender, Chinese display name): default first, then the best male, then by the Whisper round
+# trip of bench/voices.py (toned pinyin error, docs/benchmarks.md). Native styles say 普通话; the
+# Japanese ones say what they sound like; zf_xiaoni's tones measured far off (toned PER 0.59).
 VOICES: dict[str, tuple[str, str]] = {
-    "zf_xiaoxiao": ("female", "晓晓（女声，普通话）"),
-    "zm_yunxi": ("male", "云希（男声，普通话）"),
-    "zf_xiaoyi": ("female", "晓伊（女声，普通话）"),
     "zf_xiaobei": ("female", "晓北（女声，普通话）"),
-    "zf_xiaoni": ("female", "晓妮（女声，普通话）"),
-    "zm_yunjian": ("male", "云健（男声，普通话）"),
     "zm_yunxia": ("male", "云夏（男声，普通话）"),
+    "zm_yunxi": ("male", "云希（男声，普通话）"),
+    "zm_yunjian": ("male", "云健（男声，普通话）"),
+    "zf_xiaoxiao": ("female", "晓晓（女声，普通话）"),
     "zm_yunyang": ("male", "云扬（男声，普通话）"),
+    "zf_xiaoyi": ("female", "晓伊（女声，普通话）"),
+    "zf_xiaoni": ("female", "晓妮（女声，普通话，声调不准）"),
     "jf_gongitsune": ("female", "女声（日语口音）"),
     "jm_kumo": ("male", "男声（日语口音）"),
     "jf_alpha": ("female", "女声二（日语口音）"),
