@@ -4,9 +4,10 @@
 figures measured on a quiet 2-core machine (Kokoro v1.0 int8, native styles: about 0.17 s per call
 plus 0.045 s per character; ``bench/audio.py``) and then follows the recent clips, the newest
 weighing most, so when a second process takes both cores the estimate follows within two or three
-clips, and relaxes again when the load goes. It fits per-call and per-character cost separately,
-because cutting a sentence into more pieces pays the per-call cost more often: an engine whose cost
-is mostly per call (a network voice, the test suite's slow fake) should not be cut finely.
+clips, and relaxes again when the load goes. It also fits per-call and per-character cost
+separately, because cutting a sentence into more pieces pays the per-call cost more often; but it
+never predicts less than the scaled quiet line, because a fit to a few noisy short clips can
+promise a long sentence far too cheaply, and a long silence is worse than an early cut.
 
 ``Runway`` follows a listener who plays audio as soon as it exists: the clock starts at the first
 sound, and each clip that lands in order extends how long they can listen before the next one is
@@ -39,9 +40,9 @@ _TYPICAL_CHARS = 20
 class Pace:
     """Predicts synthesis seconds for ``n`` characters from recent clips (thread-safe).
 
-    The estimate is a line ``call + char × n`` fitted to the recent clips, newest weighing most
-    (pieces of 6, 16, 30 characters give it the spread it needs); when recent clips are all about
-    the same length, the quiet-machine line is scaled to pass through their mean instead.
+    The estimate is the larger of two lines ``call + char × n``: the quiet-machine line scaled to
+    pass through the recent clips' mean, and a line fitted to the recent clips (pieces of 6, 16, 30
+    characters give it the spread it needs), newest weighing most in both.
     """
 
     def __init__(self, *, call_s: float = QUIET_CALL_S, char_s: float = QUIET_CHAR_S,
@@ -50,7 +51,7 @@ class Pace:
             raise ValueError("call_s must be >= 0, char_s > 0 and decay in (0, 1]")
         self.call_s, self.char_s, self.decay = call_s, char_s, decay
         self._recent: deque[tuple[int, float]] = deque(maxlen=WINDOW)
-        self._line = (call_s, char_s)
+        self._lines: tuple[tuple[float, float], ...] = ((call_s, char_s),)
         self._lock = threading.Lock()
 
     @property
@@ -61,15 +62,16 @@ class Pace:
     def predict_s(self, chars: int) -> float:
         """Expected synthesis time of ``chars`` characters right now."""
         with self._lock:
-            call, per_char = self._line
-        return call + per_char * max(0, chars)
+            lines = self._lines
+        return max(call + per_char * max(0, chars) for call, per_char in lines)
 
     def chars_within(self, seconds: float) -> int:
         """The most characters whose synthesis is expected to take at most ``seconds`` (may be 0)."""
         with self._lock:
-            call, per_char = self._line
-        spare = seconds - call
-        return max(0, math.floor(spare / per_char + 1e-9)) if spare > 0 else 0
+            lines = self._lines
+        fits = [math.floor((seconds - call) / per_char + 1e-9) if seconds > call else 0
+                for call, per_char in lines]
+        return max(0, min(fits))
 
     def record(self, chars: int, seconds: float) -> None:
         """Fold one measured synthesis into the estimate."""
@@ -77,21 +79,28 @@ class Pace:
             return
         with self._lock:
             self._recent.append((chars, seconds))
-            self._line = self._fit()
+            self._lines = self._fit()
 
-    def _fit(self) -> tuple[float, float]:
+    def _fit(self) -> tuple[tuple[float, float], ...]:
+        """The quiet line scaled through the recent mean, and the fitted line when the lengths vary.
+
+        Predictions take the larger of the two: a line fitted to a few noisy clips of 6 to 20
+        characters can promise a 60-character sentence far too cheaply, and a long silence costs
+        more than a piece cut a little early.
+        """
         weights = [self.decay ** age for age in range(len(self._recent) - 1, -1, -1)]
         total = sum(weights)
         mean_x = sum(w * x for w, (x, _) in zip(weights, self._recent, strict=True)) / total
         mean_y = sum(w * y for w, (_, y) in zip(weights, self._recent, strict=True)) / total
         sxx = sum(w * (x - mean_x) ** 2 for w, (x, _) in zip(weights, self._recent, strict=True))
+        scale = mean_y / (self.call_s + self.char_s * mean_x)
+        scaled = (self.call_s * scale, self.char_s * scale)
         if sxx / total < _MIN_SPREAD_CHARS**2:
-            scale = mean_y / (self.call_s + self.char_s * mean_x)
-            return self.call_s * scale, self.char_s * scale
+            return (scaled,)
         sxy = sum(w * (x - mean_x) * (y - mean_y) for w, (x, y) in zip(weights, self._recent, strict=True))
         # A per-character cost near zero or negative is noise (or an engine whose cost is all per call).
         per_char = max(self.char_s * 0.05, sxy / sxx)
-        return max(0.0, mean_y - per_char * mean_x), per_char
+        return scaled, (max(0.0, mean_y - per_char * mean_x), per_char)
 
 
 class Runway:

@@ -105,3 +105,22 @@ def test_a_machine_slower_than_real_time_keeps_speaking_in_pieces(tmp_path):
     whole_s = engine.call_s + engine.char_s * len(SENTENCES[1])  # the silence if sentence 2 came whole
     assert pieces > 6 and gap_s < whole_s / 2, (pieces, gap_s, whole_s)
     assert pace_for(engine.name).ratio > 1.5, "the estimate learnt that this machine is slow"
+
+
+def test_a_flat_fit_never_promises_a_long_sentence_cheaply():
+    # Short clips that all took about a second (load noise) fit a line with almost no per-character
+    # cost; a 60-character sentence must still be predicted at least as the scaled quiet line says.
+    pace = Pace(decay=1.0)
+    for chars in (6, 16, 8, 12):
+        pace.record(chars, 1.0)
+    scale = 1.0 / (pace.call_s + pace.char_s * 10.5)  # through the mean length, 10.5 characters
+    assert pace.predict_s(60) >= scale * (pace.call_s + pace.char_s * 60) * 0.99
+    assert pace.chars_within(pace.predict_s(60)) == 60
+
+
+def test_an_engine_whose_cost_is_per_call_is_cut_less():
+    per_call, per_char = Pace(decay=0.8), Pace(decay=0.8)
+    for chars in (6, 16, 30, 6, 16, 30):
+        per_call.record(chars, 0.4)
+        per_char.record(chars, 0.05 + 0.025 * chars)
+    assert per_call.chars_within(1.0) > per_char.chars_within(1.0) > 0
