@@ -27,7 +27,7 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from audio import SpeechParams
-from audio.engines.kokoro_voices import problems as voice_file_problems
+from audio import voice_file_problems
 
 bp = Blueprint("health", __name__)
 
