@@ -163,6 +163,19 @@ def test_voices_lists_the_engine_voices(client):
     assert [v["name"] for v in body["voices"]] == ["fake-female", "fake-male"]
 
 
+def test_offline_voices_are_native_mandarin_first_with_honest_labels(tmp_path):
+    app = make_app(tmp_path, TTS_ENGINE="offline")
+    try:
+        body = app.test_client().get("/api/voices").get_json()
+    finally:
+        app.extensions["bobao"].jobs.shutdown()
+    labels = {v["name"]: v["display_name"] for v in body["voices"]}
+    assert body["default"] == "zf_xiaobei" and body["voices"][0]["name"] == "zf_xiaobei"
+    assert labels["zf_xiaobei"] == "晓北（女声，普通话）" and labels["zm_yunxia"] == "云夏（男声，普通话）"
+    assert all("日语口音" in label for name, label in labels.items() if name.startswith(("jf_", "jm_")))
+    assert len([name for name in labels if name.startswith(("zf_", "zm_"))]) == 8
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code"),
     [
