@@ -22,7 +22,7 @@ against a simulated listener (speech at ``speech_char_s`` per character, synthes
 predicts), which shows the sizes the live loop would choose:
 
     lead_pieces("重庆市江北区人民政府关于二零二三年法治政府建设情况的报告", words=jieba_words)
-    == ["重庆市江北区", "人民政府关于二零二三年法治", "政府建设情况的报告"]
+    == ["重庆市江北区", "人民政府关于二零二三年法治政府", "建设情况的报告"]
 """
 
 from __future__ import annotations
