@@ -16,6 +16,7 @@ from audio.cache import VerifyReport
 from audio.engines import Engine
 from audio.engines import get_engine
 from audio.engines import register
+from audio.engines.kokoro_voices import problems as voice_file_problems
 from audio.errors import AssemblyError
 from audio.errors import AudioError
 from audio.errors import CacheError
@@ -74,4 +75,5 @@ __all__ = [
     "synthesize",
     "to_srt",
     "to_webvtt",
+    "voice_file_problems",
 ]

@@ -1,27 +1,35 @@
-"""Fast start: the first sentence of an uncached page is spoken in growing pieces.
+"""Fast start, then no gap: a sentence is spoken in pieces sized to what the machine can do right now.
 
-Kokoro renders a whole utterance in one pass, at about 0.11 s of compute per character plus 0.15 s
-(2 cores, measured in ``bench/audio.py``), so the first sound of a 28-character title would wait
-3.2 s. Cut into pieces of about 6, 13 and 29 characters at word boundaries, the first piece is
-ready in about a second (0.85–1.11 s measured), and because speech lasts about 0.28 s a character,
-each next piece (up to about 2.2 times as long) is ready about when the one before it has finished
-playing.
+Kokoro renders a whole utterance in one pass, so spoken whole, the first sound of a 28-character
+title waits for all 28 characters. Instead the title is cut at word boundaries into pieces, and each
+piece is sized by two live figures (``audio.pace``): how long synthesis takes on this machine right
+now (``Pace``), and how much audio the listener still has before reaching what is not ready
+(``Runway``). The first piece must be ready within ``FIRST_SOUND_S``; each next piece is as long as
+can be ready, with a ``SAFETY`` margin, before the audio already made runs out. On a quiet machine
+that is about 6, then 16, then the rest; with both cores busy the pieces stay short, and when even
+the shortest piece cannot keep up the sentence still goes on in short pieces (short gaps) instead
+of waiting for the whole of it (one long gap). A later sentence is cut only when it would not be
+ready in time spoken whole, so on a quiet machine only the first sentence of a page is cut.
 
-Why 6 and not fewer: Kokoro says a two- or three-character utterance badly. Over eight first
-sentences of government pages, Whisper's pinyin error rate on the joined audio was 0.047 with a
-6-character first piece, 0.073 spoken whole and 0.131 with a 4-character one.
+Why no piece under ``MIN_PIECE_CHARS``: Kokoro says a two- or three-character utterance badly. Over
+eight first sentences of government pages (old Japanese-accented voice), Whisper's pinyin error rate
+on the joined audio was 0.047 with a 6-character first piece, 0.073 spoken whole and 0.131 with a
+4-character one.
 
 The pieces are then joined frame by frame into the sentence's ordinary clip, so the page MP3 and
-every later request see one clip, like any other sentence's:
+every later request see one clip, like any other sentence's. ``lead_pieces`` plays the plan out
+against a simulated listener (speech at ``speech_char_s`` per character, synthesis as ``pace``
+predicts), which shows the sizes the live loop would choose:
 
     lead_pieces("重庆市江北区人民政府关于二零二三年法治政府建设情况的报告", words=jieba_words)
-    == ["重庆市江北区", "人民政府关于二零二三年法治", "政府建设情况的报告"]
+    == ["重庆市江北区", "人民政府关于二零二三年法治政府", "建设情况的报告"]
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Iterator
 from collections.abc import Sequence
 
 from audio.assemble import read_clip
@@ -30,14 +38,20 @@ from audio.model import AudioClip
 from audio.model import Mark
 from audio.model import Speech
 from audio.mp3 import duration_ms
+from audio.pace import Pace
+from audio.pace import Runway
 
 Words = Callable[[str], "list[str] | None"]
 """Splits text into words (jieba for Chinese); pieces are cut only between words. None: cannot."""
 
-FIRST_PIECE_CHARS = 6
-"""The first piece: about 0.8 s of Kokoro compute on 2 cores, 1.7 s of speech."""
-GROWTH = 2.2
-"""Each piece may be this much longer than the one before and still be ready in time."""
+FIRST_SOUND_S = 0.45
+"""The first piece's synthesis budget: first sound under half a second on a quiet machine."""
+MIN_PIECE_CHARS = 6
+"""No piece is shorter (except a whole short text): shorter utterances are said badly."""
+SAFETY = 0.75
+"""Plan with this share of the runway: the estimate lags a sudden load by a clip or two."""
+SPEECH_CHAR_S = 0.2
+"""Seconds of speech per character for the simulated listener (native styles at rate 0: 0.19–0.21)."""
 
 # A cut never leaves these at the start of the next piece: they belong to what they follow.
 _TRAILING = "，、。！？；：,.!?;:…”’」』）)]》"
@@ -47,30 +61,49 @@ _UNBROKEN = re.compile(r"[A-Za-z0-9]+(?:[/.:\-][A-Za-z0-9]+)*|[零〇幺一二�
 _SPEAKABLE = re.compile(r"\w")
 
 
-def lead_pieces(
-    text: str, *, words: Words | None = None, first_chars: int = FIRST_PIECE_CHARS, growth: float = GROWTH
-) -> list[str]:
-    """Cut ``text`` into pieces of growing length; ``[text]`` when it is too short to gain anything.
+def plan_pieces(text: str, *, pace: Pace, runway: Runway, words: Words | None = None) -> Iterator[str]:
+    """Yield the pieces of ``text`` one at a time, each sized when it is asked for.
 
-    Cuts fall at clause punctuation when one is near the target length, else between words, else
-    between characters outside a run of Latin letters or digits. Joined, the pieces give ``text``.
+    The caller synthesizes each piece before asking for the next and reports its audio to
+    ``runway``; the next size is read from ``pace`` and ``runway`` at that moment. Joined, the
+    pieces give ``text``; a text that can be ready in time whole comes as one piece.
     """
-    if first_chars < 1 or growth < 1:
-        raise ValueError("first_chars must be at least 1 and growth at least 1")
     breaks = _word_breaks(text, words)
-    pieces: list[str] = []
-    start, size = 0, float(first_chars)
-    # The last piece must be worth a call of its own: stop cutting once the rest is under 1.5 pieces.
-    while len(text) - start > size * 1.5:
-        cut = _best_cut(text, start, int(size), breaks)
-        if cut is None:
-            break
-        pieces.append(text[start:cut])
-        start, size = cut, size * growth
-    pieces.append(text[start:])
-    if len(pieces) < 2 or not all(_SPEAKABLE.search(piece) for piece in pieces):
-        return [text]
+    start = 0
+    while start < len(text):
+        budget_s = runway.remaining_s() * SAFETY if runway.started else FIRST_SOUND_S
+        cut = _next_cut(text, start, budget_s, pace, breaks)
+        yield text[start:cut]
+        start = cut
+
+
+def lead_pieces(text: str, *, words: Words | None = None, pace: Pace | None = None,
+                speech_char_s: float = SPEECH_CHAR_S) -> list[str]:
+    """The pieces ``plan_pieces`` would choose for a listener who starts at once (a simulation)."""
+    if speech_char_s <= 0:
+        raise ValueError("speech_char_s must be positive")
+    pace = pace or Pace()
+    now = [0.0]
+    runway = Runway(clock=lambda: now[0])
+    pieces = []
+    for piece in plan_pieces(text, pace=pace, runway=runway, words=words):
+        now[0] += pace.predict_s(len(piece))
+        runway.add(round(len(piece) * speech_char_s * 1000))
+        pieces.append(piece)
     return pieces
+
+
+def _next_cut(text: str, start: int, budget_s: float, pace: Pace, breaks: set[int]) -> int:
+    """Where the piece from ``start`` ends: the whole rest if it fits ``budget_s`` or is too short to cut."""
+    rest = len(text) - start
+    if pace.predict_s(rest) <= budget_s or rest < 2 * MIN_PIECE_CHARS:
+        return len(text)
+    # As much as fits the budget, but never under the minimum, and leaving a tail worth a call.
+    size = min(max(MIN_PIECE_CHARS, pace.chars_within(budget_s)), rest - MIN_PIECE_CHARS)
+    cut = _best_cut(text, start, size, breaks)
+    if cut is None or not _SPEAKABLE.search(text[start:cut]) or not _SPEAKABLE.search(text[cut:]):
+        return len(text)
+    return cut
 
 
 def join_speech(clips: Sequence[AudioClip]) -> Speech:

@@ -11,12 +11,15 @@ which members to look under (``lookup_order``): the edge voice always, the offli
 edge is known to be down. So a rerun during an outage is all hits, and once edge answers again the
 edge key misses and the page is re-spoken in the edge voice.
 
-With ``on_part``, an uncached first item is spoken in growing pieces (``audio.leadin``) and each
-piece is reported as soon as it exists, so a listener hears the page begin within about a second.
+With ``on_part``, an uncached item that would not be ready in time spoken whole (the first one,
+and later ones when the machine is too slow) is spoken in pieces sized to the measured speed
+(``audio.leadin``, ``audio.pace``), and each piece is reported as soon as it exists, so a listener
+hears the page begin within about half a second and is not left in silence afterwards.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -31,10 +34,13 @@ from audio.errors import AudioError
 from audio.errors import SynthesisFailed
 from audio.leadin import Words
 from audio.leadin import join_speech
-from audio.leadin import lead_pieces
+from audio.leadin import plan_pieces
 from audio.model import AudioClip
 from audio.model import Speech
 from audio.model import SpeechParams
+from audio.pace import Pace
+from audio.pace import Runway
+from audio.pace import pace_for
 
 OnClip = Callable[[int, AudioClip], None]
 OnPart = Callable[[int, int, int, AudioClip], None]
@@ -63,23 +69,38 @@ def clip_in_pieces(
     cache: ClipCache,
     extra_key: Mapping[str, str] | None,
     on_piece: Callable[[int, int, AudioClip], None],
+    *,
+    runway: Runway | None = None,
+    pace: Pace | None = None,
 ) -> AudioClip:
-    """``text``'s clip; on a miss it is spoken in growing pieces, each reported as it lands.
+    """``text``'s clip; on a miss it may be spoken in pieces, each reported as it lands.
 
-    The pieces are joined into the clip stored under ``text``'s own key, so callers that never asked
-    for pieces find an ordinary clip. A single piece is not reported: the clip itself follows.
+    ``on_piece(index, count, clip)``: ``count`` is the pieces known so far, the next one included
+    until this one is the last (so the last report carries the true count). The pieces are joined
+    into the clip stored under ``text``'s own key, so callers that never asked for pieces find an
+    ordinary clip. A text spoken in one piece is not reported: the clip itself follows.
+    ``runway`` is the listener's (one per stream); the default is a listener waiting for this text.
+    ``pace`` defaults to the engine's process-wide estimate, which every synthesis updates.
     """
+    runway = runway if runway is not None else Runway()
     cached = _cached(text, engine, params, cache, extra_key)
     if cached is not None:
+        runway.add(cached.duration_ms)
         return cached
     words: Words | None = getattr(engine, "words", None)
-    pieces = lead_pieces(text, words=words)
-    if len(pieces) < 2:
-        return clip_for(text, engine, params, cache, extra_key)
     clips: list[AudioClip] = []
-    for index, piece in enumerate(pieces):
+    done = 0
+    pace = pace if pace is not None else pace_for(engine.name)
+    for piece in plan_pieces(text, pace=pace, runway=runway, words=words):
+        if piece == text:  # ready in time whole: an ordinary clip
+            clip = clip_for(text, engine, params, cache, extra_key)
+            runway.add(clip.duration_ms)
+            return clip
         clips.append(clip_for(piece, engine, params, cache, extra_key))
-        on_piece(index, len(pieces), clips[-1])
+        runway.add(clips[-1].duration_ms)
+        done += len(piece)
+        index = len(clips) - 1
+        on_piece(index, index + 1 if done == len(text) else index + 2, clips[-1])
     try:
         speech = join_speech(clips)
     except SynthesisFailed:  # the voice changed between pieces (a fallback): speak it whole
@@ -98,6 +119,7 @@ def _cached(
 
 
 def _speak(engine: Engine, text: str, params: SpeechParams) -> Speech:
+    started = time.monotonic()
     try:
         speech = engine.synthesize(text, params)
     except AudioError:
@@ -106,6 +128,7 @@ def _speak(engine: Engine, text: str, params: SpeechParams) -> Speech:
         raise SynthesisFailed(f"engine {engine.name!r} failed on {text[:30]!r}: {exc}") from exc
     if not isinstance(speech, Speech) or not speech.mp3:
         raise SynthesisFailed(f"engine {engine.name!r} returned no audio for {text[:30]!r}")
+    pace_for(engine.name).record(len(text), time.monotonic() - started)
     return replace(speech, engine=speech.engine or engine.name, voice=speech.voice or params.voice)
 
 
@@ -120,14 +143,18 @@ def iter_synthesize(
     on_part: OnPart | None = None,
     workers: int = 1,
     lookahead: int = 4,
+    pace: Pace | None = None,
 ) -> Iterator[tuple[int, AudioClip]]:
     """Yield ``(id, clip)`` in the order of ``items`` as soon as each is ready.
 
     Up to ``lookahead`` items beyond the one being waited for are queued to ``workers`` threads.
-    ``on_part`` (called from a worker thread, before item 0 is yielded) receives the pieces of an
-    uncached first item. Closing the generator early cancels the queued work.
+    ``on_part`` (called from a worker thread, before the item is yielded) receives the pieces of any
+    item spoken in pieces: the first one when uncached, and a later one that would not be ready in
+    time whole. ``pace`` overrides the engine's speed estimate (for tests and benches).
+    Closing the generator early cancels the queued work.
     """
     items = list(items)
+    runway = Runway()  # one listener, who starts at the first sound of this stream
     pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="bobao-tts")
     futures: dict[str, Future[AudioClip]] = {}
     queued = 0
@@ -137,7 +164,7 @@ def iter_synthesize(
                 queued_text = items[queued][1]
                 if queued_text not in futures:
                     futures[queued_text] = _submit(pool, queued, items, engine, params, cache,
-                                                   extra_key, on_part)
+                                                   extra_key, on_part, runway, pace)
                 queued += 1
             clip = futures[text].result()
             if on_clip is not None:
@@ -156,13 +183,16 @@ def _submit(
     cache: ClipCache,
     extra_key: Mapping[str, str] | None,
     on_part: OnPart | None,
+    runway: Runway,
+    pace: Pace | None,
 ) -> Future[AudioClip]:
     item_id, text = items[index]
-    if index == 0 and on_part is not None:
+    if on_part is not None:
         def on_piece(piece: int, count: int, clip: AudioClip) -> None:
             on_part(item_id, piece, count, clip)
 
-        return pool.submit(clip_in_pieces, text, engine, params, cache, extra_key, on_piece)
+        return pool.submit(clip_in_pieces, text, engine, params, cache, extra_key, on_piece, runway=runway,
+                           pace=pace)
     return pool.submit(clip_for, text, engine, params, cache, extra_key)
 
 

@@ -44,12 +44,14 @@ class ToneEngine:
         fail_on: Iterable[str] = (),
         fail_all: bool = False,
         delay_s: float = 0.0,
+        char_delay_s: float = 0.0,
         fallback_as: str | None = None,
         clause_marks: bool = False,
     ) -> None:
         self.fail_on = set(fail_on)
         self.fail_all = fail_all
         self.delay_s = delay_s
+        self.char_delay_s = char_delay_s  # cost growing with length, as Kokoro's does
         self.fallback_as = fallback_as  # report this engine name, as a fallback engine would
         self.clause_marks = clause_marks
         self.calls: list[str] = []
@@ -70,8 +72,8 @@ class ToneEngine:
             self.calls.append(text)
         if self.fail_all or text in self.fail_on:
             raise SynthesisFailed(f"fake engine told to fail on {text!r}")
-        if self.delay_s:
-            time.sleep(self.delay_s)
+        if self.delay_s or self.char_delay_s:
+            time.sleep(self.delay_s + self.char_delay_s * len(text))
         duration_ms = expected_ms(text)
         mp3 = encode_pcm(_tone(text, params.voice, duration_ms))
         engine = self.fallback_as or self.name
@@ -109,17 +111,20 @@ def create(**options: Any) -> ToneEngine:
     return ToneEngine(**options)
 
 
-SLOW_DELAY_S = 0.3
-"""How long the "slowfake" engine takes a sentence, so tests can watch a job in progress."""
+SLOW_DELAY_S = 0.5
+"""How long the "slowfake" engine takes a 10-character sentence, so tests can watch a job in progress."""
 
 
 def create_slow(**options: Any) -> ToneEngine:
-    """Factory for "slowfake": the tone engine at SLOW_DELAY_S a sentence.
+    """Factory for "slowfake": the tone engine at 0.1 s a call plus 0.04 s a character (SLOW_DELAY_S
+    for 10 characters), a cost that grows with length like Kokoro's under load, so that the adaptive
+    lead-in (``audio.leadin``) still cuts a 12-character first sentence once it has learnt this speed.
 
     It must report the name "slowfake": the manifest records the engine by name and the job builds it
     again from that name, so a wrong name silently swaps in the fast engine.
     """
-    options.setdefault("delay_s", SLOW_DELAY_S)
+    options.setdefault("delay_s", SLOW_DELAY_S / 5)
+    options.setdefault("char_delay_s", SLOW_DELAY_S / 12.5)
     engine = ToneEngine(**options)
     engine.name = "slowfake"
     return engine

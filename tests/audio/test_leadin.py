@@ -1,4 +1,4 @@
-"""Fast start: the first sentence cut into growing pieces, each playable, joined into its clip."""
+"""Fast start, no gap: sentences cut into pieces sized to the measured speed, each playable, joined."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from audio import ClipCache
 from audio import SynthesisFailed
 from audio import iter_synthesize
+from audio.leadin import MIN_PIECE_CHARS
 from audio.leadin import join_speech
 from audio.leadin import lead_pieces
 from audio.mp3 import decode
+from audio.pace import Pace
 from audio.synthesize import clip_in_pieces
 from tests.audio.core_fixtures import PARAMS
 from tests.fakes import ToneEngine
@@ -42,11 +44,29 @@ def cache(tmp_path):
     return ClipCache(tmp_path / "cache")
 
 
-def test_pieces_grow_and_cut_between_words():
+def slowed(ratio: float) -> Pace:
+    """A pace that has seen the machine run ``ratio`` times slower than the quiet figures."""
+    pace = Pace(decay=1.0)
+    pace.record(10, ratio * (pace.call_s + 10 * pace.char_s))
+    return pace
+
+
+def test_on_a_quiet_machine_pieces_grow_and_cut_between_words():
     pieces = lead_pieces(TITLE, words=dictionary(TITLE_WORDS))
-    assert pieces == ["重庆市江北区", "人民政府关于二零二三年法治", "政府建设情况的报告"]
-    sizes = [len(p) for p in pieces[:-1]]  # the last piece is whatever is left
-    assert sizes == sorted(sizes)
+    assert pieces == ["重庆市江北区", "人民政府关于二零二三年法治政府", "建设情况的报告"]
+
+
+def test_a_slower_machine_gets_shorter_pieces_but_never_tiny_ones():
+    quiet, busy = lead_pieces(TITLE, words=dictionary(TITLE_WORDS)), lead_pieces(
+        TITLE, words=dictionary(TITLE_WORDS), pace=slowed(3.0))
+    assert len(busy) > len(quiet) and "".join(busy) == TITLE
+    assert all(len(piece) >= MIN_PIECE_CHARS - 2 for piece in busy), busy  # cuts snap to word ends
+    hopeless = lead_pieces(TITLE, words=dictionary(TITLE_WORDS), pace=slowed(20.0))
+    assert len(hopeless) >= 4, "too slow to keep up: it still goes on in short pieces"
+
+
+def test_a_fast_machine_speaks_the_sentence_whole():
+    assert lead_pieces(TITLE, pace=slowed(0.25)) == [TITLE]
 
 
 def test_short_text_is_one_piece():
@@ -55,28 +75,31 @@ def test_short_text_is_one_piece():
 
 
 def test_clause_punctuation_is_preferred_and_stays_with_its_piece():
-    pieces = lead_pieces("关于依法行政，进一步加强城市无障碍环境建设的实施意见")
+    pieces = lead_pieces("关于依法行政，进一步加强城市无障碍环境建设的实施意见", pace=slowed(2.0))
     assert pieces[0] == "关于依法行政，"
     assert not any(p[0] in "，、。" for p in pieces)
 
 
 def test_codes_and_spoken_numbers_are_never_cut():
     text = "按照GB/T三七六六八的要求开展无障碍改造工作并持续提升服务水平"
-    pieces = lead_pieces(text)
-    assert "".join(pieces) == text
+    pieces = lead_pieces(text, pace=slowed(3.0))
+    assert len(pieces) > 1 and "".join(pieces) == text
     for whole in ("GB/T", "三七六六八"):
         assert any(whole in piece for piece in pieces), pieces
 
 
 def test_bad_settings_are_refused():
     with pytest.raises(ValueError):
-        lead_pieces(TITLE, first_chars=0)
+        lead_pieces(TITLE, speech_char_s=0)
+    with pytest.raises(ValueError):
+        Pace(char_s=0)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="重庆市江北区人民政府关于二零三年AB12/，。、 ！", max_size=80))
-def test_pieces_rebuild_the_text_and_each_is_speakable(text):
-    pieces = lead_pieces(text)
+@given(st.text(alphabet="重庆市江北区人民政府关于二零三年AB12/，。、 ！", max_size=80),
+       st.floats(min_value=0.25, max_value=50))
+def test_pieces_rebuild_the_text_and_each_is_speakable(text, ratio):
+    pieces = lead_pieces(text, pace=slowed(ratio))
     assert "".join(pieces) == text
     if len(pieces) > 1:
         assert all(re.search(r"\w", p) for p in pieces)
@@ -86,9 +109,13 @@ def test_pieces_rebuild_the_text_and_each_is_speakable(text):
 def test_pieces_are_reported_then_joined_into_the_sentence_clip(cache):
     engine = WordyToneEngine()
     seen = []
-    clip = clip_in_pieces(TITLE, engine, PARAMS, cache, None, lambda k, n, c: seen.append((k, n, c)))
-    assert [(k, n) for k, n, _ in seen] == [(0, 3), (1, 3), (2, 3)]
-    assert engine.calls == ["重庆市江北区", "人民政府关于二零二三年法治", "政府建设情况的报告"]
+    clip = clip_in_pieces(TITLE, engine, PARAMS, cache, None, lambda k, n, c: seen.append((k, n, c)),
+                          pace=Pace())
+    # The count grows as pieces land: the next one counts until the last one is known.
+    count = len(seen)
+    assert count >= 3 and [(k, n) for k, n, _ in seen] == [(k, k + 2) for k in range(count - 1)] + [
+        (count - 1, count)]
+    assert engine.calls[0] == "重庆市江北区" and "".join(engine.calls) == TITLE
     # The joined clip is exactly the pieces' frames: its length and its marks line up with them.
     pieces = [c for _, _, c in seen]
     assert clip.duration_ms == sum(p.duration_ms for p in pieces)
@@ -105,27 +132,30 @@ def test_pieces_are_reported_then_joined_into_the_sentence_clip(cache):
 
 def test_a_cached_sentence_is_not_cut_again(cache):
     engine = WordyToneEngine()
-    first = clip_in_pieces(TITLE, engine, PARAMS, cache, None, lambda *_: None)
+    first = clip_in_pieces(TITLE, engine, PARAMS, cache, None, lambda *_: None, pace=Pace())
     engine.calls.clear()
     seen = []
-    again = clip_in_pieces(TITLE, engine, PARAMS, cache, None, lambda *a: seen.append(a))
+    again = clip_in_pieces(TITLE, engine, PARAMS, cache, None, lambda *a: seen.append(a), pace=Pace())
     assert again == first and seen == [] and engine.calls == []
 
 
-def test_stream_reports_pieces_of_the_first_item_only_before_yielding_it(cache):
+def test_stream_reports_pieces_of_an_item_before_yielding_it(cache):
     engine = WordyToneEngine()
     events = []
-    items = [(7, TITLE), (8, TITLE + "的附件")]
-    stream = iter_synthesize(items, engine, PARAMS, cache,
+    items = [(7, TITLE), (8, "附件")]
+    stream = iter_synthesize(items, engine, PARAMS, cache, pace=Pace(),
                              on_part=lambda i, k, n, c: events.append(("part", i, k)))
     for item_id, _clip in stream:
         events.append(("clip", item_id))
-    assert events == [("part", 7, 0), ("part", 7, 1), ("part", 7, 2), ("clip", 7), ("clip", 8)]
+    parts = events[:-2]
+    assert len(parts) >= 3 and parts == [("part", 7, k) for k in range(len(parts))]
+    assert events[-2:] == [("clip", 7), ("clip", 8)], "a short second item is spoken whole"
 
 
 def test_without_word_boundaries_the_fallback_cuts_between_characters(cache):
     seen = []
-    clip_in_pieces(TITLE, ToneEngine(), PARAMS, cache, None, lambda k, n, c: seen.append(c.marks[0].text))
+    clip_in_pieces(TITLE, ToneEngine(), PARAMS, cache, None, lambda k, n, c: seen.append(c.marks[0].text),
+                   pace=Pace())
     assert len(seen) >= 2 and "".join(seen) == TITLE
 
 

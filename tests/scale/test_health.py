@@ -51,3 +51,31 @@ def test_queue_backend_down_is_503(app):
     body = app.test_client().get("/healthz")
     assert body.status_code == 503
     assert body.json["checks"]["queue"]["ok"] is False and body.json["checks"]["queue"]["backend"] == "celery"
+
+
+def test_corrupt_voice_files_are_reported_plainly(tmp_path, monkeypatch):
+    from audio.engines import kokoro_voices
+
+    folder = tmp_path / "voices"
+    shutil.copytree(Path(str(kokoro_voices.voice_folder())), folder)
+    monkeypatch.setattr(kokoro_voices, "voice_folder", lambda: folder)
+    (folder / "zf_xiaoxiao.bin").write_bytes(b"\0" * 100)
+    for engine, code in (("offline", 503), ("auto", 200)):
+        app = make_app(tmp_path / engine, TTS_ENGINE=engine)
+        try:
+            body = app.test_client().get("/healthz")
+        finally:
+            app.extensions["bobao"].jobs.shutdown()
+        check = body.json["checks"]["engine"]
+        assert body.status_code == code, engine
+        assert check["voice_files"] == "missing or corrupt" and check["degraded"] is True
+        assert any("zf_xiaoxiao.bin" in error for error in check["voice_file_errors"])
+
+
+def test_sound_voice_files_are_ok(tmp_path):
+    app = make_app(tmp_path, TTS_ENGINE="offline")
+    try:
+        check = app.test_client().get("/healthz").json["checks"]["engine"]
+    finally:
+        app.extensions["bobao"].jobs.shutdown()
+    assert check["ok"] is True and check["voice_files"] == "ok"

@@ -96,11 +96,11 @@ def test_right_token_works(client: FlaskClient) -> None:
 def test_stats_and_prune_on_real_clips(app: Flask, client: FlaskClient) -> None:
     manifest = Reader(client).read()
     entries = [s for section in manifest["sections"] for s in section["sentences"]]
-    # Every sentence clip, and the pieces the first sentence was first played from, are cache entries.
+    # Every sentence clip, and any pieces a sentence was first played from, are cache entries.
     pieces = [p["clip"] for s in entries for p in s.get("pieces", {}).get("ready", [])]
     clips = {s["clip"] for s in entries} | set(pieces)
     stats = client.get("/admin/api/cache", headers=AUTH).json
-    assert stats["entries"] == len(clips) > len(entries) > 3
+    assert stats["entries"] == len(clips) >= len(entries) > 3  # pieces only if the engine was slow
     assert stats["total_bytes"] == sum(p.stat().st_size for p in cache_files(app))
 
     keep = stats["total_bytes"] // 2

@@ -128,7 +128,10 @@ def test_the_first_sentence_streams_in_pieces_that_add_up_to_its_clip(tmp_path):
     pieces = sentence(done)["pieces"]
     assert pieces["count"] == len(pieces["ready"]) >= 2
     assert sum(p["duration_ms"] for p in pieces["ready"]) == sentence(done)["duration_ms"]
-    assert all("pieces" not in s for sec in done["sections"] for s in sec["sentences"][1:])
+    # A later sentence is cut too when it would not be ready in time whole; its pieces add up the same way.
+    for later in (s for sec in done["sections"] for s in sec["sentences"][1:] if "pieces" in s):
+        assert later["pieces"]["count"] == len(later["pieces"]["ready"]) >= 2
+        assert sum(p["duration_ms"] for p in later["pieces"]["ready"]) == later["duration_ms"]
     app.extensions["bobao"].jobs.shutdown()
 
 
@@ -160,6 +163,19 @@ def test_voices_lists_the_engine_voices(client):
     body = client.get("/api/voices").get_json()
     assert body["engine"] == "fake" and body["default"] == "fake-female"
     assert [v["name"] for v in body["voices"]] == ["fake-female", "fake-male"]
+
+
+def test_offline_voices_are_native_mandarin_first_with_honest_labels(tmp_path):
+    app = make_app(tmp_path, TTS_ENGINE="offline")
+    try:
+        body = app.test_client().get("/api/voices").get_json()
+    finally:
+        app.extensions["bobao"].jobs.shutdown()
+    labels = {v["name"]: v["display_name"] for v in body["voices"]}
+    assert body["default"] == "zf_xiaobei" and body["voices"][0]["name"] == "zf_xiaobei"
+    assert labels["zf_xiaobei"] == "晓北（女声，普通话）" and labels["zm_yunxia"] == "云夏（男声，普通话）"
+    assert all("日语口音" in label for name, label in labels.items() if name.startswith(("jf_", "jm_")))
+    assert len([name for name in labels if name.startswith(("zf_", "zm_"))]) == 8
 
 
 @pytest.mark.parametrize(
