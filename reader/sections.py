@@ -241,7 +241,8 @@ def _page_style(body: list[Block]) -> _Style:
     return _Style(qa.qa_page([b.text for b in prose]), qa.unmarked_questions(texts), consistent)
 
 
-def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: int) -> Heading | None:
+def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: int,
+                after: Block | None) -> Heading | None:
     """The block's heading; ``siblings`` remembers whether each numbering style made headings."""
     if block.kind == HEADING:
         return html_heading(max(1, block.level), block.text)
@@ -253,7 +254,7 @@ def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: i
     if asked:
         return Heading("qa", QA_RANK, asked)
     found = numbered_heading(block.text)
-    if found is not None and found.weak and siblings.get(found.style) is False:
+    if found is not None and found.weak and (siblings.get(found.style) is False or _bare(found, after)):
         found = None
     numbering = found.style if found else numbering_style(block.text)
     if numbering is not None:
@@ -261,6 +262,11 @@ def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: i
     if found is None and numbering is None and style.bold and block.bold:
         return bold_heading(block.text)
     return found
+
+
+def _bare(found: Heading, after: Block | None) -> bool:
+    """A numbered sentence with nothing under it before its sibling (or the end): a list item."""
+    return after is None or numbering_style(after.text) == found.style
 
 
 def _sections(title: str | None, body: list[Block]) -> list[Draft]:
@@ -273,7 +279,7 @@ def _sections(title: str | None, body: list[Block]) -> list[Draft]:
     paragraphs: list[str] = [title] if title else []
     style = _page_style(body)
     for index, block in enumerate(body):
-        found = _heading_of(block, siblings, style, index)
+        found = _heading_of(block, siblings, style, index, body[index + 1] if index + 1 < len(body) else None)
         if found is None:
             paragraphs.append(block.text)
             continue
