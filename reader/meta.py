@@ -120,7 +120,10 @@ def site_name(title: str) -> str | None:
     text = re.sub(r"\s+", " ", title).strip()
     parts = [p.strip() for p in _TITLE_PARTS.split(text) if p.strip()]
     if len(parts) > 1:
-        return parts[-1]
-    if text and (is_authority(text) or text.endswith(("网", "网站", "门户", "平台"))):
-        return text
-    return None
+        # Most templates put the site last; old ones put it first (站名--标题).
+        return parts[0] if _names_site(parts[0]) and not _names_site(parts[-1]) else parts[-1]
+    return text if text and _names_site(text) else None
+
+
+def _names_site(text: str) -> bool:
+    return is_authority(text) or text.endswith(("网", "网站", "门户", "平台"))
