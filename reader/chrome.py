@@ -47,7 +47,9 @@ _ICP = re.compile(r"ICP\s*备|公网安备|ICP证|网安备|网站标识码|版�
                   r"技术支持\s*[:：]|IPv6|网站地图", re.I)
 _SENTENCE_PUNCT = re.compile(r"[。！？；，,!?;：:“”]")
 _WS = re.compile(r"\s+")
-_NAV_SPLIT = re.compile(r"[\s|｜/>»＞›·]+")
+_NAV_SPLIT = re.compile(r"[\s|｜/>»＞›→·]+")
+_WHERE = re.compile(r"^[【\[(（]?\s*(?:您的當前位置|現在位置|目前位置|您的当前位置|您现在的位置|"
+                    r"您所在的位置|您所在位置|当前位置|所在位置|现在位置|位置)\s*[:：]\s*")
 # A site column's name (政务公开, 通知公告, 图片新闻): the words breadcrumbs are made of.
 _COLUMN = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 
@@ -65,6 +67,20 @@ def is_chrome(line: str) -> bool:
     return _is_nav_line(text)
 
 
+def crumb_columns(line: str) -> frozenset[str]:
+    """The column names in a breadcrumb (首页 > 通知公告 > 正文 → 通知公告); empty for other lines.
+
+    The crumb's last word is left out when there are others: it may be the article's own short title.
+    """
+    text = line.strip()
+    where = _WHERE.match(text)
+    text = text[where.end():] if where else text
+    if not where and not _is_nav_line(text):
+        return frozenset()
+    words = [t for t in _NAV_SPLIT.split(text) if _COLUMN.match(t) and not t.endswith(("首页", "首頁"))]
+    return frozenset(words[:-1] if len(words) > 1 else words)
+
+
 def _is_toolbar(text: str) -> bool:
     """A row of toolbar words such as 【打印】【关闭】 or 字号：大 中 小."""
     rest = _TOOLBAR_TOKEN.sub("", text)
@@ -74,7 +90,7 @@ def _is_toolbar(text: str) -> bool:
 def _is_nav_line(text: str) -> bool:
     """A menu row or breadcrumb: short words between spaces, bars or '>', one of them 首页,
     or at least two '>' separators (政务公开 > 通知公告 > 正文), or one '>' between column names."""
-    arrows = sum(text.count(c) for c in ">»＞›")
+    arrows = sum(text.count(c) for c in ">»＞›→")
     if "首页" not in text and "首頁" not in text and arrows < 1:
         return False
     tokens = [t for t in _NAV_SPLIT.split(text) if t]

@@ -123,10 +123,13 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
     out = [Shown(t, w + 1.0, True) for el in extra if (t := _line(el)) and (w := _weight(el)) > 0]
     previous: Shown | None = None
     labelled = False
+    columns: set[str] = set()
     for el, text, inside in _candidates(doc, root):
         if el.tag in ("td", "th") and _NAME_LABEL.match(_text_upto(el, 20)):
             labelled = True  # 信息公开 table: the next cell holds the document's name
         elif text is None:
+            if len(crumb := tidy(_text_upto(el, 120))) <= 120:
+                columns |= chrome.crumb_columns(crumb)
             if previous is not None and meta.is_doc_number(_text_upto(el, 60)):
                 out.append(Shown(previous.text, max(previous.weight, 3.0), previous.before_body))
                 previous = None  # The line above the 文号 is the title, however plain.
@@ -135,7 +138,8 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
             labelled = False
             if previous.weight > 0:
                 out.append(previous)
-    return out
+    # A header's <h1> that names the column the breadcrumb also names (通知公告) is not this page's title.
+    return [s for s in out if s.text not in columns]
 
 
 def _candidates(doc: Element, root: Element) -> Iterator[tuple[Element, str | None, bool]]:
