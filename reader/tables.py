@@ -62,7 +62,34 @@ def table_rows(table: Element) -> list[str]:
     caption = table.find("caption")
     if caption is not None and _text(caption):
         lines.append(_text(caption))
+    if _label_value(table):
+        return lines + [line for cells in rows if (line := _pair_line(cells))]
     return lines + grid_lines(rows, header=_has_header(table, rows))
+
+
+def _label_value(table: Element) -> bool:
+    """A form-like table (办事指南: 事项名称 | 户口迁移, 办理时限 | 5个工作日): every row alternates a
+    short label, marked as one (``<th>``, bold or ending in ：), with its value; there is no header row."""
+    rows = [_cells(r) for r in _rows(table)]
+    if len(rows) < 2 or any(not cells or len(cells) % 2 for cells in rows):
+        return False
+    labels = [cells[i] for cells in rows for i in range(0, len(cells), 2)]
+    values = [cells[i] for cells in rows for i in range(1, len(cells), 2)]
+    return all(_is_label(c) for c in labels) and not all(_is_label(c) for c in values)
+
+
+def _is_label(cell: Element) -> bool:
+    text = _text(cell)
+    if not 0 < len(text) <= 12 or re.search(r"\d", text):
+        return False
+    bold = cell.find(".//b") is not None or cell.find(".//strong") is not None
+    return cell.tag == "th" or bold or text.endswith(("：", ":"))
+
+
+def _pair_line(cells: list[str]) -> str:
+    """``办理时限：5个工作日，收费标准：不收费`` (a label's own colon is not doubled)."""
+    pairs = (f"{cells[i].rstrip('：:')}：{cells[i + 1]}" for i in range(0, len(cells) - 1, 2) if cells[i + 1])
+    return "，".join(pairs)
 
 
 def grid_lines(rows: list[list[str]], *, header: bool) -> list[str]:
