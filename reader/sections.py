@@ -38,6 +38,7 @@ _HEADER_SCAN = 8
 _NOT_WORD = re.compile(r"[\W_]+")
 _NOT_TITLE = re.compile(r"[。！？；，,]|[：:]$")
 _ENDS_SENTENCE = re.compile(r"[。！？!?]$")
+_ANNEX = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +199,9 @@ def _split_tail(body: list[Block]) -> tuple[list[Block], list[str]]:
     signature = [b.text for b in tail[first:end] if not _is_trailing_menu(b) or meta.is_authority(b.text)]
     # After the signature's date only full sentences (抄送：…。) still belong to the document.
     after = [b for b in tail[end:] if not dates or _ENDS_SENTENCE.search(b.text)]
+    annex = next((i for i, b in enumerate(tail[end:], end) if _ANNEX.match(b.text)), None)
+    if dates and annex is not None:  # 附件 after the signature: the attached list is the document's
+        after = [tail[annex], *(b for b in tail[annex + 1:] if not _is_trailing_menu(b))]
     return body[: last_prose + 1] + tail[:first], signature + [b.text for b in after]
 
 
