@@ -38,6 +38,7 @@ _HEADER_SCAN = 8
 _NOT_WORD = re.compile(r"[\W_]+")
 _NOT_TITLE = re.compile(r"[。！？；，,]|[：:]$")
 _ENDS_SENTENCE = re.compile(r"[。！？!?]$")
+_NOTE = re.compile(r"^[（(][^（()）]{0,20}联系[^（()）]{2,80}[)）]$")
 _ANNEX = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 
 
@@ -197,8 +198,9 @@ def _split_tail(body: list[Block]) -> tuple[list[Block], list[str]]:
     dates = [i for i in starts if meta.is_date_line(tail[i].text)]
     end = dates[0] + 1 if dates else len(tail)
     signature = [b.text for b in tail[first:end] if not _is_trailing_menu(b) or meta.is_authority(b.text)]
-    # After the signature's date only full sentences (抄送：…。) still belong to the document.
-    after = [b for b in tail[end:] if not dates or _ENDS_SENTENCE.search(b.text)]
+    # After the signature's date only full sentences (抄送：…。) and a bracketed contact note
+    # (（联系人：…）) still belong to the document; the filing mark (（此件公开发布）) does not.
+    after = [b for b in tail[end:] if not dates or _ENDS_SENTENCE.search(b.text) or _NOTE.match(b.text)]
     annex = next((i for i, b in enumerate(tail[end:], end) if _ANNEX.match(b.text)), None)
     if dates and annex is not None:  # 附件 after the signature: the attached list is the document's
         after = [tail[annex], *(b for b in tail[annex + 1:] if not _is_trailing_menu(b))]
@@ -219,9 +221,15 @@ def _is_prose(block: Block) -> bool:
 
 
 def _is_trailing_menu(block: Block) -> bool:
-    if chrome.is_footer_field(block.text):
+    if chrome.is_footer_field(block.text) or _is_byline(block.text):
         return True
     return block.kind != ITEM and chrome.is_menu_word(block.text) and not meta.is_date_line(block.text)
+
+
+def _is_byline(text: str) -> bool:
+    """来源：… / 编辑：… / （来源：…） under the article: its metadata, as in the header."""
+    info = meta.meta_line(text.strip().strip("（）()【】[]"))
+    return info is not None and info.date is None
 
 
 @dataclass(frozen=True, slots=True)
