@@ -39,6 +39,7 @@ _LINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "div", "td", "th", "span", 
                         "center"})
 _HEADING_SIZE = {"h1": 7.0, "h2": 6.0, "h3": 5.0, "h4": 4.0}  # a browser's sizes, plus one for meaning
 _NAME_LABEL = re.compile(r"^\s*(?:文件|信息|文章)?(?:名\s*称|标\s*题|题\s*名)\s*[:：]?\s*$")
+_NAMED_LINE = re.compile(r"^\s*(?:文件|信息|文章)?(?:名\s*称|标\s*题|题\s*名)\s*[:：]\s*(\S.*)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SCAN_LIMIT = 1500  # line-like elements looked at: a title is never further down a page
 _MIN, _MAX = 4, 100
@@ -127,6 +128,8 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
     for el, text, inside in _candidates(doc, root):
         if el.tag in ("td", "th") and _NAME_LABEL.match(_text_upto(el, 20)):
             labelled = True  # 信息公开 table: the next cell holds the document's name
+        elif el.tag in ("td", "th", "p", "div", "span") and (name := _named(el)):
+            out.append(Shown(name, 3.0, True))  # 标　　题：… in one cell of the 信息公开 table
         elif text is None:
             if len(crumb := tidy(_text_upto(el, 120))) <= 120:
                 columns |= chrome.crumb_columns(crumb)
@@ -140,6 +143,12 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
                 out.append(previous)
     # A header's <h1> that names the column the breadcrumb also names (通知公告) is not this page's title.
     return [s for s in out if s.text not in columns]
+
+
+def _named(el: Element) -> str | None:
+    m = _NAMED_LINE.match(tidy(_text_upto(el, 2 * _MAX)))
+    name = m.group(1).strip() if m else ""
+    return name if _MIN <= len(name) <= _MAX and not _SENTENCE.search(name) else None
 
 
 def _candidates(doc: Element, root: Element) -> Iterator[tuple[Element, str | None, bool]]:
