@@ -76,6 +76,8 @@ def build_outline(page: Page) -> Outline:
         if i == title_at:
             continue
         if i < header_end:
+            if meta.is_doc_number(block.text):
+                continue  # 瑞政发〔2025〕8号 under the title: the document's number, metadata like 索引号
             info = meta.meta_line(block.text)
             if info is not None or meta.is_date_line(block.text):
                 date = date or (info.date if info else meta.parse_date(block.text))
