@@ -202,10 +202,10 @@ def _split_tail(body: list[Block]) -> tuple[list[Block], list[str]]:
     signature = [b.text for b in tail[first:end] if not _is_trailing_menu(b) or meta.is_authority(b.text)]
     # After the signature's date only full sentences (抄送：…。) and a bracketed contact note
     # (（联系人：…）) still belong to the document; the filing mark (（此件公开发布）) does not.
-    after = [b for b in tail[end:] if not dates or _ENDS_SENTENCE.search(b.text) or _NOTE.match(b.text)]
-    annex = next((i for i, b in enumerate(tail[end:], end) if _ANNEX.match(b.text)), None)
-    if dates and annex is not None:  # 附件 after the signature: the attached list is the document's
-        after = [tail[annex], *(b for b in tail[annex + 1:] if not _is_trailing_menu(b))]
+    annex = next((i for i, b in enumerate(tail[end:], end) if _ANNEX.match(b.text)), len(tail))
+    after = [b for b in tail[end:annex] if not dates or _ENDS_SENTENCE.search(b.text) or _NOTE.match(b.text)]
+    if dates:  # 附件 after the signature: the attached document (its title, its list) is read
+        after += [b for b in tail[annex:] if not chrome.is_footer_field(b.text)]
     return body[: last_prose + 1] + tail[:first], signature + [b.text for b in after]
 
 
