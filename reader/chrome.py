@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 
+# 您当前的位置：, 当前所在位置 , 您的位置： (a breadcrumb's lead; 当前位置不详 is a sentence).
+_WHERE_WORDS = (r"(?:您的當前位置|現在位置|目前位置|(?:您|你)?的?(?:当前|现在|目前|所在)*的?位置)"
+                r"(?=\s*[:：]|\s|首页|$)")
 # A line is chrome when it *starts* with one of these (breadcrumbs, counters, pagers, footers).
 _PREFIXES = re.compile(
-    r"^[【\[(（]?\s*(?:您的當前位置|現在位置|目前位置|您的当前位置|您现在的位置|您所在的位置|当前位置|所在位置|现在位置|位置\s*[:：]|"
+    rf"^[【\[(（]?\s*(?:{_WHERE_WORDS}|"
     r"浏览次数|阅读次数|访问次数|点击次数|点击数|点击量|浏览量|阅读量|访问量|"
     r"上一篇|下一篇|上一条|下一条|上一页|下一页|"
     r"扫一扫|用手机扫|手机扫|微信扫|用微信|扫码|打开微信|分享到|分享至|"
@@ -48,8 +51,7 @@ _ICP = re.compile(r"ICP\s*备|公网安备|ICP证|网安备|网站标识码|版�
 _SENTENCE_PUNCT = re.compile(r"[。！？；，,!?;：:“”]")
 _WS = re.compile(r"\s+")
 _NAV_SPLIT = re.compile(r"[\s|｜/>»＞›→·]+")
-_WHERE = re.compile(r"^[【\[(（]?\s*(?:您的當前位置|現在位置|目前位置|您的当前位置|您现在的位置|"
-                    r"您所在的位置|您所在位置|当前位置|所在位置|现在位置|位置)\s*[:：]\s*")
+_WHERE = re.compile(rf"^[【\[(（]?\s*{_WHERE_WORDS}\s*[:：]?\s*")
 # A site column's name (政务公开, 通知公告, 图片新闻): the words breadcrumbs are made of.
 _COLUMN = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 

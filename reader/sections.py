@@ -38,6 +38,7 @@ _HEADER_SCAN = 8
 _NOT_WORD = re.compile(r"[\W_]+")
 _NOT_TITLE = re.compile(r"[。！？；，,]|[：:]$")
 _ENDS_SENTENCE = re.compile(r"[。！？!?]$")
+_LABELLED = re.compile(r"^\s*[\u4e00-\u9fff]{0,4}(?:标\s*题|名\s*称|题\s*名)\s*[:：]\s*(.+)$")
 _NOTE = re.compile(r"^[（(][^（()）]{0,20}联系[^（()）]{2,80}[)）]$")
 _ANNEX = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 
@@ -139,6 +140,8 @@ def _compact(text: str) -> str:
 def _echoes(block: Block, title: str) -> bool:
     """The title line again, or one of the lines a title is broken into (XX办公室 / 关于…的通知)."""
     text = _compact(block.text)
+    if (labelled := _LABELLED.match(block.text)) and _same(labelled.group(1), title):
+        return True  # 留言标题：… / 标　　题：… in a form: the title again
     return _same(block.text, title) or (len(text) >= 4 and not _is_prose(block) and text in _compact(title))
 
 

@@ -38,9 +38,11 @@ _HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){2,300})"')
 _LINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "div", "td", "th", "span", "font", "b", "strong",
                         "center"})
 _HEADING_SIZE = {"h1": 7.0, "h2": 6.0, "h3": 5.0, "h4": 4.0}  # a browser's sizes, plus one for meaning
-_NAME_LABEL = re.compile(r"^\s*(?:文件|信息|文章)?(?:名\s*称|标\s*题|题\s*名)\s*[:：]?\s*$")
-_NAMED_LINE = re.compile(r"^\s*(?:文件|信息|文章)?(?:名\s*称|标\s*题|题\s*名)\s*[:：]\s*(\S.*)$")
+_NAME = r"^\s*(?:文件|信息|文章|留言|来信|信件)?(?:名\s*称|标\s*题|题\s*名)"
+_NAME_LABEL = re.compile(_NAME + r"\s*[:：]?\s*$")
+_NAMED_LINE = re.compile(_NAME + r"\s*[:：]\s*(\S.*)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "section", "article"})
 _SCAN_LIMIT = 1500  # line-like elements looked at: a title is never further down a page
 _MIN, _MAX = 4, 100
 
@@ -65,6 +67,8 @@ class Shown:
     text: str
     weight: float
     before_body: bool
+    labelled: bool = False
+    """Named by a 标题/名称 label (信息公开 or 留言 table): as explicit as ArticleTitle."""
 
 
 def markup(doc: Element) -> Markup:
@@ -129,7 +133,7 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
         if el.tag in ("td", "th") and _NAME_LABEL.match(_text_upto(el, 20)):
             labelled = True  # 信息公开 table: the next cell holds the document's name
         elif el.tag in ("td", "th", "p", "div", "span") and (name := _named(el)):
-            out.append(Shown(name, 3.0, True))  # 标　　题：… in one cell of the 信息公开 table
+            out.append(Shown(name, 3.0, True, True))  # 标　　题：… in one cell of the 信息公开 table
         elif text is None:
             if len(crumb := tidy(_text_upto(el, 120))) <= 120:
                 columns |= chrome.crumb_columns(crumb)
@@ -137,7 +141,7 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
                 out.append(Shown(previous.text, max(previous.weight, 3.0), previous.before_body))
                 previous = None  # The line above the 文号 is the title, however plain.
         else:
-            previous = Shown(text, max(_weight(el), 3.0 if labelled else 0.0), not inside)
+            previous = Shown(text, max(_weight(el), 3.0 if labelled else 0.0), not inside, labelled)
             labelled = False
             if previous.weight > 0:
                 out.append(previous)
@@ -168,10 +172,15 @@ def _candidates(doc: Element, root: Element) -> Iterator[tuple[Element, str | No
 
 
 def _prose(el: Element) -> bool:
-    if el.tag not in ("p", "div", "td"):
+    """A paragraph of the body; a container of blocks (the article's own <div>, a 留言 table) is not one."""
+    if el.tag not in ("p", "div", "td") or (el.tag != "p" and _holds_blocks(el)):
         return False
     text = _text_upto(el, 2000)
     return 40 <= len(text) < 2000 and "。" in text
+
+
+def _holds_blocks(el: Element) -> bool:
+    return any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in el.iterdescendants())
 
 
 def _text_upto(el: Element, limit: int) -> str:
@@ -239,8 +248,9 @@ def reconcile(found: Markup, shown: list[Shown]) -> str | None:
     lines = [s for s in shown if _plausible(s.text, found.site)]
     confirmed = _confirmed(found, lines)
     named = [t for t in found.explicit if len(t) >= 6]  # ArticleTitle=通知公告 names a column, not a page
-    if confirmed or named:
-        return confirmed or named[0]
+    labelled = next((s.text for s in lines if s.labelled), None)
+    if confirmed or named or labelled:
+        return confirmed or (named[0] if named else labelled)
     own = _own_title(found)
     # Before the body a title-length line, then the one nearest the body, break ties.
     scored = [(s.weight + (1.0 if len(s.text) >= 8 else 0.0), i, s.text)

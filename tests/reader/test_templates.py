@@ -316,3 +316,14 @@ def test_bylines_under_the_article_are_not_read() -> None:
             "<p>来源：南山市疾控中心</p><p>编辑：林晓</p><p>（来源：南山日报）</p></div>")
     texts = [s.text for s in reader.read_html(html).sentences()]
     assert texts == ["流感防治指南", "进入秋冬季，流感进入高发期，建议重点人群尽早接种流感疫苗。"]
+
+
+@pytest.mark.parametrize(
+    ("line", "chrome"),
+    [("您当前的位置：首页 > 互动交流 > 书记县长信箱", True), ("您的位置：首页 > 新闻", True),
+     ("当前所在位置: 首页", True), ("当前位置不详，工作人员正在核实。", False),
+     ("所在位置附近有三家医院。", False)],
+)
+def test_breadcrumb_leads_in_their_variants(line: str, chrome: bool) -> None:
+    doc = reader.read_text(f"安全检查的通知\n{line}\n各单位要认真检查。")
+    assert (line not in [s.text for s in doc.sentences()]) == chrome
