@@ -276,12 +276,19 @@ def _confirmed(found: Markup, lines: list[Shown]) -> str | None:
 
 
 def _fuller(a: str, b: str) -> str:
-    """The longer of two agreeing statements, unless what it adds is a date or other non-words."""
+    """The longer of two agreeing statements, unless what it adds is a date or other non-words;
+    never one cut short (``<title>`` truncated to 关于印发…的...)."""
+    if _cut(a) != _cut(b):
+        return b if _cut(a) else a
     short, long = sorted((a, b), key=lambda t: len(_compact(t)))
     extra = _compact(long).replace(_compact(short), "", 1)
     if meta.parse_date(extra) or not _CJK.search(extra):
         return short
     return long
+
+
+def _cut(text: str) -> bool:
+    return text.rstrip().endswith(("...", "…", "。。。"))
 
 
 def _own_title(found: Markup) -> bool:
