@@ -41,8 +41,9 @@ _HEADING_SIZE = {"h1": 7.0, "h2": 6.0, "h3": 5.0, "h4": 4.0}  # a browser's size
 _NAME = r"^\s*(?:文件|信息|文章|留言|来信|信件)?(?:名\s*称|标\s*题|题\s*名)"
 _NAME_LABEL = re.compile(_NAME + r"\s*[:：]?\s*$")
 _NAMED_LINE = re.compile(_NAME + r"\s*[:：]\s*(\S.*)$")
+_NAME_HEAD = re.compile(r"[题称]")
+_CRUMB_HINT = re.compile(r"[>»＞›→/]|位置")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "section", "article"})
 _SCAN_LIMIT = 1500  # line-like elements looked at: a title is never further down a page
 _MIN, _MAX = 4, 100
 
@@ -130,13 +131,15 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
     labelled = False
     columns: set[str] = set()
     for el, text, inside in _candidates(doc, root):
-        if el.tag in ("td", "th") and _NAME_LABEL.match(_text_upto(el, 20)):
+        start = _text_upto(el, 20)
+        named = _NAME_HEAD.search(start[:12]) is not None
+        if named and el.tag in ("td", "th") and _NAME_LABEL.match(start):
             labelled = True  # 信息公开 table: the next cell holds the document's name
-        elif el.tag in ("td", "th", "p", "div", "span") and (name := _named(el)):
+        elif named and el.tag in ("td", "th", "p", "div", "span") and (name := _named(el)):
             out.append(Shown(name, 3.0, True, True))  # 标　　题：… in one cell of the 信息公开 table
         elif text is None:
-            if len(crumb := tidy(_text_upto(el, 120))) <= 120:
-                columns |= chrome.crumb_columns(crumb)
+            if _CRUMB_HINT.search(crumb := _text_upto(el, 120)) and len(crumb) <= 120:
+                columns |= chrome.crumb_columns(tidy(crumb))
             if previous is not None and meta.is_doc_number(_text_upto(el, 60)):
                 out.append(Shown(previous.text, max(previous.weight, 3.0), previous.before_body))
                 previous = None  # The line above the 文号 is the title, however plain.
@@ -166,21 +169,17 @@ def _candidates(doc: Element, root: Element) -> Iterator[tuple[Element, str | No
             continue
         looked += 1
         text = _line(el)
-        if looked > _SCAN_LIMIT or (text is None and inside and _prose(el)):
+        # The article's own container is not its first paragraph (a 留言 form starts with its 标题 row).
+        if looked > _SCAN_LIMIT or (text is None and inside and el is not root and _prose(el)):
             return  # The body has begun: the title stands before it.
         yield el, text, inside
 
 
 def _prose(el: Element) -> bool:
-    """A paragraph of the body; a container of blocks (the article's own <div>, a 留言 table) is not one."""
-    if el.tag not in ("p", "div", "td") or (el.tag != "p" and _holds_blocks(el)):
+    if el.tag not in ("p", "div", "td"):
         return False
     text = _text_upto(el, 2000)
     return 40 <= len(text) < 2000 and "。" in text
-
-
-def _holds_blocks(el: Element) -> bool:
-    return any(isinstance(d.tag, str) and d.tag in _BLOCKS for d in el.iterdescendants())
 
 
 def _text_upto(el: Element, limit: int) -> str:
