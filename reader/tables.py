@@ -64,7 +64,11 @@ def table_rows(table: Element) -> list[str]:
         lines.append(_text(caption))
     if _label_value(table):
         return lines + [line for cells in rows if (line := _pair_line(cells))]
-    return lines + grid_lines(rows, header=_has_header(table, rows))
+    elements = _rows(table)
+    while len(rows) > 2 and len(rows[0]) == 1 and rows[0][0] and max(map(len, rows)) >= 2:
+        lines.append(rows[0][0])  # a title row across the table (年报: 第二十条第（一）项) is its caption
+        rows, elements = rows[1:], elements[1:]
+    return lines + grid_lines(rows, header=_has_header(table, elements[0], rows))
 
 
 def _label_value(table: Element) -> bool:
@@ -119,9 +123,8 @@ def _pairs(header: list[str], cells: list[str]) -> list[str]:
     return out
 
 
-def _has_header(table: Element, rows: list[list[str]]) -> bool:
+def _has_header(table: Element, first: Element, rows: list[list[str]]) -> bool:
     """A ``<th>``/``<thead>`` first row, or (Word-made tables) a first row of short labels."""
-    first = _rows(table)[0]
     if first.getparent() is not None and first.getparent().tag == "thead":
         return True
     if first.find("th") is not None:
