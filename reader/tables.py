@@ -77,9 +77,9 @@ def _label_value(table: Element) -> bool:
     rows = [_cells(r) for r in _rows(table)]
     if len(rows) < 2 or any(not cells or len(cells) % 2 for cells in rows):
         return False
-    labels = [cells[i] for cells in rows for i in range(0, len(cells), 2)]
-    values = [cells[i] for cells in rows for i in range(1, len(cells), 2)]
-    return all(_is_label(c) for c in labels) and not all(_is_label(c) for c in values)
+    if any(all(_is_label(c) for c in cells) for cells in rows):
+        return False  # a row of labels only is a header row: a grid
+    return all(_is_label(cells[i]) for cells in rows for i in range(0, len(cells), 2))
 
 
 def _is_label(cell: Element) -> bool:

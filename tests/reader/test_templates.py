@@ -290,7 +290,8 @@ def test_a_label_value_table_reads_label_then_value() -> None:
     texts = [s.text for s in reader.read_html(html).sentences()]
     assert texts[-3:] == ["事项名称：户口迁移", "办理时限：5个工作日", "收费标准：不收费"]
     grid = html.replace("<th>事项名称</th><td>户口迁移</td>", "<th>项目</th><th>金额</th>")
-    assert not any("项目：办理时限" in t for t in [s.text for s in reader.read_html(grid).sentences()])
+    assert [s.text for s in reader.read_html(grid).sentences()][-2:] == [
+        "第1行：项目：办理时限，金额：5个工作日", "第2行：项目：收费标准，金额：不收费"]
 
 
 def test_dates_bylines_and_what_follows_the_signature() -> None:
