@@ -40,6 +40,7 @@ _NOT_TITLE = re.compile(r"[。！？；，,]|[：:]$")
 _ENDS_SENTENCE = re.compile(r"[。！？!?]$")
 _LABELLED = re.compile(r"^\s*[\u4e00-\u9fff]{0,4}(?:标\s*题|名\s*称|题\s*名)\s*[:：]\s*(.+)$")
 _NOTE = re.compile(r"^[（(][^（()）]{0,20}联系[^（()）]{2,80}[)）]$")
+_LIST_STYLES = frozenset({"cn", "cn_paren", "num_dot", "num_dun", "num_paren", "num_rparen", "circled"})
 _ANNEX = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 
 
@@ -228,7 +229,9 @@ def _is_prose(block: Block) -> bool:
 def _is_trailing_menu(block: Block) -> bool:
     if chrome.is_footer_field(block.text) or _is_byline(block.text):
         return True
-    return block.kind != ITEM and chrome.is_menu_word(block.text) and not meta.is_date_line(block.text)
+    if block.kind == ITEM or meta.is_date_line(block.text) or numbering_style(block.text):
+        return False  # a numbered line (1.采购人信息) is the document's, never a menu's
+    return chrome.is_menu_word(block.text)
 
 
 def _is_byline(text: str) -> bool:
@@ -245,6 +248,8 @@ class _Style:
     asked: frozenset[int]
     """Body indices of questions known only by the answer after them."""
     bold: bool
+    listed: frozenset[int] = frozenset()
+    """Body indices of numbered lines that are the items of a list (`_list_items`)."""
 
 
 def _page_style(body: list[Block]) -> _Style:
@@ -255,7 +260,29 @@ def _page_style(body: list[Block]) -> _Style:
     followed = all(i + 1 < len(body) and not body[i + 1].bold for i in bold)
     consistent = len(bold) >= 2 and followed and 2 * len(bold) <= len(prose)
     texts = [b.text if b.kind == PARAGRAPH else "" for b in body]
-    return _Style(qa.qa_page([b.text for b in prose]), qa.unmarked_questions(texts), consistent)
+    return _Style(qa.qa_page([b.text for b in prose]), qa.unmarked_questions(texts), consistent,
+                  _list_items(body))
+
+
+def _list_items(body: list[Block]) -> frozenset[int]:
+    """Numbered lines that follow one another with nothing between them (1.户口簿 2.近期照片 …, or
+    一、…为森林防火期。二、…): the items of a list, not headings. Articles (第一条 …) and run-in
+    headings (一、扩大助餐服务。到2026年底…) follow one another too and stay headings."""
+    styles = [_whole_line_style(b) for b in body]
+    out: set[int] = set()
+    for i in range(len(body) - 1):
+        if styles[i] is not None and styles[i] == styles[i + 1]:
+            out.update((i, i + 1))
+    return frozenset(out)
+
+
+def _whole_line_style(block: Block) -> str | None:
+    """The list numbering of a paragraph that is nothing but its numbered line, if any."""
+    if block.kind != PARAGRAPH or (style := numbering_style(block.text)) not in _LIST_STYLES:
+        return None
+    found = numbered_heading(block.text)
+    run_in = found is not None and found.text != block.text.strip().rstrip("。：:．.").strip()
+    return None if run_in else style
 
 
 def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: int,
@@ -271,19 +298,15 @@ def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: i
     if asked:
         return Heading("qa", QA_RANK, asked)
     found = numbered_heading(block.text)
-    if found is not None and found.weak and (siblings.get(found.style) is False or _bare(found, after)):
-        found = None
+    if found is not None and (index in style.listed or found.weak and (
+            siblings.get(found.style) is False or after is None)):
+        found = None  # a list item; or a numbered sentence whose siblings are list items, or last of all
     numbering = found.style if found else numbering_style(block.text)
     if numbering is not None:
         siblings[numbering] = found is not None
     if found is None and numbering is None and style.bold and block.bold:
         return bold_heading(block.text)
     return found
-
-
-def _bare(found: Heading, after: Block | None) -> bool:
-    """A numbered sentence with nothing under it before its sibling (or the end): a list item."""
-    return after is None or numbering_style(after.text) == found.style
 
 
 def _sections(title: str | None, body: list[Block]) -> list[Draft]:

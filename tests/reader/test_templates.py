@@ -328,3 +328,16 @@ def test_bylines_under_the_article_are_not_read() -> None:
 def test_breadcrumb_leads_in_their_variants(line: str, chrome: bool) -> None:
     doc = reader.read_text(f"安全检查的通知\n{line}\n各单位要认真检查。")
     assert (line not in [s.text for s in doc.sentences()]) == chrome
+
+
+def test_numbered_lines_one_after_another_are_a_list() -> None:
+    html = ("<title>身份证办理指南_南山市</title><div class='article-content'>"
+            "<p>办理居民身份证需要准备以下材料，请提前准备。</p><p>一、所需材料</p><p>1.户口簿</p><p>2.近期照片</p>"
+            "<p>3.旧身份证</p><p>以上材料须提供原件。</p><p>二、办理地点</p><p>各派出所户籍窗口均可办理。</p>"
+            "<p>三、办理时限</p><p>1.本地户籍</p><p>受理后20个工作日内制证。</p><p>2.外地户籍</p><p>受理后60个工作日内制证。</p>"
+            "</div>")
+    doc = reader.read_html(html)
+    assert [(s.level, s.heading) for s in doc.sections] == [
+        (0, None), (1, "一、所需材料"), (1, "二、办理地点"), (1, "三、办理时限"),
+        (2, "1.本地户籍"), (2, "2.外地户籍")]
+    assert [s.text for s in doc.sections[1].sentences][1:4] == ["1.户口簿", "2.近期照片", "3.旧身份证"]
