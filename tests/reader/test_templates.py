@@ -341,3 +341,10 @@ def test_numbered_lines_one_after_another_are_a_list() -> None:
         (0, None), (1, "一、所需材料"), (1, "二、办理地点"), (1, "三、办理时限"),
         (2, "1.本地户籍"), (2, "2.外地户籍")]
     assert [s.text for s in doc.sections[1].sentences][1:4] == ["1.户口簿", "2.近期照片", "3.旧身份证"]
+
+
+def test_an_item_numbered_before_a_date_is_still_numbered() -> None:
+    html = ("<title>关于春节放假的通知_南山市人民政府</title><div class='content'><p>各单位：</p>"
+            "<p>现将春节放假安排通知如下。</p><p>1.放假时间：1月28日至2月4日放假调休，共8天。</p>"
+            "<p>2.1月26日（星期日）、2月8日（星期六）上班。</p><p>节假日期间，各单位要妥善安排值班工作。</p></div>")
+    assert [s.heading for s in reader.read_html(html).sections] == [None]
