@@ -37,7 +37,7 @@ _TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|--|—|－| - )\s*")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]"
                          r"\s*第?\s*\d{1,4}\s*号$")
 _DATED_BYLINE = re.compile(r"^((?:19|20)\d{2}\s*[-年/.．]\s*\d{1,2}\s*[-月/.．]\s*\d{1,2}\s*日?"
-                           r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?)(?:\s+[\u4e00-\u9fff]{2,10}){1,2}$")
+                           r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?)(?:\s+[\u4e00-\u9fff]{2,6}){1,2}$")
 _SQUASHED_DATE = re.compile(r"^(?:19|20)\d{2}(?:1[0-2]|0?[1-9])(?:3[01]|[12]\d|0?[1-9])$")
 
 
@@ -86,9 +86,14 @@ def meta_line(text: str) -> MetaLine | None:
         return MetaLine(parse_date(line), source)
     if _OTHER_META.match(line):
         return MetaLine(parse_date(line), source)
-    if (m := _DATED_BYLINE.match(line)) and (date := parse_date(m.group(1))):
-        return MetaLine(date, None)  # 2025年11月20日　文件通知: the date and the column, unlabelled
     return None
+
+
+def dated_byline(text: str) -> str | None:
+    """``2025年11月20日　文件通知`` under a title: the date and the column's name, unlabelled.
+    (Only right under the title: in a 大事记 the same shape is an entry.)"""
+    m = _DATED_BYLINE.match(text.strip())
+    return parse_date(m.group(1)) if m else None
 
 
 def is_date_line(text: str) -> bool:

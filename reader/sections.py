@@ -78,6 +78,10 @@ def build_outline(page: Page) -> Outline:
         if i == title_at:
             continue
         if i < header_end:
+            below_title = i == (title_at + 1 if title_at is not None else 0)
+            if below_title and (byline := meta.dated_byline(block.text)):
+                date = date or byline
+                continue
             if meta.is_doc_number(block.text):
                 continue  # 瑞政发〔2025〕8号 under the title: the document's number, metadata like 索引号
             info = meta.meta_line(block.text)

@@ -348,3 +348,8 @@ def test_an_item_numbered_before_a_date_is_still_numbered() -> None:
             "<p>现将春节放假安排通知如下。</p><p>1.放假时间：1月28日至2月4日放假调休，共8天。</p>"
             "<p>2.1月26日（星期日）、2月8日（星期六）上班。</p><p>节假日期间，各单位要妥善安排值班工作。</p></div>")
     assert [s.heading for s in reader.read_html(html).sections] == [None]
+
+
+def test_a_chronicle_entry_under_the_title_is_not_a_byline() -> None:
+    doc = reader.read_text("2025年1月大事记\n2025年1月3日 市委召开常委会议\n会议研究部署了全年重点工作。")
+    assert [s.text for s in doc.sentences()][1] == "2025年1月3日 市委召开常委会议"
