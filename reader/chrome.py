@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 
+# 您当前的位置：, 当前所在位置 , 您的位置： (a breadcrumb's lead; 当前位置不详 is a sentence).
+_WHERE_WORDS = (r"(?:您的當前位置|現在位置|目前位置|(?:您|你)?的?(?:当前|现在|目前|所在)*的?位置)"
+                r"(?=\s*[:：]|\s|首页|$)")
 # A line is chrome when it *starts* with one of these (breadcrumbs, counters, pagers, footers).
 _PREFIXES = re.compile(
-    r"^[【\[(（]?\s*(?:您的當前位置|現在位置|目前位置|您的当前位置|您现在的位置|您所在的位置|当前位置|所在位置|现在位置|位置\s*[:：]|"
+    rf"^[【\[(（]?\s*(?:{_WHERE_WORDS}|"
     r"浏览次数|阅读次数|访问次数|点击次数|点击数|点击量|浏览量|阅读量|访问量|"
     r"上一篇|下一篇|上一条|下一条|上一页|下一页|"
     r"扫一扫|用手机扫|手机扫|微信扫|用微信|扫码|打开微信|分享到|分享至|"
@@ -47,7 +50,8 @@ _ICP = re.compile(r"ICP\s*备|公网安备|ICP证|网安备|网站标识码|版�
                   r"技术支持\s*[:：]|IPv6|网站地图", re.I)
 _SENTENCE_PUNCT = re.compile(r"[。！？；，,!?;：:“”]")
 _WS = re.compile(r"\s+")
-_NAV_SPLIT = re.compile(r"[\s|｜/>»＞›·]+")
+_NAV_SPLIT = re.compile(r"[\s|｜/>»＞›→·]+")
+_WHERE = re.compile(rf"^[【\[(（]?\s*{_WHERE_WORDS}\s*[:：]?\s*")
 # A site column's name (政务公开, 通知公告, 图片新闻): the words breadcrumbs are made of.
 _COLUMN = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 
@@ -65,6 +69,20 @@ def is_chrome(line: str) -> bool:
     return _is_nav_line(text)
 
 
+def crumb_columns(line: str) -> frozenset[str]:
+    """The column names in a breadcrumb (首页 > 通知公告 > 正文 → 通知公告); empty for other lines.
+
+    The crumb's last word is left out when there are others: it may be the article's own short title.
+    """
+    text = line.strip()
+    where = _WHERE.match(text)
+    text = text[where.end():] if where else text
+    if not where and not _is_nav_line(text):
+        return frozenset()
+    words = [t for t in _NAV_SPLIT.split(text) if _COLUMN.match(t) and not t.endswith(("首页", "首頁"))]
+    return frozenset(words[:-1] if len(words) > 1 else words)
+
+
 def _is_toolbar(text: str) -> bool:
     """A row of toolbar words such as 【打印】【关闭】 or 字号：大 中 小."""
     rest = _TOOLBAR_TOKEN.sub("", text)
@@ -74,7 +92,7 @@ def _is_toolbar(text: str) -> bool:
 def _is_nav_line(text: str) -> bool:
     """A menu row or breadcrumb: short words between spaces, bars or '>', one of them 首页,
     or at least two '>' separators (政务公开 > 通知公告 > 正文), or one '>' between column names."""
-    arrows = sum(text.count(c) for c in ">»＞›")
+    arrows = sum(text.count(c) for c in ">»＞›→")
     if "首页" not in text and "首頁" not in text and arrows < 1:
         return False
     tokens = [t for t in _NAV_SPLIT.split(text) if t]

@@ -26,7 +26,7 @@ _STYLES: tuple[tuple[str, float, re.Pattern[str]], ...] = (
     ("tiao", 3.0, re.compile(rf"^第{_CN_NUM}条{_NOT_TITLE}")),
     ("cn", 4.0, re.compile(rf"^{_CN_NUM}\s*[、.．]")),
     ("cn_paren", 5.0, re.compile(rf"^[(（]\s*{_CN_NUM}\s*[)）]")),
-    ("num_dot", 6.0, re.compile(r"^\d{1,2}\s*[.．](?![\d.．])")),
+    ("num_dot", 6.0, re.compile(r"^\d{1,2}\s*[.．](?:(?![\d.．])|(?=\d{1,2}月\d{1,2}日))")),  # 2.1月26日上班
     ("num_dun", 6.0, re.compile(r"^\d{1,2}\s*、")),
     ("num_paren", 7.0, re.compile(r"^[(（]\s*\d{1,2}\s*[)）]")),
     ("num_rparen", 7.0, re.compile(r"^\d{1,2}\s*[)）]")),

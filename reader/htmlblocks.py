@@ -34,7 +34,8 @@ _USELESS_ALT = re.compile(r"^(?:图片?|image|img|photo|pic|logo|icon|二维码|
                           r"\S+\.(?:jpe?g|png|gif|bmp|webp)|\d+)$", re.I)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
 _BOLD_CLASS = re.compile(r"\bbold\b|\bstrong\b|jiacu|font-?bold|\bfb\b", re.I)
-_ATTACHMENT_LEAD = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
+# 附件： / 附件2： / 附件：1. / a bare 2. before the second file's link: the label of the link after it.
+_ATTACHMENT_LEAD = re.compile(r"^(?:附\s*件\s*(?P<own>\d*)\s*[:：]?)?\s*(?:(?P<item>\d{1,2})\s*[.．、]?)?$")
 
 
 class _Collector:
@@ -71,8 +72,14 @@ class _Collector:
         if text:
             self.blocks.append(Block(text, kind, level))
 
-    def pending_is_attachment_lead(self) -> bool:
-        return bool(_ATTACHMENT_LEAD.match(tidy("".join(self._parts))))
+    def attachment_lead(self) -> str | None:
+        """The 附件 label pending before an attachment link (附件2), "" for none, None if it is text."""
+        pending = tidy("".join(self._parts))
+        m = _ATTACHMENT_LEAD.match(pending)
+        if m is None:
+            return None
+        number = m.group("own") or m.group("item") or ""
+        return f"附件{number}" if pending else ""
 
     def drop_pending(self) -> None:
         self._parts, self._link_chars, self._plain = [], 0, False
@@ -164,9 +171,10 @@ def _has_caption(img: Element) -> bool:
 def _attachment(el: Element, out: _Collector) -> None:
     """``<a href="x.pdf">name</a>`` → 附件：name (the file itself is not read)."""
     name = tidy(text_of(el)) or (el.get("href") or "").rsplit("/", 1)[-1]
-    if out.pending_is_attachment_lead():
+    lead = out.attachment_lead()
+    if lead is not None:
         out.drop_pending()
-    out.emit(name if name.startswith("附件") else f"附件：{name}", ITEM)
+    out.emit(name if name.startswith("附件") else f"{lead or '附件'}：{name}", ITEM)
 
 
 def _list(el: Element, out: _Collector) -> None:

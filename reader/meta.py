@@ -36,6 +36,8 @@ _TIME = re.compile(r"(?<=\d)(?:日)?\d{1,2}:\d{2}(?::\d{2})?$")
 _TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|--|—|－| - )\s*")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]"
                          r"\s*第?\s*\d{1,4}\s*号$")
+_DATED_BYLINE = re.compile(r"^((?:19|20)\d{2}\s*[-年/.．]\s*\d{1,2}\s*[-月/.．]\s*\d{1,2}\s*日?"
+                           r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?)(?:\s+[\u4e00-\u9fff]{2,6}){1,2}$")
 _SQUASHED_DATE = re.compile(r"^(?:19|20)\d{2}(?:1[0-2]|0?[1-9])(?:3[01]|[12]\d|0?[1-9])$")
 
 
@@ -87,6 +89,13 @@ def meta_line(text: str) -> MetaLine | None:
     return None
 
 
+def dated_byline(text: str) -> str | None:
+    """``2025年11月20日　文件通知`` under a title: the date and the column's name, unlabelled.
+    (Only right under the title: in a 大事记 the same shape is an entry.)"""
+    m = _DATED_BYLINE.match(text.strip())
+    return parse_date(m.group(1)) if m else None
+
+
 def is_date_line(text: str) -> bool:
     """A line that is only a date (also 202427, a date whose 年月日 were images)."""
     if len(text) > 40:
@@ -120,7 +129,10 @@ def site_name(title: str) -> str | None:
     text = re.sub(r"\s+", " ", title).strip()
     parts = [p.strip() for p in _TITLE_PARTS.split(text) if p.strip()]
     if len(parts) > 1:
-        return parts[-1]
-    if text and (is_authority(text) or text.endswith(("网", "网站", "门户", "平台"))):
-        return text
-    return None
+        # Most templates put the site last; old ones put it first (站名--标题).
+        return parts[0] if _names_site(parts[0]) and not _names_site(parts[-1]) else parts[-1]
+    return text if text and _names_site(text) else None
+
+
+def _names_site(text: str) -> bool:
+    return is_authority(text) or text.endswith(("网", "网站", "门户", "平台"))

@@ -38,6 +38,10 @@ _HEADER_SCAN = 8
 _NOT_WORD = re.compile(r"[\W_]+")
 _NOT_TITLE = re.compile(r"[。！？；，,]|[：:]$")
 _ENDS_SENTENCE = re.compile(r"[。！？!?]$")
+_LABELLED = re.compile(r"^\s*[\u4e00-\u9fff]{0,4}(?:标\s*题|名\s*称|题\s*名)\s*[:：]\s*(.+)$")
+_NOTE = re.compile(r"^[（(][^（()）]{0,20}联系[^（()）]{2,80}[)）]$")
+_LIST_STYLES = frozenset({"cn", "cn_paren", "num_dot", "num_dun", "num_paren", "num_rparen", "circled"})
+_ANNEX = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,12 @@ def build_outline(page: Page) -> Outline:
         if i == title_at:
             continue
         if i < header_end:
+            below_title = i == (title_at + 1 if title_at is not None else 0)
+            if below_title and (byline := meta.dated_byline(block.text)):
+                date = date or byline
+                continue
+            if meta.is_doc_number(block.text):
+                continue  # 瑞政发〔2025〕8号 under the title: the document's number, metadata like 索引号
             info = meta.meta_line(block.text)
             if info is not None or meta.is_date_line(block.text):
                 date = date or (info.date if info else meta.parse_date(block.text))
@@ -135,6 +145,8 @@ def _compact(text: str) -> str:
 def _echoes(block: Block, title: str) -> bool:
     """The title line again, or one of the lines a title is broken into (XX办公室 / 关于…的通知)."""
     text = _compact(block.text)
+    if (labelled := _LABELLED.match(block.text)) and _same(labelled.group(1), title):
+        return True  # 留言标题：… / 标　　题：… in a form: the title again
     return _same(block.text, title) or (len(text) >= 4 and not _is_prose(block) and text in _compact(title))
 
 
@@ -196,8 +208,12 @@ def _split_tail(body: list[Block]) -> tuple[list[Block], list[str]]:
     dates = [i for i in starts if meta.is_date_line(tail[i].text)]
     end = dates[0] + 1 if dates else len(tail)
     signature = [b.text for b in tail[first:end] if not _is_trailing_menu(b) or meta.is_authority(b.text)]
-    # After the signature's date only full sentences (抄送：…。) still belong to the document.
-    after = [b for b in tail[end:] if not dates or _ENDS_SENTENCE.search(b.text)]
+    # After the signature's date only full sentences (抄送：…。) and a bracketed contact note
+    # (（联系人：…）) still belong to the document; the filing mark (（此件公开发布）) does not.
+    annex = next((i for i, b in enumerate(tail[end:], end) if _ANNEX.match(b.text)), len(tail))
+    after = [b for b in tail[end:annex] if not dates or _ENDS_SENTENCE.search(b.text) or _NOTE.match(b.text)]
+    if dates:  # 附件 after the signature: the attached document (its title, its list) is read
+        after += [b for b in tail[annex:] if not chrome.is_footer_field(b.text)]
     return body[: last_prose + 1] + tail[:first], signature + [b.text for b in after]
 
 
@@ -215,9 +231,17 @@ def _is_prose(block: Block) -> bool:
 
 
 def _is_trailing_menu(block: Block) -> bool:
-    if chrome.is_footer_field(block.text):
+    if chrome.is_footer_field(block.text) or _is_byline(block.text):
         return True
-    return block.kind != ITEM and chrome.is_menu_word(block.text) and not meta.is_date_line(block.text)
+    if block.kind == ITEM or meta.is_date_line(block.text) or numbering_style(block.text):
+        return False  # a numbered line (1.采购人信息) is the document's, never a menu's
+    return chrome.is_menu_word(block.text)
+
+
+def _is_byline(text: str) -> bool:
+    """来源：… / 编辑：… / （来源：…） under the article: its metadata, as in the header."""
+    info = meta.meta_line(text.strip().strip("（）()【】[]"))
+    return info is not None and info.date is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +252,8 @@ class _Style:
     asked: frozenset[int]
     """Body indices of questions known only by the answer after them."""
     bold: bool
+    listed: frozenset[int] = frozenset()
+    """Body indices of numbered lines that are the items of a list (`_list_items`)."""
 
 
 def _page_style(body: list[Block]) -> _Style:
@@ -238,10 +264,33 @@ def _page_style(body: list[Block]) -> _Style:
     followed = all(i + 1 < len(body) and not body[i + 1].bold for i in bold)
     consistent = len(bold) >= 2 and followed and 2 * len(bold) <= len(prose)
     texts = [b.text if b.kind == PARAGRAPH else "" for b in body]
-    return _Style(qa.qa_page([b.text for b in prose]), qa.unmarked_questions(texts), consistent)
+    return _Style(qa.qa_page([b.text for b in prose]), qa.unmarked_questions(texts), consistent,
+                  _list_items(body))
 
 
-def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: int) -> Heading | None:
+def _list_items(body: list[Block]) -> frozenset[int]:
+    """Numbered lines that follow one another with nothing between them (1.户口簿 2.近期照片 …, or
+    一、…为森林防火期。二、…): the items of a list, not headings. Articles (第一条 …) and run-in
+    headings (一、扩大助餐服务。到2026年底…) follow one another too and stay headings."""
+    styles = [_whole_line_style(b) for b in body]
+    out: set[int] = set()
+    for i in range(len(body) - 1):
+        if styles[i] is not None and styles[i] == styles[i + 1]:
+            out.update((i, i + 1))
+    return frozenset(out)
+
+
+def _whole_line_style(block: Block) -> str | None:
+    """The list numbering of a paragraph that is nothing but its numbered line, if any."""
+    if block.kind != PARAGRAPH or (style := numbering_style(block.text)) not in _LIST_STYLES:
+        return None
+    found = numbered_heading(block.text)
+    run_in = found is not None and found.text != block.text.strip().rstrip("。：:．.").strip()
+    return None if run_in else style
+
+
+def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: int,
+                after: Block | None) -> Heading | None:
     """The block's heading; ``siblings`` remembers whether each numbering style made headings."""
     if block.kind == HEADING:
         return html_heading(max(1, block.level), block.text)
@@ -253,8 +302,9 @@ def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: i
     if asked:
         return Heading("qa", QA_RANK, asked)
     found = numbered_heading(block.text)
-    if found is not None and found.weak and siblings.get(found.style) is False:
-        found = None
+    if found is not None and (index in style.listed or found.weak and (
+            siblings.get(found.style) is False or after is None)):
+        found = None  # a list item; or a numbered sentence whose siblings are list items, or last of all
     numbering = found.style if found else numbering_style(block.text)
     if numbering is not None:
         siblings[numbering] = found is not None
@@ -273,7 +323,7 @@ def _sections(title: str | None, body: list[Block]) -> list[Draft]:
     paragraphs: list[str] = [title] if title else []
     style = _page_style(body)
     for index, block in enumerate(body):
-        found = _heading_of(block, siblings, style, index)
+        found = _heading_of(block, siblings, style, index, body[index + 1] if index + 1 < len(body) else None)
         if found is None:
             paragraphs.append(block.text)
             continue

@@ -62,7 +62,38 @@ def table_rows(table: Element) -> list[str]:
     caption = table.find("caption")
     if caption is not None and _text(caption):
         lines.append(_text(caption))
-    return lines + grid_lines(rows, header=_has_header(table, rows))
+    if _label_value(table):
+        return lines + [line for cells in rows if (line := _pair_line(cells))]
+    elements = _rows(table)
+    while len(rows) > 2 and len(rows[0]) == 1 and rows[0][0] and max(map(len, rows)) >= 2:
+        lines.append(rows[0][0])  # a title row across the table (年报: 第二十条第（一）项) is its caption
+        rows, elements = rows[1:], elements[1:]
+    return lines + grid_lines(rows, header=_has_header(table, elements[0], rows))
+
+
+def _label_value(table: Element) -> bool:
+    """A form-like table (办事指南: 事项名称 | 户口迁移, 办理时限 | 5个工作日): every row alternates a
+    short label, marked as one (``<th>``, bold or ending in ：), with its value; there is no header row."""
+    rows = [_cells(r) for r in _rows(table)]
+    if len(rows) < 2 or any(not cells or len(cells) % 2 for cells in rows):
+        return False
+    if any(all(_is_label(c) for c in cells) for cells in rows):
+        return False  # a row of labels only is a header row: a grid
+    return all(_is_label(cells[i]) for cells in rows for i in range(0, len(cells), 2))
+
+
+def _is_label(cell: Element) -> bool:
+    text = _text(cell)
+    if not 0 < len(text) <= 12 or re.search(r"\d", text):
+        return False
+    bold = cell.find(".//b") is not None or cell.find(".//strong") is not None
+    return cell.tag == "th" or bold or text.endswith(("：", ":"))
+
+
+def _pair_line(cells: list[str]) -> str:
+    """``办理时限：5个工作日，收费标准：不收费`` (a label's own colon is not doubled)."""
+    pairs = (f"{cells[i].rstrip('：:')}：{cells[i + 1]}" for i in range(0, len(cells) - 1, 2) if cells[i + 1])
+    return "，".join(pairs)
 
 
 def grid_lines(rows: list[list[str]], *, header: bool) -> list[str]:
@@ -92,9 +123,8 @@ def _pairs(header: list[str], cells: list[str]) -> list[str]:
     return out
 
 
-def _has_header(table: Element, rows: list[list[str]]) -> bool:
+def _has_header(table: Element, first: Element, rows: list[list[str]]) -> bool:
     """A ``<th>``/``<thead>`` first row, or (Word-made tables) a first row of short labels."""
-    first = _rows(table)[0]
     if first.getparent() is not None and first.getparent().tag == "thead":
         return True
     if first.find("th") is not None:

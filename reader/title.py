@@ -38,7 +38,11 @@ _HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){2,300})"')
 _LINE_TAGS = frozenset({"h1", "h2", "h3", "h4", "p", "div", "td", "th", "span", "font", "b", "strong",
                         "center"})
 _HEADING_SIZE = {"h1": 7.0, "h2": 6.0, "h3": 5.0, "h4": 4.0}  # a browser's sizes, plus one for meaning
-_NAME_LABEL = re.compile(r"^\s*(?:文件|信息|文章)?(?:名\s*称|标\s*题|题\s*名)\s*[:：]?\s*$")
+_NAME = r"^\s*(?:文件|信息|文章|留言|来信|信件)?(?:名\s*称|标\s*题|题\s*名)"
+_NAME_LABEL = re.compile(_NAME + r"\s*[:：]?\s*$")
+_NAMED_LINE = re.compile(_NAME + r"\s*[:：]\s*(\S.*)$")
+_NAME_HEAD = re.compile(r"[题称]")
+_CRUMB_HINT = re.compile(r"[>»＞›→/]|位置")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SCAN_LIMIT = 1500  # line-like elements looked at: a title is never further down a page
 _MIN, _MAX = 4, 100
@@ -64,6 +68,8 @@ class Shown:
     text: str
     weight: float
     before_body: bool
+    labelled: bool = False
+    """Named by a 标题/名称 label (信息公开 or 留言 table): as explicit as ArticleTitle."""
 
 
 def markup(doc: Element) -> Markup:
@@ -123,19 +129,33 @@ def shown_lines(doc: Element, root: Element, extra: Iterable[Element]) -> list[S
     out = [Shown(t, w + 1.0, True) for el in extra if (t := _line(el)) and (w := _weight(el)) > 0]
     previous: Shown | None = None
     labelled = False
+    columns: set[str] = set()
     for el, text, inside in _candidates(doc, root):
-        if el.tag in ("td", "th") and _NAME_LABEL.match(_text_upto(el, 20)):
+        start = _text_upto(el, 20)
+        named = _NAME_HEAD.search(start[:12]) is not None
+        if named and el.tag in ("td", "th") and _NAME_LABEL.match(start):
             labelled = True  # 信息公开 table: the next cell holds the document's name
+        elif named and el.tag in ("td", "th", "p", "div", "span") and (name := _named(el)):
+            out.append(Shown(name, 3.0, True, True))  # 标　　题：… in one cell of the 信息公开 table
         elif text is None:
+            if _CRUMB_HINT.search(crumb := _text_upto(el, 120)) and len(crumb) <= 120:
+                columns |= chrome.crumb_columns(tidy(crumb))
             if previous is not None and meta.is_doc_number(_text_upto(el, 60)):
                 out.append(Shown(previous.text, max(previous.weight, 3.0), previous.before_body))
                 previous = None  # The line above the 文号 is the title, however plain.
         else:
-            previous = Shown(text, max(_weight(el), 3.0 if labelled else 0.0), not inside)
+            previous = Shown(text, max(_weight(el), 3.0 if labelled else 0.0), not inside, labelled)
             labelled = False
             if previous.weight > 0:
                 out.append(previous)
-    return out
+    # A header's <h1> that names the column the breadcrumb also names (通知公告) is not this page's title.
+    return [s for s in out if s.text not in columns]
+
+
+def _named(el: Element) -> str | None:
+    m = _NAMED_LINE.match(tidy(_text_upto(el, 2 * _MAX)))
+    name = m.group(1).strip() if m else ""
+    return name if _MIN <= len(name) <= _MAX and not _SENTENCE.search(name) else None
 
 
 def _candidates(doc: Element, root: Element) -> Iterator[tuple[Element, str | None, bool]]:
@@ -149,7 +169,8 @@ def _candidates(doc: Element, root: Element) -> Iterator[tuple[Element, str | No
             continue
         looked += 1
         text = _line(el)
-        if looked > _SCAN_LIMIT or (text is None and inside and _prose(el)):
+        # The article's own container is not its first paragraph (a 留言 form starts with its 标题 row).
+        if looked > _SCAN_LIMIT or (text is None and inside and el is not root and _prose(el)):
             return  # The body has begun: the title stands before it.
         yield el, text, inside
 
@@ -226,8 +247,9 @@ def reconcile(found: Markup, shown: list[Shown]) -> str | None:
     lines = [s for s in shown if _plausible(s.text, found.site)]
     confirmed = _confirmed(found, lines)
     named = [t for t in found.explicit if len(t) >= 6]  # ArticleTitle=通知公告 names a column, not a page
-    if confirmed or named:
-        return confirmed or named[0]
+    labelled = next((s.text for s in lines if s.labelled), None)
+    if confirmed or named or labelled:
+        return confirmed or (named[0] if named else labelled)
     own = _own_title(found)
     # Before the body a title-length line, then the one nearest the body, break ties.
     scored = [(s.weight + (1.0 if len(s.text) >= 8 else 0.0), i, s.text)
@@ -253,12 +275,19 @@ def _confirmed(found: Markup, lines: list[Shown]) -> str | None:
 
 
 def _fuller(a: str, b: str) -> str:
-    """The longer of two agreeing statements, unless what it adds is a date or other non-words."""
+    """The longer of two agreeing statements, unless what it adds is a date or other non-words;
+    never one cut short (``<title>`` truncated to 关于印发…的...)."""
+    if _cut(a) != _cut(b):
+        return b if _cut(a) else a
     short, long = sorted((a, b), key=lambda t: len(_compact(t)))
     extra = _compact(long).replace(_compact(short), "", 1)
     if meta.parse_date(extra) or not _CJK.search(extra):
         return short
     return long
+
+
+def _cut(text: str) -> bool:
+    return text.rstrip().endswith(("...", "…", "。。。"))
 
 
 def _own_title(found: Markup) -> bool:

@@ -240,3 +240,116 @@ def test_title_broken_into_centred_lines_is_read_once_in_full() -> None:
     assert [s.text for s in doc.sentences()] == [
         title, "各乡镇人民政府，县级各部门：", "《考核办法》已经县政府同意，现印发给你们，请认真贯彻执行。",
         "北川县人民政府办公室", "2025年4月2日"]
+
+
+# Rules found by the red-team pages (each has a full-outline page above; these pin the rule alone).
+ARTICLE = ("<div class='article-content'><p>各有关单位：</p><p>现将有关事项通知如下，请认真贯彻执行。</p>"
+           "<h3>一、工作要求</h3><p>各单位要高度重视，认真组织实施，确保各项工作落到实处。</p></div>")
+
+
+@pytest.mark.parametrize(
+    ("head", "above", "title"),
+    [
+        # The site's name first, then the title (old templates: 站名--标题).
+        ("<title>东山县人民政府--关于开展防汛演练的通知</title>", "", "关于开展防汛演练的通知"),
+        # A header <h1> and <title> naming the column the breadcrumb names are not the title.
+        ("<title>通知公告</title>",
+         "<header><h1>通知公告</h1></header><div>首页»通知公告»正文</div>"
+         "<div class='detail-tit'>关于开展防汛演练的通知</div>", "关于开展防汛演练的通知"),
+        # ...but a breadcrumb's last word may be the page's own title.
+        ("<title>防汛演练方案</title>",
+         "<div>首页 &gt; 应急管理 &gt; 防汛演练方案</div><h1>防汛演练方案</h1>", "防汛演练方案"),
+        # 标　　题：… with its value in the same cell of the 信息公开 table.
+        ("<title>政府信息公开_东山县人民政府</title>",
+         "<table><tr><td>索 引 号：0001/2025-01</td><td>发布机构：东山县应急管理局</td></tr>"
+         "<tr><td colspan='2'>标　　题：关于开展防汛演练的通知</td></tr></table>", "关于开展防汛演练的通知"),
+    ],
+)
+def test_title_rules_from_the_red_team(head: str, above: str, title: str) -> None:
+    doc = reader.read_html(f"<html><head>{head}</head><body>{above}{ARTICLE}</body></html>")
+    assert doc.title == title
+    assert [s.heading for s in doc.sections] == [None, "一、工作要求"]
+
+
+def test_numbered_sentences_with_nothing_under_them_are_list_items() -> None:
+    html = ("<title>关于森林防火期的通告_南山县人民政府</title><div class='article-content'>"
+            "<p>现就有关事项通告如下：</p><p>一、11月1日至次年4月30日为全县森林防火期。</p>"
+            "<p>二、防火期内，禁止在林区野外吸烟、烧纸、燃放烟花爆竹。</p>"
+            "<p>三、违反本通告的，依法予以处罚。</p><p>本通告自发布之日起施行。</p></div>")
+    assert [s.heading for s in reader.read_html(html).sections] == [None]
+    numbered = html.replace("</p><p>二、", "</p><p>各乡镇要认真落实防火责任。</p><p>二、")
+    first = "一、11月1日至次年4月30日为全县森林防火期"
+    assert [s.heading for s in reader.read_html(numbered).sections][:2] == [None, first]
+
+
+def test_a_label_value_table_reads_label_then_value() -> None:
+    html = ("<title>户口迁移办事指南_南山县人民政府</title><div class='article-content'>"
+            "<p>户口迁移须按以下要求办理，请申请人提前准备材料。</p><table>"
+            "<tr><th>事项名称</th><td>户口迁移</td></tr><tr><th>办理时限</th><td>5个工作日</td></tr>"
+            "<tr><th>收费标准</th><td>不收费</td></tr></table></div>")
+    texts = [s.text for s in reader.read_html(html).sentences()]
+    assert texts[-3:] == ["事项名称：户口迁移", "办理时限：5个工作日", "收费标准：不收费"]
+    grid = html.replace("<th>事项名称</th><td>户口迁移</td>", "<th>项目</th><th>金额</th>")
+    assert [s.text for s in reader.read_html(grid).sentences()][-2:] == [
+        "第1行：项目：办理时限，金额：5个工作日", "第2行：项目：收费标准，金额：不收费"]
+
+
+def test_dates_bylines_and_what_follows_the_signature() -> None:
+    html = ("<title>关于公布项目名录的通知_文件通知_西陵市文化和旅游局</title>"
+            "<div class='art_title'>关于公布项目名录的通知</div>"
+            "<div class='art'><p>2025年11月20日　　文件通知</p><p>各县（区）文化和旅游局：</p>"
+            "<p>经专家评审和社会公示，现将项目名录予以公布，请认真做好保护传承工作。</p>"
+            "<p>附件：1.<a href='/a.docx'>项目名录</a></p><p>2.<a href='/b.xlsx'>项目说明</a></p>"
+            "<p>西陵市文化和旅游局</p><p>2025年11月18日</p><p>（此件公开发布）</p>"
+            "<p>（联系人：吴刚，联系电话：0573-82012345）</p><p>附件</p><p>项目名录</p><p>一、传统技艺：竹编</p>"
+            "</div>")
+    doc = reader.read_html(html)
+    texts = [s.text for s in doc.sentences()]
+    assert doc.date == "2025-11-20"
+    assert texts[3:] == ["附件1：项目名录", "附件2：项目说明", "西陵市文化和旅游局", "2025年11月18日",
+                         "（联系人：吴刚，联系电话：0573-82012345）", "附件", "项目名录",
+                         "一、传统技艺：竹编"]
+
+
+def test_bylines_under_the_article_are_not_read() -> None:
+    html = ("<title>流感防治指南_南山市卫生健康局</title><div class='article-content'>"
+            "<p>进入秋冬季，流感进入高发期，建议重点人群尽早接种流感疫苗。</p>"
+            "<p>来源：南山市疾控中心</p><p>编辑：林晓</p><p>（来源：南山日报）</p></div>")
+    texts = [s.text for s in reader.read_html(html).sentences()]
+    assert texts == ["流感防治指南", "进入秋冬季，流感进入高发期，建议重点人群尽早接种流感疫苗。"]
+
+
+@pytest.mark.parametrize(
+    ("line", "chrome"),
+    [("您当前的位置：首页 > 互动交流 > 书记县长信箱", True), ("您的位置：首页 > 新闻", True),
+     ("当前所在位置: 首页", True), ("当前位置不详，工作人员正在核实。", False),
+     ("所在位置附近有三家医院。", False)],
+)
+def test_breadcrumb_leads_in_their_variants(line: str, chrome: bool) -> None:
+    doc = reader.read_text(f"安全检查的通知\n{line}\n各单位要认真检查。")
+    assert (line not in [s.text for s in doc.sentences()]) == chrome
+
+
+def test_numbered_lines_one_after_another_are_a_list() -> None:
+    html = ("<title>身份证办理指南_南山市</title><div class='article-content'>"
+            "<p>办理居民身份证需要准备以下材料，请提前准备。</p><p>一、所需材料</p><p>1.户口簿</p><p>2.近期照片</p>"
+            "<p>3.旧身份证</p><p>以上材料须提供原件。</p><p>二、办理地点</p><p>各派出所户籍窗口均可办理。</p>"
+            "<p>三、办理时限</p><p>1.本地户籍</p><p>受理后20个工作日内制证。</p><p>2.外地户籍</p><p>受理后60个工作日内制证。</p>"
+            "</div>")
+    doc = reader.read_html(html)
+    assert [(s.level, s.heading) for s in doc.sections] == [
+        (0, None), (1, "一、所需材料"), (1, "二、办理地点"), (1, "三、办理时限"),
+        (2, "1.本地户籍"), (2, "2.外地户籍")]
+    assert [s.text for s in doc.sections[1].sentences][1:4] == ["1.户口簿", "2.近期照片", "3.旧身份证"]
+
+
+def test_an_item_numbered_before_a_date_is_still_numbered() -> None:
+    html = ("<title>关于春节放假的通知_南山市人民政府</title><div class='content'><p>各单位：</p>"
+            "<p>现将春节放假安排通知如下。</p><p>1.放假时间：1月28日至2月4日放假调休，共8天。</p>"
+            "<p>2.1月26日（星期日）、2月8日（星期六）上班。</p><p>节假日期间，各单位要妥善安排值班工作。</p></div>")
+    assert [s.heading for s in reader.read_html(html).sections] == [None]
+
+
+def test_a_chronicle_entry_under_the_title_is_not_a_byline() -> None:
+    doc = reader.read_text("2025年1月大事记\n2025年1月3日 市委召开常委会议\n会议研究部署了全年重点工作。")
+    assert [s.text for s in doc.sentences()][1] == "2025年1月3日 市委召开常委会议"
