@@ -186,19 +186,7 @@
       reading.scriptsLoading = false;
       if (W.captionEntry && W.queue === reading) renderCaption(W.captionEntry);
     }
-    function drawOverlay(ranges) {
-      const overlay = $("overlay");
-      overlay.textContent = "";
-      ranges.flatMap((range) => Array.from(range.getClientRects())).forEach((rect) => {
-        const box = document.createElement("div");
-        box.className = "hl-box";
-        box.style.left = rect.left + "px";
-        box.style.top = rect.top + "px";
-        box.style.width = rect.width + "px";
-        box.style.height = rect.height + "px";
-        overlay.appendChild(box);
-      });
-    }
+    const drawOverlay = (ranges) => drawBoxes($("overlay"), ranges);
     function clearHighlight() {
       if (window.CSS && CSS.highlights) CSS.highlights.delete("bobao-current");
       Marks.clear();

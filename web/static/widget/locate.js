@@ -191,3 +191,17 @@ function sentenceAt(entries, point) {
   }
   return -1;
 }
+
+// Without the CSS Custom Highlight API: a box over each line of the ranges, in the shadow root's overlay.
+function drawBoxes(overlay, ranges) {
+  overlay.textContent = "";
+  ranges.flatMap((range) => Array.from(range.getClientRects())).forEach((rect) => {
+    const box = document.createElement("div");
+    box.className = "hl-box";
+    box.style.left = rect.left + "px";
+    box.style.top = rect.top + "px";
+    box.style.width = rect.width + "px";
+    box.style.height = rect.height + "px";
+    overlay.appendChild(box);
+  });
+}
