@@ -6,7 +6,7 @@
  * Keyboard model for the text: the whole text is ONE tab stop (roving tabindex over sentences);
  * arrow keys move between sentences, Enter or Space plays from the focused one.
  * Served assembled with the shared core (web/jsbundle.py): Settings, Api, createPoller, Queue, Marks,
- * Captions, Media and createAnnouncer come from web/static/core/; the read form from player-form.js.
+ * Captions, Media and createAnnouncer come from web/static/core/; the document's DOM and the read form from player-page.js.
  */
 (function () {
   "use strict";
@@ -473,7 +473,7 @@
   $("large-toggle").addEventListener("click", () => toggle("large", "大字模式"));
   $("reset-settings").addEventListener("click", () => {
     S.settings = Object.assign({}, DEFAULTS);
-    try { localStorage.removeItem(SETTINGS_KEY); } catch (e) { /* private mode */ }
+    Settings.clear(SETTINGS_KEY);
     applySettings();
     announce("设置已重置");
   });
@@ -568,8 +568,7 @@
     return true;
   }
   function restorePosition() {
-    let saved = 0;
-    try { saved = Number(localStorage.getItem(posKey()) || 0); } catch (e) { saved = 0; }
+    const saved = Number(Settings.read(posKey(), 0)) || 0;
     if (saved > 0 && saved < S.sentences.length) {
       S.index = saved;
       highlight(saved, true);

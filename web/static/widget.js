@@ -58,7 +58,7 @@
     const W = {
       settings: loadSettings(config), active: false, reading: null, queue: null, index: 0, playing: false,
       waiting: false, lastSelection: "", snippets: new Map(), hoverTimer: 0, listeners: [], poller: null,
-      pendingClick: null, lastMessage: "", piece: null, waitPiece: null,
+      pendingClick: null, piece: null, waitPiece: null,
     };
 
     function saveSettings() { Settings.save(STORE, W.settings); }
