@@ -40,6 +40,19 @@ def test_widget_js_is_one_cacheable_script_with_its_css_inlined(app: Flask) -> N
     assert again.status_code == 304
 
 
+def test_player_script_is_the_core_and_the_player_assembled(app: Flask) -> None:
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert '<script src="/player.js" defer></script>' in page
+    response = client.get("/player.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    assert "// ---- core/queue.js ----" in body and "// ---- player.js ----" in body
+    assert "core/exports.js" not in body and "window.BobaoCore" not in body
+    assert client.get("/player.js", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
 def test_widget_makes_no_third_party_references(app: Flask) -> None:
     # The served script: the shared core, the widget's parts and its UI, assembled by web/jsbundle.py.
     source = app.test_client().get("/widget.js").get_data(as_text=True)
