@@ -4,11 +4,12 @@ The player and the widget share one JavaScript core (polling, the clip and piece
 captions, settings, Media Session). The widget runs on foreign sites and must stay ONE request,
 so each bundle is its files concatenated inside one strict IIFE (the core's names stay private to
 it), the widget's stylesheet inlined, and the result cached in memory per file version. No build
-step: editing a file and reloading is enough.
+step: editing a file and reloading is enough. The gzip form is made once per version too.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ BUNDLES: dict[str, Bundle] = {
 @dataclass(frozen=True)
 class Assembled:
     body: bytes
+    gzipped: bytes  # the same, compressed once here rather than on every request
     etag: str
 
 
@@ -76,4 +78,5 @@ def _assemble(name: str, versions: tuple[int, ...]) -> Assembled:
         css = (STATIC_DIR / bundle.css_file).read_text(encoding="utf-8")
         source = source.replace(CSS_MARKER, json.dumps(css, ensure_ascii=False), 1)
     body = source.encode("utf-8")
-    return Assembled(body=body, etag=hashlib.sha256(body).hexdigest()[:32])
+    return Assembled(body=body, gzipped=gzip.compress(body, compresslevel=9, mtime=0),
+                     etag=hashlib.sha256(body).hexdigest()[:32])

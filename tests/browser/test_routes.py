@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,19 @@ def test_player_script_is_the_core_and_the_player_assembled(app: Flask) -> None:
     assert "// ---- core/queue.js ----" in body and "// ---- player.js ----" in body
     assert "core/exports.js" not in body and "window.BobaoCore" not in body
     assert client.get("/player.js", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
+def test_scripts_are_sent_gzipped_once_compressed_when_the_browser_accepts_it(app: Flask) -> None:
+    client = app.test_client()
+    for path in ("/widget.js", "/player.js"):
+        plain = client.get(path)
+        zipped = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+        assert "Content-Encoding" not in plain.headers and zipped.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.get_data()) == plain.get_data()
+        assert "Accept-Encoding" in zipped.headers["Vary"] and "Accept-Encoding" in plain.headers["Vary"]
+        again = client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
+        assert again.status_code == 304
+        assert zipped.headers["Cache-Control"] == plain.headers["Cache-Control"]
 
 
 def test_widget_makes_no_third_party_references(app: Flask) -> None:
