@@ -1,11 +1,15 @@
 /* Bobao widget: its keyboard shortcuts and event listeners, given the widget's state and actions
  * (createWidget in widget.js). Every listener goes through on(), so teardown removes it. */
 function wireControls(widget) {
-  const { W, $, on, host, compactQuery, announce, hideAlert, applySettings, applyCompact, layout,
-    setSetting, toggleSetting, toggleVisual, toggleMenu, stepZoom, cycleRate, cycleTheme, reset,
-    remap, openTextView, placeCross, placeMask, maskOnTarget, drawOverlay, follow, contentElement,
-    prepare, enter, exit, pause, resume, stop, step, startQueue, speakText, pointAt } = widget;
-  // ---------- shortcuts ----------
+  wireToolbar(widget);
+  wireTools(widget);
+  wirePage(widget);
+}
+
+// Alt+digit actions (remappable), Alt+Shift+Y, Alt+↑/↓ and Esc, never inside an editable field.
+function shortcutHandler(widget) {
+  const { W, $, compactQuery, toggleSetting, toggleVisual, toggleMenu, stepZoom, cycleRate,
+    cycleTheme, reset, openTextView, enter, stop } = widget;
   const runAction = {
     sound: () => toggleSetting("sound", "声音"), rate: cycleRate, point: () => toggleSetting("point", "指读"),
     cont: () => toggleSetting("cont", "连读"), caption: () => toggleSetting("caption", "大字幕"), reset: reset,
@@ -41,8 +45,13 @@ function wireControls(widget) {
     e.preventDefault();
     runAction[action]();
   }
+  return onKeydown;
+}
 
-  // ---------- wiring ----------
+// The first row: 语音播报, play, stop, steps, 语速, and the reading settings.
+function wireToolbar(widget) {
+  const { W, $, on, announce, setSetting, toggleSetting, reset, prepare, enter, exit, pause, resume,
+    stop, step } = widget;
   RATES.forEach((rate) => {
     const option = document.createElement("option");
     option.value = String(rate);
@@ -69,6 +78,13 @@ function wireControls(widget) {
   on($("caption"), "click", () => toggleSetting("caption", "大字幕"));
   on($("script"), "change", (e) => setSetting("script", e.target.value, "字幕文字：" + e.target.selectedOptions[0].textContent));
   on($("reset"), "click", reset);
+}
+
+// 报告读音错误, the visual pack's buttons, the panel's own controls and dialogs.
+function wireTools(widget) {
+  const { W, $, on, compactQuery, announce, hideAlert, applySettings, applyCompact, setSetting,
+    toggleSetting, toggleVisual, toggleMenu, stepZoom, cycleTheme, remap, openTextView,
+    follow, enter, resume, speakText } = widget;
   // 报告读音错误 (web/reports.py): marks the sentence being read for the operator; only the
   // document and sentence ids are sent, nothing about the listener.
   const report = document.createElement("button");
@@ -88,6 +104,32 @@ function wireControls(widget) {
   on($("text"), "click", openTextView);
   on($("textview-close"), "click", () => $("textview").close());
   on($("textview"), "close", () => $("text").focus());
+  on($("follow"), "click", () => { W.detached = false; toggleSetting("follow", "跟随朗读"); });
+  on($("collapse"), "click", () => setSetting("collapsed", !W.settings.collapsed));
+  on($("more"), "click", () => toggleMenu(!W.menuOpen));
+  on(compactQuery, "change", applyCompact);
+  on($("back"), "click", () => {
+    W.detached = false;
+    const entry = W.queue && W.queue.entries[W.index];
+    if (entry && entry.range) follow(entry.range, true);
+    applySettings();
+  });
+  on($("selection"), "click", () => {
+    if (W.lastSelection) speakText(W.lastSelection, "朗读选中文字");
+    else announce("请先在页面上选中要朗读的文字");
+  });
+  on($("unlock"), "click", () => { $("unlock").hidden = true; resume(); });
+  on($("retry"), "click", () => { hideAlert(); W.reading = null; W.preparing = null; enter(); });
+  on($("help"), "click", () => { renderKeyRows($("keyrows"), W.settings.keys, remap); $("dialog").showModal(); });
+  on($("dialog-close"), "click", () => $("dialog").close());
+  on($("dialog"), "close", () => $("help").focus());
+}
+
+// Listeners on the host page: pointer and focus (十字辅助线, 阅读遮罩, 指读), scrolling, selection, 连读.
+function wirePage(widget) {
+  const { W, on, host, applySettings, layout, placeCross, placeMask, maskOnTarget, drawOverlay,
+    contentElement, enter, startQueue, pointAt } = widget;
+  on(document, "keydown", shortcutHandler(widget), true);
   // 十字辅助线 follows the pointer, and keyboard focus too (centre of the focused element).
   on(document, "pointermove", (e) => {
     if (W.active && W.settings.cross) placeCross(e.clientX, e.clientY);
@@ -100,31 +142,11 @@ function wireControls(widget) {
     const r = el.getBoundingClientRect();
     placeCross(r.left + r.width / 2, r.top + r.height / 2);
   });
-  on($("follow"), "click", () => { W.detached = false; toggleSetting("follow", "跟随朗读"); });
-  on($("collapse"), "click", () => setSetting("collapsed", !W.settings.collapsed));
-  on($("more"), "click", () => toggleMenu(!W.menuOpen));
-  on(compactQuery, "change", applyCompact);
-  on($("back"), "click", () => {
-    W.detached = false;
-    const entry = W.queue && W.queue.entries[W.index];
-    if (entry && entry.range) follow(entry.range, true);
-    applySettings();
-  });
   // Any scrolling by the user pauses following (WCAG 2.2.2 / guide M2) until 回到朗读位置.
   const detach = () => { if (W.active && W.playing && !W.detached) { W.detached = true; applySettings(); } };
   on(window, "wheel", detach, { passive: true });
   on(window, "resize", layout, { passive: true });
   on(window, "touchmove", detach, { passive: true });
-  on($("selection"), "click", () => {
-    if (W.lastSelection) speakText(W.lastSelection, "朗读选中文字");
-    else announce("请先在页面上选中要朗读的文字");
-  });
-  on($("unlock"), "click", () => { $("unlock").hidden = true; resume(); });
-  on($("retry"), "click", () => { hideAlert(); W.reading = null; W.preparing = null; enter(); });
-  on($("help"), "click", () => { renderKeyRows($("keyrows"), W.settings.keys, remap); $("dialog").showModal(); });
-  on($("dialog-close"), "click", () => $("dialog").close());
-  on($("dialog"), "close", () => $("help").focus());
-  on(document, "keydown", onKeydown, true);
   on(document, "selectionchange", () => {
     const text = String(document.getSelection() || "").trim();
     if (text) W.lastSelection = text.slice(0, 2000);
