@@ -322,6 +322,18 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/player.js": {
+        "get": {
+            "summary": "The player page's script: the shared JavaScript core and the player UI, in one file.",
+            "responses": {
+                "200": {
+                    "description": "JavaScript.",
+                    "content": {"text/javascript": {"schema": {"type": "string"}}},
+                },
+                "304": {"description": "Not modified."},
+            },
+        }
+    },
     "/static/{filename}": {
         "get": {
             "summary": "Static assets of the player (JS, CSS).",

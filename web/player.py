@@ -1,16 +1,14 @@
-"""Blueprint "player": the player pages and the embeddable widget script.
+"""Blueprint "player": the player pages, the embeddable widget script and the player's script.
 
 The pages are thin HTML shells: the browser fetches the document manifest from the API
 (``/api/documents/<id>``) and renders sections and sentences itself, so one code path serves the
-demo page, uploaded documents and documents that are still being synthesized.
+demo page, uploaded documents and documents that are still being synthesized. Both scripts are
+assembled from the shared JavaScript core by ``web/jsbundle.py``.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
 
 from flask import Blueprint
 from flask import Flask
@@ -20,12 +18,11 @@ from flask import current_app
 from flask import render_template
 from flask import request
 
+from web import jsbundle
+
 bp = Blueprint("player", __name__)
 
-_STATIC_DIR = Path(__file__).parent / "static"
 _DOC_ID = re.compile(r"[0-9a-f]{8,64}")
-# widget.js carries this placeholder; the route swaps in widget.css so the widget is one request.
-_CSS_MARKER = '"__BOBAO_WIDGET_CSS__"'
 # Short enough that a site picks up a new widget within minutes; host pages embed it cross-origin.
 _WIDGET_MAX_AGE_S = 600
 
@@ -62,24 +59,32 @@ def document(doc_id: str) -> str:
     return render_template("player.html", doc_id=doc_id, show_form=False)
 
 
-@lru_cache(maxsize=4)
-def _widget_source(js_mtime_ns: int, css_mtime_ns: int) -> bytes:
-    """widget.js with widget.css inlined (cached per file version)."""
-    js = (_STATIC_DIR / "widget.js").read_text(encoding="utf-8")
-    css = (_STATIC_DIR / "widget.css").read_text(encoding="utf-8")
-    return js.replace(_CSS_MARKER, json.dumps(css, ensure_ascii=False), 1).encode("utf-8")
+def _script(name: str, cache_control: str) -> Response:
+    """An assembled bundle (web/jsbundle.py), gzipped when accepted, answering 304 to its ETag."""
+    assembled = jsbundle.assemble(name)
+    zipped = request.accept_encodings.quality("gzip") > 0
+    response = Response(assembled.gzipped if zipped else assembled.body,
+                        content_type="text/javascript; charset=utf-8")
+    response.headers["Cache-Control"] = cache_control
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.vary.add("Accept-Encoding")
+    if zipped:  # already compressed, so web/security.py leaves it; same content: a weak validator, as there
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_etag(assembled.etag, weak=zipped)
+    response.make_conditional(request)  # in place: a 304 when the ETag matches
+    return response
 
 
 @bp.get("/widget.js")
 def widget_js() -> Response:
     """The widget script; any site may embed it, so it is served cacheable and CORS-readable."""
-    js_path, css_path = _STATIC_DIR / "widget.js", _STATIC_DIR / "widget.css"
-    body = _widget_source(js_path.stat().st_mtime_ns, css_path.stat().st_mtime_ns)
-    response = Response(body, mimetype="text/javascript")
-    response.charset = "utf-8"
-    response.headers["Cache-Control"] = f"public, max-age={_WIDGET_MAX_AGE_S}"
+    response = _script("widget.js", f"public, max-age={_WIDGET_MAX_AGE_S}")
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.add_etag()
-    return response.make_conditional(request)
+    return response
+
+
+@bp.get("/player.js")
+def player_js() -> Response:
+    """The player page's script (core + player UI); revalidated on each load, like the static files."""
+    return _script("player.js", "no-cache")

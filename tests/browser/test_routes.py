@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,35 @@ def test_widget_js_is_one_cacheable_script_with_its_css_inlined(app: Flask) -> N
     assert again.status_code == 304
 
 
-def test_widget_makes_no_third_party_references() -> None:
-    source = (Path(__file__).parents[2] / "web" / "static" / "widget.js").read_text(encoding="utf-8")
+def test_player_script_is_the_core_and_the_player_assembled(app: Flask) -> None:
+    client = app.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert '<script src="/player.js" defer></script>' in page
+    response = client.get("/player.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    assert "// ---- core/queue.js ----" in body and "// ---- player.js ----" in body
+    assert "core/exports.js" not in body and "window.BobaoCore" not in body
+    assert client.get("/player.js", headers={"If-None-Match": response.headers["ETag"]}).status_code == 304
+
+
+def test_scripts_are_sent_gzipped_once_compressed_when_the_browser_accepts_it(app: Flask) -> None:
+    client = app.test_client()
+    for path in ("/widget.js", "/player.js"):
+        plain = client.get(path)
+        zipped = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+        assert "Content-Encoding" not in plain.headers and zipped.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.get_data()) == plain.get_data()
+        assert "Accept-Encoding" in zipped.headers["Vary"] and "Accept-Encoding" in plain.headers["Vary"]
+        again = client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": zipped.headers["ETag"]})
+        assert again.status_code == 304
+        assert zipped.headers["Cache-Control"] == plain.headers["Cache-Control"]
+
+
+def test_widget_makes_no_third_party_references(app: Flask) -> None:
+    # The served script: the shared core, the widget's parts and its UI, assembled by web/jsbundle.py.
+    source = app.test_client().get("/widget.js").get_data(as_text=True)
     # Only the script's own origin is contacted: no absolute URLs besides the SVG namespace-free markup.
     assert re.findall(r"https?://[^\s\"'`]+", source) == []
 

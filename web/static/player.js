@@ -5,6 +5,8 @@
  * the page MP3 and uses the sentence start_ms/end_ms for highlighting and seeking.
  * Keyboard model for the text: the whole text is ONE tab stop (roving tabindex over sentences);
  * arrow keys move between sentences, Enter or Space plays from the focused one.
+ * Served assembled with the shared core (web/jsbundle.py): Settings, Api, createPoller, Queue, Marks,
+ * Captions, Media and createAnnouncer come from web/static/core/; the document's DOM and the read form from player-page.js.
  */
 (function () {
   "use strict";
@@ -24,54 +26,13 @@
   const S = {
     manifest: null, sentences: [], sections: [], index: 0, playing: false, mode: null,
     waiting: false, waitSince: 0, piece: null, waitPiece: null, stillAnnounced: false, detached: false, stopAfter: null,
-    settings: loadSettings(), lastMessage: "",
+    settings: Settings.load(SETTINGS_KEY, Object.assign({}, DEFAULTS)),
   };
 
   // ---------- small helpers ----------
-  function loadSettings() {
-    try {
-      return Object.assign({}, DEFAULTS, JSON.parse(localStorage.getItem(SETTINGS_KEY) || "{}"));
-    } catch (e) {
-      return Object.assign({}, DEFAULTS);
-    }
-  }
-  function saveSettings() {
-    try { localStorage.setItem(SETTINGS_KEY, JSON.stringify(S.settings)); } catch (e) { /* private mode */ }
-  }
-  function savePosition() {
-    try { localStorage.setItem(posKey(), String(S.index)); } catch (e) { /* private mode */ }
-  }
-  function pad2(n) { return n < 10 ? "0" + n : String(n); }
-  function clock(ms) {
-    const s = Math.max(0, Math.floor(ms / 1000));
-    return Math.floor(s / 60) + ":" + pad2(s % 60);
-  }
-  function spokenTime(ms) {
-    const s = Math.max(0, Math.floor(ms / 1000));
-    const m = Math.floor(s / 60);
-    return m > 0 ? m + "分" + pad2(s % 60) + "秒" : (s % 60) + "秒";
-  }
-  function fileSize(bytes) {
-    if (bytes >= 1024 * 1024) return (bytes / 1024 / 1024).toFixed(1) + " MB";
-    return Math.max(1, Math.round(bytes / 1024)) + " KB";
-  }
-  function bare(text) {
-    return text.replace(/[\s。．.、:：]+$/u, "").trim();
-  }
-  function el(tag, attrs, text) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
-    if (text) node.textContent = text;
-    return node;
-  }
-  function announce(message) {
-    const status = $("status");
-    if (!status) return;
-    // Clear then set, so a repeated state (pause twice) is still announced exactly once each time.
-    status.textContent = "";
-    S.lastMessage = message;
-    window.setTimeout(() => { if (S.lastMessage === message) status.textContent = message; }, 30);
-  }
+  function saveSettings() { Settings.save(SETTINGS_KEY, S.settings); }
+  function savePosition() { Settings.save(posKey(), S.index); }
+  const announce = createAnnouncer(() => $("status"));
   function showAlert(message) {
     $("alert").textContent = message;
     $("alert-box").hidden = false;
@@ -82,64 +43,8 @@
   }
 
   if (!docId) {
-    setupForm();
+    setupReadForm(app);
     return;
-  }
-
-  function setupForm() {
-    const form = document.getElementById("read-form");
-    if (!form) return;
-    // From the server's body limit (MAX_CONTENT_LENGTH), less base64's third.
-    const maxUploadBytes = Number(app.dataset.maxUploadBytes) || 0;
-    const base64Of = (file) => new Promise((resolve, reject) => {
-      const reading = new FileReader();
-      reading.onload = () => resolve(String(reading.result).split(",", 2)[1] || "");
-      reading.onerror = () => reject(reading.error);
-      reading.readAsDataURL(file);
-    });
-    const status = document.getElementById("form-status");
-    const error = document.getElementById("form-error");
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      error.textContent = "";
-      const text = document.getElementById("text-input").value.trim();
-      const file = document.getElementById("file-input").files[0];
-      const url = document.getElementById("url-input").value.trim();
-      let payload;
-      if (text) payload = { text: text };
-      else if (file) {
-        if (/\.(pdf|docx)$/i.test(file.name)) {
-          if (maxUploadBytes && file.size > maxUploadBytes) {
-            error.textContent = "文件过大：附件不能超过 " + (maxUploadBytes / 1048576).toFixed(1) + " MB。";
-            return;
-          }
-          payload = { file: await base64Of(file), filename: file.name };
-        } else {
-          const content = await file.text();
-          payload = /\.txt$/i.test(file.name) ? { text: content } : { html: content };
-        }
-      } else if (url) payload = { url: url };
-      else { error.textContent = "请先粘贴文字、选择文件或填写网址。"; return; }
-      status.textContent = "正在提交，请稍候…";
-      try {
-        const response = await fetch("/api/documents", {
-          method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify(payload),
-        });
-        const data = await response.json().catch(() => ({}));
-        if (!response.ok || !data.id) {
-          const message = (data.error && (data.error.message || data.error)) || data.message || ("错误代码 " + response.status);
-          status.textContent = "";
-          error.textContent = "提交失败：" + message;
-          return;
-        }
-        status.textContent = "已提交，正在打开播放页…";
-        window.location.assign("/d/" + encodeURIComponent(data.id));
-      } catch (e) {
-        status.textContent = "";
-        error.textContent = "提交失败，请检查网络后重试。";
-      }
-    });
   }
 
   const audio = $("audio");
@@ -151,66 +56,9 @@
     $("doc-title").textContent = manifest.title || "未命名文档";
     document.title = (manifest.title || "文档") + " · 语音播报";
     $("doc-meta").textContent = manifest.date ? "日期：" + manifest.date : "";
-    const body = $("doc-body");
-    const toc = $("toc");
-    body.textContent = "";
-    toc.textContent = "";
-    S.sentences = [];
-    S.sections = [];
-    manifest.sections.forEach((section, si) => {
-      const wrap = el("section", { class: "doc-section", id: "sec-" + si });
-      const info = { index: si, first: S.sentences.length, last: S.sentences.length - 1, el: wrap, data: section };
-      let heading = null;
-      const sentences = section.sentences || [];
-      if (section.heading) {
-        const level = Math.min(6, Math.max(2, (section.level || 1) + 1));
-        heading = el("h" + level, { id: "sec-h-" + si });
-        wrap.setAttribute("aria-labelledby", "sec-h-" + si);
-        wrap.appendChild(heading);
-        const li = el("li");
-        li.appendChild(el("a", { href: "#sec-" + si }, section.heading));
-        toc.appendChild(li);
-      }
-      const tools = el("div", { class: "section-tools" });
-      const readBtn = el("button", { type: "button", class: "btn read-section", "data-section": String(si) }, "朗读本节");
-      if (section.heading) readBtn.appendChild(el("span", { class: "visually-hidden" }, "：" + section.heading));
-      tools.appendChild(readBtn);
-      const dl = el("a", { class: "btn dl-section", hidden: "" });
-      tools.appendChild(dl);
-      info.download = dl;
-      let para = null;
-      let paraNo = null;
-      sentences.forEach((sentence, k) => {
-        const span = el("span", { class: "s", tabindex: "-1", "data-i": String(S.sentences.length) }, sentence.text);
-        const isHeading = heading && k === 0 && bare(sentence.text) === bare(section.heading);
-        if (isHeading) {
-          heading.appendChild(span);
-        } else {
-          if (!para || sentence.paragraph !== paraNo) {
-            para = el("p");
-            paraNo = sentence.paragraph;
-            wrap.appendChild(para);
-          } else {
-            para.appendChild(document.createTextNode(""));
-          }
-          para.appendChild(span);
-        }
-        S.sentences.push({ data: sentence, el: span, section: si });
-      });
-      if (!heading) {
-        // An unnamed part after the opening is named by its first words, never by a bare number.
-        const opening = sentences.length ? sentences[0].text : "";
-        const words = opening.length > 14 ? opening.slice(0, 14) + "…" : opening;
-        const label = si === 0 || !words ? "（开头）" : "（" + words + "）";
-        toc.appendChild(el("li")).appendChild(el("a", { href: "#sec-" + si }, label));
-      }
-      wrap.insertBefore(tools, heading ? heading.nextSibling : wrap.firstChild);
-      if (heading && !heading.firstChild) heading.textContent = section.heading;  // heading not spoken as a sentence
-      info.last = S.sentences.length - 1;
-      S.sections.push(info);
-      body.appendChild(wrap);
-    });
-    if (S.sentences.length) S.sentences[0].el.tabIndex = 0;
+    const built = buildDocument(manifest, $("doc-body"), $("toc"));
+    S.sentences = built.sentences;
+    S.sections = built.sections;
     updateFromManifest(manifest);
     setupMediaSession();
   }
@@ -262,13 +110,7 @@
     if (S.mode === "piece") return startMsOf(S.index) + piecesMs(S.index, S.piece) + audio.currentTime * 1000;
     return startMsOf(S.index) + (S.mode === "clip" ? audio.currentTime * 1000 : 0);
   }
-  // The first sentence of an uncached page arrives in pieces; this is where piece k starts in it.
-  function piecesMs(i, k) {
-    const pieces = S.sentences[i].data.pieces;
-    let sum = 0;
-    for (let n = 0; pieces && n < k && n < pieces.ready.length; n += 1) sum += pieces.ready[n].duration_ms;
-    return sum;
-  }
+  function piecesMs(i, k) { return Queue.piecesMs(S.sentences[i].data, k); }
   function updateTime() {
     const seek = $("seek");
     const total = totalMs();
@@ -296,23 +138,15 @@
     if (on) { S.waitSince = Date.now(); announce("语音合成中"); }
   }
   function applyAudioSettings() {
-    audio.playbackRate = S.settings.rate;
-    audio.preservesPitch = true;
-    audio.volume = S.settings.volume / 100;
-    audio.muted = S.settings.muted;
+    Queue.tune(audio, S.settings.rate, S.settings.volume / 100, S.settings.muted);
   }
   function audioPlay() {
     applyAudioSettings();
-    const attempt = audio.play();
-    if (attempt && attempt.catch) {
-      attempt.then(() => { $("unlock").hidden = true; }).catch((err) => {
-        if (err && err.name === "NotAllowedError") {
-          setPlaying(false);
-          $("unlock").hidden = false;
-          announce("浏览器阻止了自动播放，请点击继续播放");
-        }
-      });
-    }
+    Queue.play(audio, () => { $("unlock").hidden = true; }, () => {
+      setPlaying(false);
+      $("unlock").hidden = false;
+      announce("浏览器阻止了自动播放，请点击继续播放");
+    });
   }
   function startAt(i, offsetMs) {
     if (!S.sentences.length) return;
@@ -320,7 +154,8 @@
     highlight(S.index);
     const sentence = S.sentences[S.index].data;
     S.waitPiece = null;
-    if (ready()) {
+    const step = Queue.start(sentence, offsetMs, ready());
+    if (step.kind === "whole" && ready()) {
       if (S.mode !== "page") {
         S.mode = "page";
         audio.src = S.manifest.audio.mp3;
@@ -328,18 +163,18 @@
       audio.currentTime = (startMsOf(S.index) + (offsetMs || 0)) / 1000;
       setWaiting(false);
       audioPlay();
-    } else if (sentence.clip) {
+    } else if (step.kind === "whole") {
       S.mode = "clip";
       setWaiting(false);
       audio.src = sentence.clip;
       if (offsetMs) audio.currentTime = offsetMs / 1000;
       audioPlay();
-    } else if (!offsetMs && sentence.pieces && sentence.pieces.ready.length) {
+    } else if (step.kind === "piece") {
       playPiece(0);
     } else {
       audio.pause();
       setWaiting(true);
-      if (S.manifest) schedulePoll(WAITING_POLL_MS);
+      if (S.manifest) poller.schedule(WAITING_POLL_MS);
     }
     updateTime();
   }
@@ -353,15 +188,14 @@
   }
   // A piece ended: play the next one, or the sentence's clip from where the pieces got to, or wait.
   function afterPiece() {
-    const sentence = S.sentences[S.index].data;
-    const next = S.piece + 1;
-    if (next >= sentence.pieces.count) { afterSentence(); return; }
-    if (next < sentence.pieces.ready.length) { playPiece(next); return; }
-    if (ready() || sentence.clip) { startAt(S.index, piecesMs(S.index, next)); return; }
+    const step = Queue.afterPiece(S.sentences[S.index].data, S.piece, ready());
+    if (step.kind === "end") { afterSentence(); return; }
+    if (step.kind === "piece") { playPiece(step.piece); return; }
+    if (step.kind === "whole") { startAt(S.index, step.offsetMs); return; }
     audio.pause();
-    S.waitPiece = next;
+    S.waitPiece = step.piece;
     setWaiting(true);
-    schedulePoll(WAITING_POLL_MS);
+    poller.schedule(WAITING_POLL_MS);
   }
   function afterSentence() {
     if (S.stopAfter === S.index || S.index + 1 >= S.sentences.length) { finish(); return; }
@@ -461,18 +295,18 @@
   function markClause() {
     const entry = S.sentences[S.index];
     const marks = entry && entry.data.marks;
-    if (!window.CSS || !CSS.highlights || !window.Highlight) return;
-    if (!marks || !S.mode || S.waiting) { CSS.highlights.delete("bobao-clause"); return; }
+    if (!Marks.supported()) return;
+    if (!marks || !S.mode || S.waiting) { Marks.clear(); return; }
     let offsetMs = audio.currentTime * 1000;
     if (S.mode === "page") offsetMs -= entry.data.start_ms || 0;
     else if (S.mode === "piece") offsetMs += piecesMs(S.index, S.piece);
-    const mark = marks.filter((m) => m.start_ms <= offsetMs).pop() || marks[0];
+    const mark = Marks.at(marks, offsetMs);
     const node = entry.el.firstChild;
     if (!node || node.nodeType !== Node.TEXT_NODE || mark.end > node.length) return;
     const range = document.createRange();
     range.setStart(node, mark.start);
     range.setEnd(node, mark.end);
-    CSS.highlights.set("bobao-clause", new Highlight(range));
+    Marks.show(range);
   }
 
   audio.addEventListener("timeupdate", () => {
@@ -505,7 +339,7 @@
   // ---------- highlight & follow ----------
   function highlight(i, quiet) {
     document.querySelectorAll("#doc-body .s.current").forEach((n) => n.classList.remove("current"));
-    if (window.CSS && CSS.highlights) CSS.highlights.delete("bobao-clause");
+    Marks.clear();
     const entry = S.sentences[i];
     if (!entry) return;
     entry.el.classList.add("current");
@@ -515,9 +349,7 @@
     }
     renderCaption();
     if (S.playing) savePosition();
-    if ("mediaSession" in navigator && navigator.mediaSession.metadata) {
-      navigator.mediaSession.metadata.artist = entry.data.text.slice(0, 60);
-    }
+    Media.sentence(entry.data.text);
     if (!quiet && S.settings.follow && !S.detached) scrollToCurrent();
   }
   // ---------- caption: 简体, 繁體 or 拼音 (ruby over each character, as the voice reads it) ----------
@@ -526,35 +358,13 @@
     const box = $("caption-text");
     box.textContent = "";
     if (!entry) return;
-    const extra = S.captionScripts && S.captionScripts[entry.data.id];
-    const script = extra ? S.settings.script : "simplified";
-    box.classList.toggle("pinyin", script === "pinyin");
-    box.lang = script === "traditional" ? "zh-Hant" : "zh-CN";
-    if (script === "traditional") box.textContent = extra.traditional;
-    else if (script === "pinyin") box.append(...rubyNodes(entry.data.text, extra.pinyin));
-    else box.textContent = entry.data.text;
-  }
-  function rubyNodes(text, readings) {
-    const nodes = [];
-    let plain = "";
-    Array.from(text).forEach((ch, k) => {
-      if (!readings[k]) { plain += ch; return; }
-      if (plain) { nodes.push(document.createTextNode(plain)); plain = ""; }
-      const ruby = el("ruby", {}, ch);
-      ruby.appendChild(el("rt", {}, readings[k]));
-      nodes.push(ruby);
-    });
-    if (plain) nodes.push(document.createTextNode(plain));
-    return nodes;
+    Captions.render(box, entry.data.text, S.captionScripts && S.captionScripts[entry.data.id], S.settings.script);
   }
   async function loadCaptionScripts() {
     if (S.captionScripts || S.settings.script === "simplified" || S.captionLoading) return;
     S.captionLoading = true;
     try {
-      const response = await fetch("/api/documents/" + encodeURIComponent(docId) + "/caption");
-      if (!response.ok) throw new Error(String(response.status));
-      const body = await response.json();
-      S.captionScripts = Object.fromEntries(body.sentences.map((s) => [s.id, s]));
+      S.captionScripts = await Captions.load("", docId);
     } catch (e) {
       announce("字幕暂时只能显示简体。");
     } finally {
@@ -623,21 +433,14 @@
   $("report").addEventListener("click", async () => {
     const entry = S.sentences[S.index];
     if (!entry) return;
-    try {
-      const response = await fetch("/api/reports", {
-        method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ document: docId, sentence: entry.data.id }),
-      });
-      announce(response.ok ? "已报告这句的读音错误，谢谢。" : response.status === 429
-        ? "报告过于频繁，请稍后再试。" : "报告未能发送，请稍后再试。");
-    } catch (e) { announce("报告未能发送，请稍后再试。"); }
+    announce(await Api.report("", docId, entry.data.id));
   });
   $("prev-sentence").addEventListener("click", () => jumpSentence(-1));
   $("next-sentence").addEventListener("click", () => jumpSentence(1));
   $("prev-section").addEventListener("click", () => jumpSection(-1));
   $("next-section").addEventListener("click", () => jumpSection(1));
   $("unlock").addEventListener("click", () => { $("unlock").hidden = true; play(); });
-  $("retry").addEventListener("click", () => { hideAlert(); poll(); if (S.playing || S.index) play(); });
+  $("retry").addEventListener("click", () => { hideAlert(); poller.now(); if (S.playing || S.index) play(); });
   $("restart").addEventListener("click", () => {
     $("resume").hidden = true;
     S.index = 0;
@@ -670,7 +473,7 @@
   $("large-toggle").addEventListener("click", () => toggle("large", "大字模式"));
   $("reset-settings").addEventListener("click", () => {
     S.settings = Object.assign({}, DEFAULTS);
-    try { localStorage.removeItem(SETTINGS_KEY); } catch (e) { /* private mode */ }
+    Settings.clear(SETTINGS_KEY);
     applySettings();
     announce("设置已重置");
   });
@@ -726,62 +529,46 @@
 
   // ---------- media session ----------
   function setupMediaSession() {
-    if (!("mediaSession" in navigator) || !window.MediaMetadata) return;
-    navigator.mediaSession.metadata = new MediaMetadata({
-      title: S.manifest.title || "语音播报", artist: "", album: "播报",
-    });
-    const handlers = {
+    Media.set({ title: S.manifest.title || "语音播报", artist: "", album: "播报" }, {
       play: play, pause: pause, stop: stop,
       previoustrack: () => jumpSentence(-1), nexttrack: () => jumpSentence(1),
       seekbackward: () => seekTo(positionMs() - 10000), seekforward: () => seekTo(positionMs() + 10000),
       seekto: (d) => seekTo((d.seekTime || 0) * 1000),
-    };
-    Object.entries(handlers).forEach(([name, fn]) => {
-      try { navigator.mediaSession.setActionHandler(name, fn); } catch (e) { /* unsupported action */ }
     });
   }
 
   // ---------- manifest loading & streaming ----------
-  let pollTimer = null;
-  async function poll() {
-    window.clearTimeout(pollTimer);
-    let manifest;
-    try {
-      // ?at= tells the server where this listener is, so it synthesizes that sentence first.
-      const at = S.sentences[S.index] ? "?at=" + S.sentences[S.index].data.id : "";
-      const response = await fetch("/api/documents/" + encodeURIComponent(docId) + at, { headers: { Accept: "application/json" } });
-      if (response.status === 404) { showAlert("找不到这份文档，它可能已被删除。"); return; }
-      if (!response.ok) throw new Error(String(response.status));
-      manifest = await response.json();
-    } catch (e) {
-      showAlert("读取文档失败，请检查网络后重试。");
-      return;
-    }
+  const poller = createPoller({
+    fetch: (at) => Api.json("", Api.manifestPath(docId, at)),
+    at: () => (S.sentences[S.index] ? S.sentences[S.index].data.id : null),
+    onManifest: onManifest,
+    onError: (e) => {
+      showAlert(e.status === 404 ? "找不到这份文档，它可能已被删除。" : "读取文档失败，请检查网络后重试。");
+      return false;
+    },
+    done: () => !!(S.manifest && S.manifest.status === "ready"),
+    delayMs: () => (S.waiting ? WAITING_POLL_MS : POLL_MS),
+  });
+  function onManifest(manifest) {
     if (!S.manifest) { render(manifest); restorePosition(); } else updateFromManifest(manifest);
     if (manifest.status === "failed") {
       setPlaying(false);
       showAlert("语音合成失败，请稍后重试。");
-      return;
+      return false;
     }
-    if (S.waiting && S.waitPiece != null) {
-      const entry = S.sentences[S.index].data;
-      if (ready() || entry.clip) startAt(S.index, piecesMs(S.index, S.waitPiece));
-      else if (entry.pieces && entry.pieces.ready.length > S.waitPiece) playPiece(S.waitPiece);
-    } else if (S.waiting) {
-      const entry = S.sentences[S.index];
-      if (ready() || (entry && entry.data.clip)) { startAt(S.index); announce("正在播放"); }
-      else if (entry && entry.data.pieces && entry.data.pieces.ready.length) { startAt(S.index); announce("正在播放"); }
-      else if (!S.stillAnnounced && Date.now() - S.waitSince > 10000) { S.stillAnnounced = true; announce("仍在合成，请稍候…"); }
+    const entry = S.sentences[S.index];
+    const step = S.waiting && entry ? Queue.resume(entry.data, S.waitPiece, ready()) : null;
+    if (step && step.kind === "whole") startAt(S.index, step.offsetMs);
+    else if (step && step.kind === "piece") playPiece(step.piece);
+    else if (step) { startAt(S.index); announce("正在播放"); }
+    else if (S.waiting && S.waitPiece == null && !S.stillAnnounced && Date.now() - S.waitSince > 10000) {
+      S.stillAnnounced = true;
+      announce("仍在合成，请稍候…");
     }
-    if (manifest.status !== "ready") schedulePoll(S.waiting ? WAITING_POLL_MS : POLL_MS);
-  }
-  function schedulePoll(ms) {
-    window.clearTimeout(pollTimer);
-    if (!S.manifest || S.manifest.status !== "ready") pollTimer = window.setTimeout(poll, ms);
+    return true;
   }
   function restorePosition() {
-    let saved = 0;
-    try { saved = Number(localStorage.getItem(posKey()) || 0); } catch (e) { saved = 0; }
+    const saved = Number(Settings.read(posKey(), 0)) || 0;
     if (saved > 0 && saved < S.sentences.length) {
       S.index = saved;
       highlight(saved, true);
@@ -794,7 +581,7 @@
   }
 
   applySettings();
-  setupForm();
-  poll();
+  setupReadForm(app);
+  poller.now();
 })();
 
