@@ -19,7 +19,7 @@ _TIME = (
 # After 比/比例/按 a colon is a ratio (比例为1:10), not a clock time.
 _RATIO_CUE = "".join(f"(?<!{cue})" for cue in ("比", "比例", "比为", "比例为", "按", "比分", "比值"))
 _CLOCK = re.compile(
-    rf"{_RATIO_CUE}(?<![\d:：.]){_TIME.format('a')}(?:\s?(?:[-—–～~至到]|——)\s?{_TIME.format('b')})?(?![\d:：])"
+    rf"{_RATIO_CUE}(?<![\d.])(?<!\d[:：]){_TIME.format('a')}(?:\s?(?:[-—–～~至到]|——)\s?{_TIME.format('b')})?(?![\d:：])"
 )
 
 

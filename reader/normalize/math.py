@@ -19,8 +19,12 @@ from reader.normalize.lexicon import NUM
 from reader.normalize.lexicon import SYMBOLS
 from reader.normalize.numbers import read_decimal
 
-_RATIO = re.compile(
-    rf"(?<![\d.:])(?P<a>{NUM})\s?[:∶：]\s?(?P<b>{NUM})(?P<more>(?:\s?[:∶]\s?{NUM})*)(?![\d:])"
+# A ratio word a few characters before (师生比不低于1:15, 比例为1:3) makes the colon 比, never a clock
+# time; the word is kept in the match so this reading starts first and wins over the time.
+_RATIO_CUE = r"(?P<cue>比(?:例|值|例尺)?(?:约为|为|是|约|达到|达|不低于|不高于|不超过|不少于|不大于|不小于|控制在|保持在)?\s?)?"
+_RATIO = lead(
+    r"比\d.",
+    rf"{_RATIO_CUE}(?<![\d.:])(?P<a>{NUM})\s?[:∶：]\s?(?P<b>{NUM})(?P<more>(?:\s?[:∶]\s?{NUM})*)(?![\d:])",
 )
 _SYMBOL = re.compile(alternation([s for s in SYMBOLS if s]))
 
@@ -44,7 +48,7 @@ def _arithmetic(m: re.Match[str]) -> str:
 # or a result word follows (以5-2获胜). Elsewhere 5-2 stays a range (到) or a date.
 _AFTER_SCORE = (
     "获胜 取胜 胜出 战胜 击败 力克 险胜 大胜 完胜 惜败 落败 告负 负于 不敌 战平 逼平 打平 领先 落后 "
-    "的比分 的总比分 的大比分 夺冠 晋级"
+    "的比分 的总比分 的大比分 夺冠 晋级 横扫 零封 拿下 赢下 轻取 逆转 绝杀 力压 击溃"
 ).split()
 _SCORE = re.compile(
     r"(?P<cue>比分为|比分是|总比分|大比分|比分|比数)\s?(?P<a>\d{1,3})\s?[-—–:：]\s?(?P<b>\d{1,3})(?![\d.:：])"
@@ -91,9 +95,13 @@ def _power(m: re.Match[str]) -> str:
     return f"{read_decimal(m['base'])}的{sign}{read_decimal(exponent)}次方"
 
 
+# A root sign before a number: √2 → 根号二 (alone, √ is a tick in a table and is left alone).
+_ROOT = re.compile(rf"√\s?(?P<num>{NUM})")
+
+
 def _ratio(m: re.Match[str]) -> str:
     ends = [m["a"], m["b"], *re.findall(NUM, m["more"] or "")]
-    return "比".join(read_decimal(e) for e in ends)
+    return (m["cue"] or "") + "比".join(read_decimal(e) for e in ends)
 
 
 ARITHMETIC = Rule("arithmetic", lead(r".\d", _ARITHMETIC), _arithmetic, needs("=＝"))
@@ -101,4 +109,5 @@ SCORE = Rule("score", _SCORE, _score, needs("-—–:："))
 POWER = Rule("power", _POWER, _power, needs("^" + _SUPERSCRIPTS + "⁻"))
 BREADCRUMB = Rule("breadcrumb", _CRUMB, _crumb, needs(">＞»›/"))
 RATIO = Rule("ratio", _RATIO, _ratio, needs(":∶："))
+ROOT = Rule("root", _ROOT, lambda m: "根号" + read_decimal(m["num"]), needs("√"))
 SYMBOL = Rule("symbol", _SYMBOL, lambda m: SYMBOLS[m.group(0)], needs("".join(s[0] for s in SYMBOLS)))
