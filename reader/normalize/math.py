@@ -21,7 +21,8 @@ from reader.normalize.numbers import read_decimal
 
 # A ratio word a few characters before (师生比不低于1:15, 比例为1:3) makes the colon 比, never a clock
 # time; the word is kept in the match so this reading starts first and wins over the time.
-_RATIO_CUE = r"(?P<cue>比(?:例|值|例尺)?(?:约为|为|是|约|达到|达|不低于|不高于|不超过|不少于|不大于|不小于|控制在|保持在)?\s?)?"
+_RATIO_VERBS = "约为 为 是 约 达到 达 不低于 不高于 不超过 不少于 不大于 不小于 控制在 保持在".split()
+_RATIO_CUE = rf"(?P<cue>比(?:例|值|例尺)?(?:{alternation(_RATIO_VERBS)})?\s?)?"
 _RATIO = lead(
     r"比\d.",
     rf"{_RATIO_CUE}(?<![\d.:])(?P<a>{NUM})\s?[:∶：]\s?(?P<b>{NUM})(?P<more>(?:\s?[:∶]\s?{NUM})*)(?![\d:])",
