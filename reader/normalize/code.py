@@ -73,7 +73,10 @@ def _doc(m: re.Match[str]) -> str:
     text = read_digits(m["y"])
     if m["n"]:
         # Announcers keep the year apart from the number: 〔2024〕7号 is 二零二四年七号, never 二零二四七号.
-        text += "年" + (m["di"] or "") + read_int(m["n"])
+        number = m["n"]
+        # A zero-led or long number (浙(2024)0012号) is a register serial, read digit by digit.
+        serial = (len(number) > 1 and number.startswith("0")) or len(number) >= 6
+        text += "年" + (m["di"] or "") + (read_digits(number, phone=True) if serial else read_int(number))
     return text + ("号" if m["hao"] else "")  # a space before 号 is dropped
 
 
