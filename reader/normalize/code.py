@@ -41,11 +41,13 @@ _LETTERS = re.compile(
 _QUOTED = r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?=[”\"」])"
 
 
-# Prefixes whose number counts (TOP10 → TOP十, U17 → U十七, No.12 → 第十二), and virus lineages
-# whose dotted number is read with 点 (BA.5 → BA点五, XBB.1.5 → XBB点一点五).
+# Prefixes whose number counts (TOP10 → TOP十, U17 → U十七, COP28 → COP二十八, No.12 → 第十二), and
+# virus lineages whose dotted number is read with 点 (BA.5 → BA点五, XBB.1.5 → XBB点一点五).
 # Highway stake numbers count kilometres and metres: K1520+300 → K一千五百二十加三百.
 _COUNTED = re.compile(
-    r"(?<![A-Za-z\d])(?:(?P<pre>TOP|Top|U)(?P<count>\d{1,3})|(?:[Nn][Oo]\.|№)\s?(?P<no>\d{1,4})"
+    r"(?<![A-Za-z\d])(?:(?P<pre>TOP|Top|U|COP)(?P<count>\d{1,3})"
+    # A strength grade before its material counts (C30混凝土 → C三十, HRB400钢筋 → HRB四百).
+    r"|(?P<grade>C|M|MU|HRB|HPB|HRBF|CRB|P)(?P<level>\d{2,3})(?=混凝土|砂浆|钢筋|砖|砌块|抗渗)|(?:[Nn][Oo]\.|№)\s?(?P<no>\d{1,4})"
     # A longer number after No. is a serial number: No.20230001 → 编号二零二三零零零幺.
     r"|(?:[Nn][Oo]\.|№)\s?(?P<serial>\d{5,})"
     r"|K(?P<km>\d{1,4})\+(?P<m>\d{3})"
@@ -56,6 +58,8 @@ _COUNTED = re.compile(
 def _counted(m: re.Match[str]) -> str:
     if m["pre"]:
         return m["pre"] + read_int(m["count"])
+    if m["grade"]:
+        return m["grade"] + read_int(m["level"])
     if m["no"]:
         return "第" + read_int(m["no"])
     if m["serial"]:

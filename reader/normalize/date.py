@@ -29,6 +29,8 @@ _FULL = (
     rf"|(?<![\d.])(?P<y3>(?:19|20)\d\d)\.(?P<m3>1[0-2]|0[1-9])(?![\d.])"
     # A résumé line spans two such months, or runs up to now: 1992.09—1996.07, 2021.06—至今.
     rf"(?:\s?(?:——|[—–\-～~至])\s?(?:(?P<y4>(?:19|20)\d\d)\.(?P<m4>1[0-2]|0[1-9])(?![\d.])|(?P<now>至?今)))?"
+    # Month first, as English pages write it: 12/31/2023 (the year last, never a fraction).
+    rf"|(?<![\d/.])(?P<m5>{MONTH})/(?P<d5>{DAY})/(?P<y5>(?:19|20)\d\d)(?![\d/])"
 )
 _MONTH_DAY = (
     rf"(?<![\d.])(?P<m1>{MONTH})(?:{_SEP_RANGE}(?P<m2>{MONTH}))?月(?:{_SEP_RANGE}(?P<m4>{MONTH})月)?"
@@ -71,6 +73,8 @@ def year_digits(year: str) -> str:
 def _full(m: re.Match[str]) -> str:
     if m["y"]:
         return f"{year_digits(m['y'])}年{read_int(m['m'])}月{read_int(m['d'])}日"
+    if m["y5"]:
+        return f"{year_digits(m['y5'])}年{read_int(m['m5'])}月{read_int(m['d5'])}日"
     if m["y3"]:
         text = f"{year_digits(m['y3'])}年{read_int(m['m3'])}月"
         if m["y4"]:
