@@ -112,6 +112,9 @@ def _letters(m: re.Match[str]) -> str:
 
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# A stainless steel grade is a name, read digit by digit: 304不锈钢 → 三零四不锈钢, 316L → 三一六L.
+_STEEL = r"(?<![\d.])(?P<n>[2-9]\d\d)(?P<l>L?)(?=不锈钢)"
+STEEL = Rule("steel", lead(r"2-9", _STEEL), lambda m: read_digits(m["n"]) + m["l"], needs("钢"))
 COUNTED_CODE = Rule("counted_code", _COUNTED, _counted, needs("TUNn№" + _UPPER))
 ROAD = Rule("road", lead(r"\d", _ROAD), lambda m: read_digits(m["a"] or m["b"]), needs("国省县"))
 QUOTED_CODE = Rule("quoted_code", lead(r"\d", _QUOTED), lambda m: read_digits(m["n"]), needs('“"「'))

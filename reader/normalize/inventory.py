@@ -30,6 +30,7 @@ RULES: tuple[Rule, ...] = (
     damage.LONE_DATE,
     code.DOC_NUMBER,
     code.STANDARD,
+    code.STEEL,
     *phone.PHONE_RULES,
     math.ARITHMETIC,
     math.POWER,
@@ -86,7 +87,9 @@ CLASSES: dict[str, tuple[Rule, ...]] = {
     "whitelist": _pick("whitelist"),
     "damage": _pick("damage", "lone_date"),
     "name": _pick("name", "letter_code", "quoted_code", "cardinal"),
-    "code": _pick("doc_number", "standard", "version", "letter_code", "counted_code", "road", "quoted_code"),
+    "code": _pick(
+        "doc_number", "standard", "version", "letter_code", "counted_code", "steel", "road", "quoted_code"
+    ),
     "url": _pick("url"),
     "phone": (*phone.PHONE_RULES, RULES_BY_NAME["cardinal"]),
     "serial": _pick("serial", "dashed_serial"),
