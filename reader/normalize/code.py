@@ -37,8 +37,9 @@ _LETTERS = re.compile(
 
 
 # A number of three or more digits standing alone in quotes names a slogan or scheme (“1361”整体构架),
-# read digit by digit; a quoted year (“2035”) is left to the year rule's reading as a number.
-_QUOTED = r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?=[”\"」])"
+# read digit by digit, with or without a closing letter (“415X”); a quoted year (“2035”) is left to the
+# year rule's reading as a number.
+_QUOTED = r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?=[A-Z]?[”\"」])"
 
 
 # Prefixes whose number counts (TOP10 → TOP十, U17 → U十七, COP28 → COP二十八, No.12 → 第十二), and
