@@ -46,7 +46,7 @@ _EVENT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})[·•・](?P<b>{DAY})(?![\d.])")
 # (5.12万人参加地震演练, 6.8级地震) is a decimal: a measure word, unit or scale right after rules it out.
 _EVENT_CUES = (
     "晚会 大地震 地震 特大 事件 事变 惨案 纪念日 国际 消费者权益 大火 火灾 爆炸 空难 事故 暴雨 洪水 洪灾 "
-    "水灾 泥石流 起义 运动 讲话 重要讲话 批示 重要指示 指示 精神 大案 专案 案件 节 国庆"
+    "水灾 泥石流 起义 运动 讲话 重要讲话 批示 重要指示 指示 精神 大案 专案 案件 节 国庆 世界"
 ).split()
 _EVENT_DOT = (
     rf"(?<![\d.])(?P<a>{MONTH})\.(?P<b>{DAY})(?![\d.])(?!{MEASURE}|{UNIT}|[万亿千百级])"

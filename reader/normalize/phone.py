@@ -19,12 +19,12 @@ from reader.normalize.lexicon import UNIT
 from reader.normalize.numbers import read_digits
 
 _SEP = r"[-\s－—]"
-_NOT_COUNT = rf"(?![\d.%％‰]|\s?(?:余|多)?(?:{MEASURE}|{UNIT})(?![A-Za-z]))"
+_NOT_COUNT = rf"(?![\d.%％‰万亿]|\s?(?:余|多)?(?:{MEASURE}|{UNIT})(?![A-Za-z]))"
 _CUES = "电话 热线 传真 手机 座机 固话 拨打 致电 联系方式 号码 分机 转 尾号 邮编 邮政编码 QQ 微信".split()
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _AFTER = (
     r"报警|急救|火警|热线|电话|服务|求助|查号|客服|平台|举报|接处警|接警|出警|消防|指挥中心|宣传日|联动"
-    r"|移动|联通|电信"
+    r"|移动|联通|电信|警情"
 )
 # A contact's title before a local number: 王女士 63891234, 张老师（6389-1234）.
 _TITLES = "先生 女士 老师 同志 科长 主任 经理 处长 局长 部长 站长 所长 院长 股长".split()
@@ -41,7 +41,8 @@ _PATTERNS = {
     rf"(?:[、，,/或和及]\s?\d{{7,8}}(?![\d.]))*",
     "service_number": rf"(?<!\d)[48]00{_SEP}?\d{{3,4}}{_SEP}?\d{{3,4}}(?!\d)",
     "phone_cue": rf"(?:{alternation(_CUES)})(?:号码|号)?(?:为|是)?[:：]?\s?"
-    rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP}|[*＊]{{2,}})\d{{3,8}})*(?!\d)"
+    # (电话120万个 counts calls: a number before 万 or 亿 is no phone number.)
+    rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP}|[*＊]{{2,}})\d{{3,8}})*(?!\d|\s?[万亿])"
     # More numbers listed after the first: 咨询电话：023-67898765，67891234 (seven digits or more).
     # An area code makes any length a phone number: 拨打12345或0571-12345.
     rf"(?:[，,、/或和及]\s?(?:0\d{{2,3}}{_SEP}\d{{3,8}}|\d{{7,8}})(?![\d.]))*",
