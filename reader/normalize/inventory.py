@@ -36,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     math.POWER,
     math.ROOT,
     math.SCORE,
+    math.FORMATION,
     date.DATE,
     date.SLASH_DATE,
     serial.SERIAL,
@@ -111,7 +112,9 @@ CLASSES: dict[str, tuple[Rule, ...]] = {
     "range": _pick("range", "word_dash", "cardinal"),
     "fraction": _pick("percent", "rate", "rating", "fraction"),
     "measure": _pick("measure", "per"),
-    "math": _pick("arithmetic", "power", "root", "score", "breadcrumb", "ratio", "cardinal", "symbol"),
+    "math": _pick(
+        "arithmetic", "power", "root", "score", "formation", "breadcrumb", "ratio", "cardinal", "symbol"
+    ),
     "cardinal": _pick("wan", "number_sign", "roman", "ordinal", "list_number", "cardinal"),
     "letters": _pick("whitelist", "letter_code", "counted_code", "cardinal"),
     "liang": _pick("month_day", "measure", "ordinal", "cardinal"),

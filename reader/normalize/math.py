@@ -18,6 +18,7 @@ from reader.normalize.engine import needs
 from reader.normalize.lexicon import NUM
 from reader.normalize.lexicon import SYMBOLS
 from reader.normalize.numbers import read_decimal
+from reader.normalize.numbers import read_digits
 
 # A ratio word a few characters before (师生比不低于1:15, 比例为1:3) makes the colon 比, never a clock
 # time; the word is kept in the match so this reading starts first and wins over the time.
@@ -34,14 +35,19 @@ _SYMBOL = re.compile(alternation([s for s in SYMBOLS if s]))
 # so 9-4 is 减 here, never a range (到) or a minus sign.
 _OPERATORS = {"+": "加", "-": "减", "−": "减", "—": "减", "×": "乘", "*": "乘", "÷": "除以", "/": "除以"}
 _OP = r"\s?[-+−—×*÷/]\s?"
+# A term is a number or a one-letter variable (x-1=0 → x减一等于零).
+_VAR = r"(?<![A-Za-z])[a-z](?![A-Za-z])"
 _ARITHMETIC = (
-    rf"(?<![\d.A-Za-z])(?P<left>{NUM}(?:{_OP}{NUM})+)\s?[=＝]\s?(?P<minus>[-−])?(?P<right>{NUM})(?![\d.])"
+    rf"(?<![\d.A-Za-z])(?P<left>(?:{NUM}|{_VAR})(?:{_OP}(?:{NUM}|{_VAR}))+)\s?[=＝]\s?(?P<minus>[-−])?"
+    rf"(?P<right>{NUM})(?![\d.])"
 )
-_TERM = re.compile(rf"{NUM}|[-+−—×*÷/]")
+_TERM = re.compile(rf"{NUM}|[-+−—×*÷/]|[a-z]")
 
 
 def _arithmetic(m: re.Match[str]) -> str:
-    left = "".join(_OPERATORS.get(t, "") or read_decimal(t) for t in _TERM.findall(m["left"]))
+    left = "".join(
+        _OPERATORS.get(t, "") or (t if t.isalpha() else read_decimal(t)) for t in _TERM.findall(m["left"])
+    )
     return f"{left}等于{'负' if m['minus'] else ''}{read_decimal(m['right'])}"
 
 
@@ -57,6 +63,10 @@ _SCORE = re.compile(
     # One-character result words only where they do not start another word (负责, 输入, 胜任).
     rf"(?={alternation(_AFTER_SCORE)}|平(?![方米均台安稳])|胜(?![任])|负(?![责担面荷])|赢(?![得])|输(?![入出送液电]))"
 )
+
+
+# A team formation is single digits joined by dashes before 阵型 (4-2-3-1阵型 → 四二三一阵型): never a range.
+_FORMATION = r"(?<![\d.\-])\d(?:-\d){2,4}(?=阵型|阵容|阵)"
 
 
 def _score(m: re.Match[str]) -> str:
@@ -105,8 +115,11 @@ def _ratio(m: re.Match[str]) -> str:
     return (m["cue"] or "") + "比".join(read_decimal(e) for e in ends)
 
 
-ARITHMETIC = Rule("arithmetic", lead(r".\d", _ARITHMETIC), _arithmetic, needs("=＝"))
+ARITHMETIC = Rule("arithmetic", lead(r".\da-z", _ARITHMETIC), _arithmetic, needs("=＝"))
 SCORE = Rule("score", _SCORE, _score, needs("-—–:："))
+FORMATION = Rule(
+    "formation", lead(r"\d", _FORMATION), lambda m: read_digits(m.group(0).replace("-", "")), needs("阵")
+)
 POWER = Rule("power", _POWER, _power, needs("^" + _SUPERSCRIPTS + "⁻"))
 BREADCRUMB = Rule("breadcrumb", _CRUMB, _crumb, needs(">＞»›/"))
 RATIO = Rule("ratio", _RATIO, _ratio, needs(":∶："))

@@ -34,7 +34,9 @@ _PATTERNS = {
     # A published number with its middle masked: 138****5678 (each star read 星, as a clerk does).
     "masked": r"(?<![\d*＊])1[3-9]\d[*＊]{4}\d{4}(?!\d)",
     # An area code after the country code drops its 0: +86-23-67891234, 0086 23 6789 1234.
-    "landline": rf"(?:(?<![\d+＋])00|[+＋])86{_SEP}?\d{{2,3}}{_SEP}?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
+    # The country code may come without its + when dashes group the number: 86-571-87008888.
+    "landline": rf"(?:(?<![\d+＋])00|[+＋]|(?<![\d+＋.])(?=86-\d{{2,3}}-\d{{7,8}}(?!\d)))86{_SEP}?\d{{2,3}}"
+    rf"{_SEP}?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
     rf"|(?<!\d)[(（]0\d{{2,3}}[)）]\s?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
     rf"|(?<![\d.])0\d{{2,3}}{_SEP}\d{{3,4}}{_SEP}?\d{{4}}(?:(?:{_SEP}|转|分机)\d{{1,5}})?(?!\d)"
     # More local numbers listed after it share its area code: 0571-85123456、85123457.
@@ -49,7 +51,7 @@ _PATTERNS = {
     # 123xx is the range of government service lines (12319 城建, 12393 医保): all of it, not just the list.
     "hotline": rf"(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d)"
     rf"{_NOT_COUNT}"
-    rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?={_AFTER})"
+    rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?=[”\"」]?(?:{_AFTER}))"
     # …or after its carrier or a service word: 中国移动10086, 客服10000.
     rf"|(?:(?<=移动|联通|电信|客服|服务|热线|电话|火警|报警|急救|匪警)|(?<=[拨打]))"
     rf"(?:{alternation([n for n, cue in HOTLINES.items() if cue])})"
@@ -123,7 +125,7 @@ _REQUIRES = {
 _LEADS = {
     "mobile": "+＋1",
     "masked": "1",
-    "landline": "(（0+＋",
+    "landline": "(（0+＋8",
     "service_number": "48",
     "hotline": "".join(sorted({n[0] for n in HOTLINES} | {"1"})),
     "room": r"\d",

@@ -44,7 +44,6 @@ _YEAR = (
     rf"(?P<bc>公元前|公元)(?P<any>\d{{1,4}})(?=年)"
     # A list shares the last year's 年: 2021、2022年 and 2021、2022两个年度 are all years.
     rf"|(?<![\d.])(?P<y>{YEAR}){_DURATION}(?=(?:[、和与及]{YEAR})*(?:{_SUFFIX}|[两三四五]个(?:年度|学年|年)))"
-
     rf"|(?<![\d.])(?P<gen>\d0|\d5|0\d)(?=(?:[、，,和与]\d[05])*后(?![\d.]))"
     rf"|(?<![\d.])(?P<decade>(?:1[5-9]|20)\d0)s(?![A-Za-z])"
 )
