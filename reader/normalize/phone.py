@@ -20,7 +20,12 @@ from reader.normalize.numbers import read_digits
 
 _SEP = r"[-\s－—]"
 _NOT_COUNT = rf"(?![\d.%％‰万亿]|\s?(?:余|多)?(?:{MEASURE}|{UNIT})(?![A-Za-z]))"
-_CUES = "电话 热线 传真 手机 座机 固话 拨打 致电 联系方式 号码 分机 转 尾号 邮编 邮政编码 QQ 微信".split()
+# After these a bare number is a total (服务群众达12356, 受理量为12389), not a service line; a real
+# line after one of them comes with its own cue word (热线为12345), which the cue rule reads.
+_COUNT_CUE = "".join(f"(?<!{c})" for c in "达为共计约超近有增减至")
+_CUES = (
+    "发送至 发送到 电话 热线 传真 手机 座机 固话 拨打 致电 联系方式 号码 分机 转 尾号 邮编 邮政编码 QQ 微信"
+).split()
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _AFTER = (
     r"报警|急救|火警|热线|电话|服务|求助|查号|客服|平台|举报|接处警|接警|出警|消防|指挥中心|宣传日|联动"
@@ -49,8 +54,8 @@ _PATTERNS = {
     # An area code makes any length a phone number: 拨打12345或0571-12345.
     rf"(?:[，,、/或和及]\s?(?:0\d{{2,3}}{_SEP}\d{{3,8}}|\d{{7,8}})(?![\d.]))*",
     # 123xx is the range of government service lines (12319 城建, 12393 医保): all of it, not just the list.
-    "hotline": rf"(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d)"
-    rf"{_NOT_COUNT}"
+    "hotline": rf"(?<![\d.]){_COUNT_CUE}"
+    rf"(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d){_NOT_COUNT}"
     rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?=[”\"」]?(?:{_AFTER}))"
     # …or after its carrier or a service word: 中国移动10086, 客服10000.
     rf"|(?:(?<=移动|联通|电信|客服|服务|热线|电话|火警|报警|急救|匪警)|(?<=[拨打]))"
