@@ -20,7 +20,9 @@ _TIME = (
 # After 比/比例/按 a colon is a ratio (比例为1:10), not a clock time.
 _RATIO_CUE = "".join(f"(?<!{cue})" for cue in ("比", "比例", "比为", "比例为", "按", "比分", "比值"))
 _CLOCK = re.compile(
-    rf"{_RATIO_CUE}(?<![\d.])(?<!\d[:：]){_TIME.format('a')}(?:\s?(?:[-—–～~至到]|——)\s?{_TIME.format('b')})?(?![\d:：])"
+    rf"{_RATIO_CUE}(?<![\d.])(?<!\d[:：]){_TIME.format('a')}"
+    # The end may fall on the next day: 9:00—次日2:00 → 九点至次日两点.
+    rf"(?:\s?(?:[-—–～~至到]|——)\s?(?P<next>次日|翌日)?{_TIME.format('b')})?(?![\d:：])"
 )
 
 
@@ -42,7 +44,7 @@ def read_time(hour: str, minute: str, second: str | None, ampm: str | None) -> s
 def _clock(m: re.Match[str]) -> str:
     text = read_time(m["ah"], m["am"], m["as"], m["aap"])
     if m["bh"]:
-        text += "至" + read_time(m["bh"], m["bm"], m["bs"], m["bap"])
+        text += "至" + (m["next"] or "") + read_time(m["bh"], m["bm"], m["bs"], m["bap"])
     return text
 
 
