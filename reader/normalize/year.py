@@ -38,7 +38,8 @@ _SHORT_YEAR = (
     # The cues are checked after the two digits (cheap), not before every character.
     rf"|(?<![\d.])(?P<y>[5-9]\d|0\d){_SHORT_NOT_AFTER}"
     r"(?=年(?!来|间|多|余|左右|以上|以下|以内|以来|之久|历史|代|前|内|里|不|的|之|期|时间|工龄|教龄|党龄|"
-    r"产权|使用权|经营权|承包|一遇|一次|一届|一轮|寿命|保修|质保|有效|[\d]))"
+    # A clause ending right after 年 closes a length of time (奋斗50年。), not a year.
+    r"产权|使用权|经营权|承包|一遇|一次|一届|一轮|寿命|保修|质保|有效|[\d]|[。，,；;！!？?]))"
 )
 _YEAR = (
     rf"(?P<bc>公元前|公元)(?P<any>\d{{1,4}})(?=年)"
