@@ -72,6 +72,14 @@ def _cardinal(m: re.Match[str]) -> str:
     if number.startswith("0") and len(number) > 1 and number[1].isdecimal():
         # 007, 0086: a zero-led run is a code, not a count.
         return read_digits(number)
+    if (
+        len(number) >= 7
+        and number[:2] in ("19", "20")
+        and number.isdecimal()
+        and m.string[m.end() : m.end() + 1] == "号"
+    ):
+        # 生产备20150012号: a year then a serial, as registers number their entries.
+        return read_digits(number, phone=True)
     if _YUAN.match(m.string, m.end()):
         return read_amount(number) if not m["sign"] else "负" + read_amount(number)
     spoken = read_decimal(number, counted=is_counted(m.string, m.end()))

@@ -43,7 +43,8 @@ _PATTERNS = {
     "landline": rf"(?:(?<![\d+＋])00|[+＋]|(?<![\d+＋.])(?=86-\d{{2,3}}-\d{{7,8}}(?!\d)))86{_SEP}?\d{{2,3}}"
     rf"{_SEP}?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
     rf"|(?<!\d)[(（]0\d{{2,3}}[)）]\s?\d{{3,4}}{_SEP}?\d{{4}}(?!\d)"
-    rf"|(?<![\d.])0\d{{2,3}}{_SEP}\d{{3,4}}{_SEP}?\d{{4}}(?:(?:{_SEP}|转|分机)\d{{1,5}})?(?!\d)"
+    # Extensions may be listed after 转: 转8001、8002.
+    rf"|(?<![\d.])0\d{{2,3}}{_SEP}\d{{3,4}}{_SEP}?\d{{4}}(?:(?:{_SEP}|转|分机)\d{{1,5}}(?:[、，,]\d{{3,5}}(?![\d.]))*)?(?!\d)"
     # More local numbers listed after it share its area code: 0571-85123456、85123457.
     rf"(?:[、，,/或和及]\s?\d{{7,8}}(?![\d.]))*",
     "service_number": rf"(?<!\d)[48]00{_SEP}?\d{{3,4}}{_SEP}?\d{{3,4}}(?!\d)",
@@ -52,13 +53,15 @@ _PATTERNS = {
     rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP}|[*＊]{{2,}})\d{{3,8}})*(?!\d|\s?[万亿])"
     # More numbers listed after the first: 咨询电话：023-67898765，67891234 (seven digits or more).
     # An area code makes any length a phone number: 拨打12345或0571-12345.
-    rf"(?:[，,、/或和及]\s?(?:0\d{{2,3}}{_SEP}\d{{3,8}}|\d{{7,8}})(?![\d.]))*",
+    # …and extensions listed after 转: 转8001、8002.
+    rf"(?:[，,、/或和及]\s?(?:0\d{{2,3}}{_SEP}\d{{3,8}}|\d{{7,8}}|(?<=转\d{{4}}[、，,])\d{{4}}|(?<=转\d{{3}}[、，,])\d{{3}})"
+    rf"(?![\d.]))*",
     # 123xx is the range of government service lines (12319 城建, 12393 医保): all of it, not just the list.
     "hotline": rf"(?<![\d.]){_COUNT_CUE}"
     rf"(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d){_NOT_COUNT}"
     rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?=[”\"」]?(?:{_AFTER}))"
     # …or after its carrier or a service word: 中国移动10086, 客服10000.
-    rf"|(?:(?<=移动|联通|电信|客服|服务|热线|电话|火警|报警|急救|匪警)|(?<=[拨打]))"
+    rf"|(?:(?<=移动|联通|电信|客服|服务|热线|电话|火警|报警|急救|匪警|事故)|(?<=[拨打]))"
     rf"(?:{alternation([n for n, cue in HOTLINES.items() if cue])})"
     rf"{_NOT_COUNT}"
     # A second service number listed after a first one: 拨打110或120.
