@@ -39,7 +39,11 @@ _MONTH_DAY = (
 )
 # A dash between two dates or times is read 至: 2023年1月1日—2023年12月31日, 9时—17时, 14时30分—16时.
 # The date or time word must follow a digit: in 比上月-3分 the dash is a minus sign.
-_DASH = re.compile(r"(?<=\d[日月年时号分秒])\s?(?:——|[—–\-～~])\s?(?=\d)")
+_DASH = re.compile(
+    r"(?<=\d[日月年时号分秒])\s?(?:——|[—–\-～~])\s?(?=\d)"
+    # …and between two written-out dates: 2024.01.01—2024.12.31, 2024/01/01-2024/12/31.
+    r"|(?:(?<=\d[./-]\d\d)|(?<=\d[./-]\d))\s?(?:——|[—–\-～~])\s?(?=(?:19|20)\d\d([./-])\d{1,2}\1\d{1,2}(?!\d))"
+)
 _EVENT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})[·•・](?P<b>{DAY})(?![\d.])")
 # With a full stop the date is an event's name only when an event word follows, at once or after a
 # place name of up to four characters: 3.15晚会, 8.15事件, 5.12汶川地震, 7.20特大暴雨. A count
