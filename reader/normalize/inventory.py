@@ -41,6 +41,7 @@ RULES: tuple[Rule, ...] = (
     date.SLASH_DATE,
     serial.SERIAL,
     serial.DASHED_SERIAL,
+    serial.LETTER_DASHED,
     year.YEAR_RANGE,
     year.YEAR_RULE,
     year.QUOTED_YEAR,
@@ -93,7 +94,7 @@ CLASSES: dict[str, tuple[Rule, ...]] = {
     ),
     "url": _pick("url"),
     "phone": (*phone.PHONE_RULES, RULES_BY_NAME["cardinal"]),
-    "serial": _pick("serial", "dashed_serial"),
+    "serial": _pick("serial", "dashed_serial", "letter_dashed"),
     "date": _pick(
         "date",
         "slash_date",

@@ -24,7 +24,8 @@ _NOT_COUNT = rf"(?![\d.%％‰万亿]|\s?(?:余|多)?(?:{MEASURE}|{UNIT})(?![A-Z
 # line after one of them comes with its own cue word (热线为12345), which the cue rule reads.
 _COUNT_CUE = "".join(f"(?<!{c})" for c in "达为共计约超近有增减至")
 _CUES = (
-    "发送至 发送到 电话 热线 传真 手机 座机 固话 拨打 致电 联系方式 号码 分机 转 尾号 邮编 邮政编码 QQ 微信"
+    "后四位 后六位 末四位 后4位 后6位 发送至 发送到 电话 热线 传真 手机 座机 固话 拨打 致电 联系方式 号码 "
+    "分机 转 尾号 邮编 邮政编码 QQ 微信"
 ).split()
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 _AFTER = (
@@ -46,7 +47,9 @@ _PATTERNS = {
     # Extensions may be listed after 转: 转8001、8002.
     rf"|(?<![\d.])0\d{{2,3}}{_SEP}\d{{3,4}}{_SEP}?\d{{4}}(?:(?:{_SEP}|转|分机)\d{{1,5}}(?:[、，,]\d{{3,5}}(?![\d.]))*)?(?!\d)"
     # More local numbers listed after it share its area code: 0571-85123456、85123457.
-    rf"(?:[、，,/或和及]\s?\d{{7,8}}(?![\d.]))*",
+    rf"(?:[、，,/或和及]\s?\d{{7,8}}(?![\d.]))*"
+    # A local service line after its area code: 0571-12345 (a zero-led number before a dash is no count).
+    rf"|(?<![\d.])0\d{{2,3}}-\d{{5,6}}(?![\d.])",
     "service_number": rf"(?<!\d)[48]00{_SEP}?\d{{3,4}}{_SEP}?\d{{3,4}}(?!\d)",
     "phone_cue": rf"(?:{alternation(_CUES)})(?:号码|号)?(?:为|是)?[:：]?\s?"
     # (电话120万个 counts calls: a number before 万 or 亿 is no phone number.)
@@ -59,7 +62,9 @@ _PATTERNS = {
     # 123xx is the range of government service lines (12319 城建, 12393 医保): all of it, not just the list.
     "hotline": rf"(?<![\d.]){_COUNT_CUE}"
     rf"(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d){_NOT_COUNT}"
-    rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?=[”\"」]?(?:{_AFTER}))"
+    rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?=[”\"」]?(?:{_AFTER})"
+    # …or when another service number follows in a list: 110、120.
+    rf"|[、或和/](?:{alternation([n for n, cue in HOTLINES.items() if cue])}){_NOT_COUNT})"
     # …or after its carrier or a service word: 中国移动10086, 客服10000.
     rf"|(?:(?<=移动|联通|电信|客服|服务|热线|电话|火警|报警|急救|匪警|事故)|(?<=[拨打]))"
     rf"(?:{alternation([n for n, cue in HOTLINES.items() if cue])})"

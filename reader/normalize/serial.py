@@ -2,7 +2,7 @@
 
 * ``编号：JB-2023-001`` → 编号：JB杠二零二三杠零零幺; ``京ICP备12345678号`` → 京ICP备幺二三四五六七八号
 * ``统一社会信用代码：91500105MA5U123456`` → 统一社会信用代码：九幺五零零幺零五MA五U幺二三四五六
-* ``2023-001号`` → 二零二三杠零零幺号
+* ``2023-001号`` → 二零二三杠零零幺号; ``WH-2024-015号`` → WH杠二零二四杠零幺五号
 """
 
 from __future__ import annotations
@@ -33,6 +33,14 @@ _SERIAL = re.compile(
 )
 # A zero-led part after a dash marks a serial, not a range: 2023-001.
 _DASHED = r"(?<![\w.\-])(?P<dashed>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])"
+# Capitals and digits joined by dashes, with a run of three digits or more, are a code even with no cue
+# word: WH-2024-015号, 2024-ZB-001, XM-001 (GPT-4 and COVID-19, with short numbers, are names).
+_LETTER_DASHED = (
+    r"(?<![A-Za-z\d.\-])(?=[A-Z\d-]*[A-Z])(?=[A-Z\d-]*\d{3})"
+    # One part is letters alone, zero-led or a year: DN200-300 stays a range of sizes.
+    r"(?=(?:[A-Z\d]*-)*(?:[A-Z]+|0\d*|(?:19|20)\d\d)(?:-|(?![A-Za-z\d])))"
+    r"(?P<code>[A-Z\d]+(?:-[A-Z\d]+)+)(?![A-Za-z\d\-])"
+)
 # A dash inside a code is spoken (杠), as clerks read codes aloud: a bare dash would be silent in
 # TTS, and JB-2023-001 must not run together into one digit string. Grouping spaces are dropped.
 _PAUSE = {"-": "杠", "—": "杠", "/": "斜杠", "·": "点", " ": "", "*": "星", "＊": "星"}
@@ -53,4 +61,5 @@ def _serial(m: re.Match[str]) -> str:
 SERIAL = Rule(
     "serial", _SERIAL, _serial, needs("".join({c[0] for c in _CUES})), needs("".join({c[-1] for c in _CUES}))
 )
+LETTER_DASHED = Rule("letter_dashed", lead(r"A-Z\d", _LETTER_DASHED), lambda m: _read(m["code"]), needs("-"))
 DASHED_SERIAL = Rule("dashed_serial", lead(r"\d", _DASHED), lambda m: _read(m["dashed"]), needs("-"))
