@@ -14,6 +14,8 @@ import re
 from reader.normalize.engine import Rule
 from reader.normalize.engine import lead
 from reader.normalize.engine import needs
+from reader.normalize.lexicon import MEASURE
+from reader.normalize.lexicon import UNIT
 from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
 
@@ -116,6 +118,19 @@ _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # A stainless steel grade is a name, read digit by digit: 304不锈钢 → 三零四不锈钢, 316L → 三一六L.
 _STEEL = r"(?<![\d.])(?P<n>[2-9]\d\d)(?P<l>L?)(?=不锈钢)"
 STEEL = Rule("steel", lead(r"2-9", _STEEL), lambda m: read_digits(m["n"]) + m["l"], needs("钢"))
+# A figure or table numbered by chapter (图2-1, 表3-2) is read 图二杠一: the dash is no range, and no
+# count follows (代表2-3人 stays a range).
+_FIGURE = (
+    rf"(?<=[图表])(?<!代表)(?<!发表)(?P<a>\d{{1,2}})[-－](?P<b>\d{{1,2}})(?![\d.])"
+    rf"(?:(?=所示)|(?!\s?(?:余|多)?(?:{MEASURE}|{UNIT})))"
+)
+FIGURE = Rule(
+    "figure",
+    lead(r"\d", _FIGURE),
+    lambda m: f"{read_int(m['a'])}杠{read_int(m['b'])}",
+    needs("图表"),
+    needs("-－"),
+)
 COUNTED_CODE = Rule("counted_code", _COUNTED, _counted, needs("TUNn№" + _UPPER))
 ROAD = Rule("road", lead(r"\d", _ROAD), lambda m: read_digits(m["a"] or m["b"]), needs("国省县"))
 QUOTED_CODE = Rule("quoted_code", lead(r"\d", _QUOTED), lambda m: read_digits(m["n"]), needs('“"「'))
