@@ -17,12 +17,16 @@ _TIME = (
     r"(?P<{0}h>[01]?\d|2[0-4])[:：](?P<{0}m>[0-5]\d)(?:[:：](?P<{0}s>[0-5]\d))?"
     r"(?:\s?(?P<{0}ap>[AaPp]\.?[Mm]\.?)(?![A-Za-z]))?"
 )
-# After 比/比例/按 a colon is a ratio (比例为1:10), not a clock time.
-_RATIO_CUE = "".join(f"(?<!{cue})" for cue in ("比", "比例", "比为", "比例为", "按", "比分", "比值"))
+# After 比/比例/按/率 a colon is a ratio (比例为1:10, 杠杆率为1:10), not a clock time.
+_RATIO_CUE = "".join(
+    f"(?<!{cue})" for cue in ("比", "比例", "比为", "比例为", "按", "比分", "比值", "率", "率为")
+)
 _CLOCK = re.compile(
     rf"{_RATIO_CUE}(?<![\d.])(?<!\d[:：]){_TIME.format('a')}"
     # The end may fall on the next day: 9:00—次日2:00 → 九点至次日两点.
     rf"(?:\s?(?:[-—–～~至到]|——)\s?(?P<next>次日|翌日)?{_TIME.format('b')})?(?![\d:：])"
+    # A ratio named after it (以1:30的比例) or a scale in 万 (1:25万地形图) is no clock time.
+    r"(?!的?比|[万亿])"
 )
 
 

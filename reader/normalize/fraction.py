@@ -56,10 +56,16 @@ def _rating(m: re.Match[str]) -> str:
 
 # A rate over a round base (孕产妇死亡率9.2/10万, 0.5/万): the base ends in 万 or 亿, so it is a
 # denominator, never a rating scale or a plain fraction. Read 十万分之九点二.
-_RATE = rf"{LEFT}(?P<num>{NUM})\s?/\s?(?P<base>\d*)(?P<unit>[万亿])"
+_RATE = (
+    rf"{LEFT}(?P<num>{NUM})\s?/\s?(?P<base>\d*)(?P<unit>[万亿])"
+    # A decimal over a thousand or more is a rate too (0.5/1000); over 5, 10 or 100 it is a rating.
+    rf"|{LEFT}(?P<dec>\d+\.\d+)\s?/\s?(?P<round>10{{3,5}})(?![\d.])"
+)
 
 
 def _rate(m: re.Match[str]) -> str:
+    if m["dec"]:
+        return f"{read_decimal(m['round'])}分之{read_decimal(m['dec'])}"
     base = read_decimal(m["base"]) if m["base"] else ""
     return f"{base}{m['unit']}分之{read_decimal(m['num'])}"
 
@@ -90,6 +96,6 @@ def _fraction(m: re.Match[str]) -> str:
 
 
 PERCENT = Rule("percent", lead(r"-−－+＋.\d", _PERCENT), _percent, needs("%％‰‱"))
-RATE = Rule("rate", lead(r".\d", _RATE), _rate, needs("/"), needs("万亿"))
+RATE = Rule("rate", lead(r".\d", _RATE), _rate, needs("/"))
 RATING = Rule("rating", lead(r"\d评得打测考满", _RATING), _rating, needs("/"))
 FRACTION = Rule("fraction", _FRACTION, _fraction, needs("/又" + _VULGAR))
