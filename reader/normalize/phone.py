@@ -53,7 +53,7 @@ _PATTERNS = {
     "service_number": rf"(?<!\d)[48]00{_SEP}?\d{{3,4}}{_SEP}?\d{{3,4}}(?!\d)",
     "phone_cue": rf"(?:{alternation(_CUES)})(?:号码|号)?(?:为|是)?[:：]?\s?"
     # (电话120万个 counts calls: a number before 万 or 亿 is no phone number.)
-    rf"[(（]?\d{{3,12}}(?:(?:[)）]|{_SEP}|[*＊]{{2,}})\d{{3,8}})*(?!\d|\s?[万亿])"
+    rf"[(（]?\d{{3,12}}(?:(?:[)）]\s?|{_SEP}|[*＊]{{2,}})\d{{3,8}})*(?!\d|\s?[万亿])"
     # More numbers listed after the first: 咨询电话：023-67898765，67891234 (seven digits or more).
     # An area code makes any length a phone number: 拨打12345或0571-12345.
     # …and extensions listed after 转: 转8001、8002.
@@ -71,6 +71,10 @@ _PATTERNS = {
     rf"{_NOT_COUNT}"
     # A second service number listed after a first one: 拨打110或120.
     rf"|(?<=\d[或、和/])(?:{alternation([n for n, cue in HOTLINES.items() if cue])}){_NOT_COUNT}",
+    # Eight digits in a row, not led by 0, 1 or a year, with no count word after: a local number
+    # (上城区:87012345). Counts that large are written with 万 in government text.
+    "local": rf"(?<![\d.,，]){_COUNT_CUE}(?!19|20)[2-9]\d{{7}}(?![\d.,，%％‰]|\s?[万亿])"
+    rf"(?!\s?(?:余|多)?(?:{MEASURE}|{UNIT})(?![A-Za-z]))",
     "contact": rf"(?:(?<={'|'.join(_TITLES)})|(?<={_TITLED}))(?:\d{{7,8}}|\d{{3,4}}{_SEP}\d{{4}})(?![\d.])",
     "room": r"(?<![\d.])\d{3,4}(?=室|房间|号房|房)",
     "plate": rf"[{_PROVINCES}][A-Z][·•]?[A-Z\d]{{5,6}}(?![A-Za-z\d])",
@@ -144,6 +148,7 @@ _LEADS = {
     "room": r"\d",
     "contact": r"\d",
     "id_number": r"\d",
+    "local": "2-9",
 }
 
 
