@@ -104,8 +104,8 @@ def _ordinal(m: re.Match[str]) -> str:
 def _is_code(number: str, after: str) -> bool:
     if not number.isdecimal():
         return False
-    # 第2024001号: a year then a serial, as certificates and notices number themselves.
-    serial = len(number) >= 6 and number[:2] in ("19", "20") and after == "号"
+    # 第2024001号, 不动产权第1234567号: six digits or more before 号 number a certificate, not a rank.
+    serial = len(number) >= 6 and after == "号"
     return serial or len(number) >= 8 or (len(number) > 1 and number.startswith("0"))
 
 
