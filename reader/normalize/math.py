@@ -37,18 +37,43 @@ _OPERATORS = {"+": "加", "-": "减", "−": "减", "—": "减", "×": "乘", "
 _OP = r"\s?[-+−—×*÷/]\s?"
 # A term is a number or a one-letter variable (x-1=0 → x减一等于零).
 _VAR = r"(?<![A-Za-z])[a-z](?![A-Za-z])"
+# A variable alone may stand on the left (当x=2时 → 当x等于二时, not 两时).
 _ARITHMETIC = (
-    rf"(?<![\d.A-Za-z])(?P<left>(?:{NUM}|{_VAR})(?:{_OP}(?:{NUM}|{_VAR}))+)\s?[=＝]\s?(?P<minus>[-−])?"
-    rf"(?P<right>{NUM})(?![\d.])"
+    rf"(?<![\d.A-Za-z])(?P<left>(?:{NUM}|{_VAR})(?:{_OP}(?:{NUM}|{_VAR}))+|{_VAR})\s?[=＝]\s?(?P<minus>[-−])?"
+    rf"(?P<right>{NUM})(?:/(?P<rden>\d+))?(?![\d.:：∶])"
 )
-_TERM = re.compile(rf"{NUM}|[-+−—×*÷/]|[a-z]")
+_TERM = re.compile(rf"{NUM}/{NUM}|{NUM}|[-+−—×*÷/]|[a-z]")
+
+
+def _term(term: str, fractions: bool) -> str:
+    if term.isalpha():
+        return term
+    if "/" in term and term != "/":
+        numerator, denominator = term.split("/")
+        # A proper fraction (3/4+1/4=1), or any when the result is one (1/2+1/3=5/6); else it divides
+        # (12/4=3, 10/2+3=8).
+        if fractions or float(re.sub(r"[^\d.]", "", numerator)) < float(re.sub(r"[^\d.]", "", denominator)):
+            return f"{read_decimal(denominator)}分之{read_decimal(numerator)}"
+        return f"{read_decimal(numerator)}除以{read_decimal(denominator)}"
+    return _OPERATORS.get(term, "") or read_decimal(term)
 
 
 def _arithmetic(m: re.Match[str]) -> str:
-    left = "".join(
-        _OPERATORS.get(t, "") or (t if t.isalpha() else read_decimal(t)) for t in _TERM.findall(m["left"])
-    )
-    return f"{left}等于{'负' if m['minus'] else ''}{read_decimal(m['right'])}"
+    fractions = bool(m["rden"])
+    left = "".join(_term(t, fractions) for t in _TERM.findall(m["left"]))
+    right = read_decimal(m["right"])
+    if m["rden"]:
+        right = f"{read_decimal(m['rden'])}分之{right}"
+    return f"{left}等于{'负' if m['minus'] else ''}{right}"
+
+
+# A formula in words (应纳税额=应纳税所得额×适用税率-速算扣除数): after its =, a dash or slash between
+# two words is 减 or 除以, not a silent hyphen. The numbers inside are left to their own rules.
+_FORMULA = (
+    r"[=＝](?=[^\d，。；;,\n]*?[\u4e00-\u9fff)）][-−/][\u4e00-\u9fff(（])"
+    r"[\u4e00-\u9fff()（）×÷+\-−/*]+"
+)
+_FORMULA_SIGNS = {"=": "等于", "＝": "等于", **_OPERATORS}
 
 
 # A dash between two small numbers is a match result (比) when a score word comes before (比分3-3)
@@ -115,6 +140,13 @@ def _ratio(m: re.Match[str]) -> str:
     return (m["cue"] or "") + "比".join(read_decimal(e) for e in ends)
 
 
+FORMULA = Rule(
+    "formula",
+    lead("=＝", _FORMULA),
+    lambda m: "".join(_FORMULA_SIGNS.get(ch, ch) for ch in m.group(0)),
+    needs("=＝"),
+    needs("-−/"),
+)
 ARITHMETIC = Rule("arithmetic", lead(r".\da-z", _ARITHMETIC), _arithmetic, needs("=＝"))
 SCORE = Rule("score", _SCORE, _score, needs("-—–:："))
 FORMATION = Rule(
