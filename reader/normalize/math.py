@@ -83,7 +83,10 @@ _AFTER_SCORE = (
     "的比分 的总比分 的大比分 夺冠 晋级 横扫 零封 拿下 赢下 轻取 逆转 绝杀 力压 击溃"
 ).split()
 _SCORE = re.compile(
-    r"(?P<cue>比分为|比分是|总比分|大比分|比分|比数)\s?(?P<a>\d{1,3})\s?[-—–:：]\s?(?P<b>\d{1,3})(?![\d.:：])"
+    r"(?P<cue>比分为|比分是|总比分|大比分|比分|比数|首局|次局|决胜局|第[一二三四五六七]局)\s?"
+    r"(?P<a>\d{1,3})\s?[-—–:：]\s?(?P<b>\d{1,3})(?![\d.:：])"
+    # Set scores listed after the first: 比分为25-20、25-22、25-18.
+    r"(?P<more>(?:[、，,]\d{1,3}[-—–:：]\d{1,3}(?![\d.:：]))*)"
     r"|(?<![\d.:\-])(?P<a2>\d{1,3})\s?[-—–]\s?(?P<b2>\d{1,3})(?![\d.:\-])"
     # One-character result words only where they do not start another word (负责, 输入, 胜任).
     rf"(?={alternation(_AFTER_SCORE)}|平(?![方米均台安稳])|胜(?![任])|负(?![责担面荷])|赢(?![得])|输(?![入出送液电]))"
@@ -96,7 +99,10 @@ _FORMATION = r"(?<![\d.\-])\d(?:-\d){2,4}(?=阵型|阵容|阵)"
 
 def _score(m: re.Match[str]) -> str:
     if m["cue"]:
-        return f"{m['cue']}{read_decimal(m['a'])}比{read_decimal(m['b'])}"
+        more = re.sub(
+            r"(\d+)[-—–:：](\d+)", lambda s: f"{read_decimal(s[1])}比{read_decimal(s[2])}", m["more"] or ""
+        )
+        return f"{m['cue']}{read_decimal(m['a'])}比{read_decimal(m['b'])}{more}"
     return f"{read_decimal(m['a2'])}比{read_decimal(m['b2'])}"
 
 

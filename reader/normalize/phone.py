@@ -57,11 +57,12 @@ _PATTERNS = {
     # More numbers listed after the first: 咨询电话：023-67898765，67891234 (seven digits or more).
     # An area code makes any length a phone number: 拨打12345或0571-12345.
     # …and extensions listed after 转: 转8001、8002.
-    rf"(?:[，,、/或和及]\s?(?:0\d{{2,3}}{_SEP}\d{{3,8}}|\d{{7,8}}|(?<=转\d{{4}}[、，,])\d{{4}}|(?<=转\d{{3}}[、，,])\d{{3}})"
+    rf"(?:[，,、/或和及]\s?(?:0\d{{2,3}}{_SEP}(?:\d{{3,4}}{_SEP}\d{{4}}|\d{{3,8}})|\d{{7,8}}|(?<=转\d{{4}}[、，,])\d{{4}}|(?<=转\d{{3}}[、，,])\d{{3}})"
     rf"(?![\d.]))*",
-    # 123xx is the range of government service lines (12319 城建, 12393 医保): all of it, not just the list.
+    # 123xx is the range of government service lines (12319 城建, 12393 医保): all of it, not just the list;
+    # 96xxx are local public service lines (96120 转运, 96345).
     "hotline": rf"(?<![\d.]){_COUNT_CUE}"
-    rf"(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d){_NOT_COUNT}"
+    rf"(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d|96\d{{3}}){_NOT_COUNT}"
     rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?=[”\"」]?(?:{_AFTER})"
     # …or when another service number follows in a list: 110、120.
     rf"|[、或和/](?:{alternation([n for n, cue in HOTLINES.items() if cue])}){_NOT_COUNT})"
