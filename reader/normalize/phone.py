@@ -60,9 +60,10 @@ _PATTERNS = {
     rf"(?:[，,、/或和及]\s?(?:0\d{{2,3}}{_SEP}(?:\d{{3,4}}{_SEP}\d{{4}}|\d{{3,8}})|\d{{7,8}}|(?<=转\d{{4}}[、，,])\d{{4}}|(?<=转\d{{3}}[、，,])\d{{3}})"
     rf"(?![\d.]))*",
     # 123xx is the range of government service lines (12319 城建, 12393 医保): all of it, not just the list;
-    # 96xxx are local public service lines (96120 转运, 96345).
+    # 95xxx are national service lines (95338 顺丰), 96xxx local public ones (96120 转运, 96345).
     "hotline": rf"(?<![\d.]){_COUNT_CUE}"
-    rf"(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d|96\d{{3}}){_NOT_COUNT}"
+    rf"(?:{alternation([n for n, cue in HOTLINES.items() if not cue])}|123(?!00)\d\d|9[56]\d{{3}})"
+    rf"{_NOT_COUNT}"
     rf"|(?<![\d.])(?:{alternation([n for n, cue in HOTLINES.items() if cue])})(?=[”\"」]?(?:{_AFTER})"
     # …or when another service number follows in a list: 110、120.
     rf"|[、或和/](?:{alternation([n for n, cue in HOTLINES.items() if cue])}){_NOT_COUNT})"
