@@ -19,8 +19,10 @@ from reader.normalize.inventory import RULES_BY_NAME
 from reader.normalize.inventory import TRIGGER
 
 # Bumped whenever a reading changes: it keys cached audio (zh-2: phone groups run together, 杠 in codes;
-# zh-3: named numbers, identifiers, scores, ratings, arithmetic, two-digit years, 文号 with 年).
-NORMALIZER_VERSION = "zh-3"
+# zh-3: named numbers, identifiers, scores, ratings, arithmetic, two-digit years, 文号 with 年;
+# zh-4: rates per 10万, ratio words before a colon, roots, more score words, times after a label colon,
+# durations, listed years and ranks, quoted year names, zero-led 文号 serials).
+NORMALIZER_VERSION = "zh-4"
 
 __all__ = ["CLASSES", "NORMALIZER_VERSION", "RULES", "RULES_BY_NAME", "Normalized", "Rule", "normalize"]
 

@@ -29,7 +29,9 @@ _CARDINAL = (
 # 第2023-001号 is a serial number (a zero-led part after the dash), read as the serial rule reads one.
 _ORDINAL = re.compile(
     r"第(?P<code>\d+(?:-\d+)*-0\d+(?:-\d+)*)(?![\d.])"
-    r"|第(?P<num>\d+(?:\.\d+)*)(?:\s?(?:[-—–～~至到]|——)\s?(?P<last>\d+)(?![\d.]))?"
+    r"|第(?P<num>\d+(?:\.\d+)*)(?:\s?(?:[-—–～~至到]|——)\s?(?P<last>\d+)(?![\d.])"
+    # More ranks listed after the first share its 第: 第1、2名 → 第一、二名 (not 两名).
+    r"|(?P<more>(?:[、和/]\d{1,3}(?![\d.%/]))+))?"
 )
 # A sum in 元 (1,250,000.00元): its zero cents are not read.
 _YUAN = re.compile(r"(?:万|亿|万亿)?元")
@@ -70,6 +72,14 @@ def _cardinal(m: re.Match[str]) -> str:
     if number.startswith("0") and len(number) > 1 and number[1].isdecimal():
         # 007, 0086: a zero-led run is a code, not a count.
         return read_digits(number)
+    if (
+        len(number) >= 7
+        and number[:2] in ("19", "20")
+        and number.isdecimal()
+        and m.string[m.end() : m.end() + 1] == "号"
+    ):
+        # 生产备20150012号: a year then a serial, as registers number their entries.
+        return read_digits(number, phone=True)
     if _YUAN.match(m.string, m.end()):
         return read_amount(number) if not m["sign"] else "负" + read_amount(number)
     spoken = read_decimal(number, counted=is_counted(m.string, m.end()))
@@ -79,18 +89,24 @@ def _cardinal(m: re.Match[str]) -> str:
 def _ordinal(m: re.Match[str]) -> str:
     if m["code"]:
         return "第" + "杠".join(read_digits(part, phone=True) for part in m["code"].split("-"))
-    if _is_code(m["num"]):
+    if _is_code(m["num"], m.string[m.end() : m.end() + 1]):
         # 第000123456号, 地字第500105202300012号: a certificate's number, not a rank.
         return (
             "第" + read_digits(m["num"], phone=True) + (f"至{read_decimal(m['last'])}" if m["last"] else "")
         )
     last = f"至{read_decimal(m['last'])}" if m["last"] else ""
+    if m["more"]:
+        last = re.sub(r"\d+", lambda part: read_decimal(part.group(0)), m["more"]).replace("/", "、")
     # 第3.2.1条 names a clause by its section numbers: each dotted part is a number of its own.
     return "第" + "点".join(read_decimal(part) for part in m["num"].split(".")) + last
 
 
-def _is_code(number: str) -> bool:
-    return number.isdecimal() and (len(number) >= 8 or (len(number) > 1 and number.startswith("0")))
+def _is_code(number: str, after: str) -> bool:
+    if not number.isdecimal():
+        return False
+    # 第2024001号, 不动产权第1234567号: six digits or more before 号 number a certificate, not a rank.
+    serial = len(number) >= 6 and after == "号"
+    return serial or len(number) >= 8 or (len(number) > 1 and number.startswith("0"))
 
 
 def _list_number(m: re.Match[str]) -> str:

@@ -14,6 +14,8 @@ import re
 from reader.normalize.engine import Rule
 from reader.normalize.engine import lead
 from reader.normalize.engine import needs
+from reader.normalize.lexicon import MEASURE
+from reader.normalize.lexicon import UNIT
 from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
 
@@ -37,15 +39,18 @@ _LETTERS = re.compile(
 
 
 # A number of three or more digits standing alone in quotes names a slogan or scheme (“1361”整体构架),
-# read digit by digit; a quoted year (“2035”) is left to the year rule's reading as a number.
-_QUOTED = r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?=[”\"」])"
+# read digit by digit, with or without a closing letter (“415X”); a quoted year (“2035”) is left to the
+# year rule's reading as a number.
+_QUOTED = r"(?<=[“\"「])(?!(?:19|20)\d\d[”\"」])(?P<n>\d{3,})(?=[A-Z]?[”\"」])"
 
 
-# Prefixes whose number counts (TOP10 → TOP十, U17 → U十七, No.12 → 第十二), and virus lineages
-# whose dotted number is read with 点 (BA.5 → BA点五, XBB.1.5 → XBB点一点五).
+# Prefixes whose number counts (TOP10 → TOP十, U17 → U十七, COP28 → COP二十八, No.12 → 第十二), and
+# virus lineages whose dotted number is read with 点 (BA.5 → BA点五, XBB.1.5 → XBB点一点五).
 # Highway stake numbers count kilometres and metres: K1520+300 → K一千五百二十加三百.
 _COUNTED = re.compile(
-    r"(?<![A-Za-z\d])(?:(?P<pre>TOP|Top|U)(?P<count>\d{1,3})|(?:[Nn][Oo]\.|№)\s?(?P<no>\d{1,4})"
+    r"(?<![A-Za-z\d])(?:(?P<pre>TOP|Top|U|COP)(?P<count>\d{1,3})"
+    # A strength grade before its material counts (C30混凝土 → C三十, HRB400钢筋 → HRB四百).
+    r"|(?P<grade>C|M|MU|HRB|HPB|HRBF|CRB|P)(?P<level>\d{2,3})(?=混凝土|砂浆|钢筋|砖|砌块|抗渗)|(?:[Nn][Oo]\.|№)\s?(?P<no>\d{1,4})"
     # A longer number after No. is a serial number: No.20230001 → 编号二零二三零零零幺.
     r"|(?:[Nn][Oo]\.|№)\s?(?P<serial>\d{5,})"
     r"|K(?P<km>\d{1,4})\+(?P<m>\d{3})"
@@ -56,6 +61,8 @@ _COUNTED = re.compile(
 def _counted(m: re.Match[str]) -> str:
     if m["pre"]:
         return m["pre"] + read_int(m["count"])
+    if m["grade"]:
+        return m["grade"] + read_int(m["level"])
     if m["no"]:
         return "第" + read_int(m["no"])
     if m["serial"]:
@@ -73,7 +80,10 @@ def _doc(m: re.Match[str]) -> str:
     text = read_digits(m["y"])
     if m["n"]:
         # Announcers keep the year apart from the number: 〔2024〕7号 is 二零二四年七号, never 二零二四七号.
-        text += "年" + (m["di"] or "") + read_int(m["n"])
+        number = m["n"]
+        # A zero-led or long number (浙(2024)0012号) is a register serial, read digit by digit.
+        serial = (len(number) > 1 and number.startswith("0")) or len(number) >= 6
+        text += "年" + (m["di"] or "") + (read_digits(number, phone=True) if serial else read_int(number))
     return text + ("号" if m["hao"] else "")  # a space before 号 is dropped
 
 
@@ -105,6 +115,22 @@ def _letters(m: re.Match[str]) -> str:
 
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# A stainless steel grade is a name, read digit by digit: 304不锈钢 → 三零四不锈钢, 316L → 三一六L.
+_STEEL = r"(?<![\d.])(?P<n>[2-9]\d\d)(?P<l>L?)(?=不锈钢)"
+STEEL = Rule("steel", lead(r"2-9", _STEEL), lambda m: read_digits(m["n"]) + m["l"], needs("钢"))
+# A figure or table numbered by chapter (图2-1, 表3-2) is read 图二杠一: the dash is no range, and no
+# count follows (代表2-3人 stays a range).
+_FIGURE = (
+    rf"(?<=[图表])(?<!代表)(?<!发表)(?P<a>\d{{1,2}})[-－](?P<b>\d{{1,2}})(?![\d.])"
+    rf"(?:(?=所示)|(?!\s?(?:余|多)?(?:{MEASURE}|{UNIT})))"
+)
+FIGURE = Rule(
+    "figure",
+    lead(r"\d", _FIGURE),
+    lambda m: f"{read_int(m['a'])}杠{read_int(m['b'])}",
+    needs("图表"),
+    needs("-－"),
+)
 COUNTED_CODE = Rule("counted_code", _COUNTED, _counted, needs("TUNn№" + _UPPER))
 ROAD = Rule("road", lead(r"\d", _ROAD), lambda m: read_digits(m["a"] or m["b"]), needs("国省县"))
 QUOTED_CODE = Rule("quoted_code", lead(r"\d", _QUOTED), lambda m: read_digits(m["n"]), needs('“"「'))

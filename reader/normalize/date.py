@@ -29,6 +29,8 @@ _FULL = (
     rf"|(?<![\d.])(?P<y3>(?:19|20)\d\d)\.(?P<m3>1[0-2]|0[1-9])(?![\d.])"
     # A résumé line spans two such months, or runs up to now: 1992.09—1996.07, 2021.06—至今.
     rf"(?:\s?(?:——|[—–\-～~至])\s?(?:(?P<y4>(?:19|20)\d\d)\.(?P<m4>1[0-2]|0[1-9])(?![\d.])|(?P<now>至?今)))?"
+    # Month first, as English pages write it: 12/31/2023 (the year last, never a fraction).
+    rf"|(?<![\d/.])(?P<m5>{MONTH})/(?P<d5>{DAY})/(?P<y5>(?:19|20)\d\d)(?![\d/])"
 )
 _MONTH_DAY = (
     rf"(?<![\d.])(?P<m1>{MONTH})(?:{_SEP_RANGE}(?P<m2>{MONTH}))?月(?:{_SEP_RANGE}(?P<m4>{MONTH})月)?"
@@ -37,14 +39,18 @@ _MONTH_DAY = (
 )
 # A dash between two dates or times is read 至: 2023年1月1日—2023年12月31日, 9时—17时, 14时30分—16时.
 # The date or time word must follow a digit: in 比上月-3分 the dash is a minus sign.
-_DASH = re.compile(r"(?<=\d[日月年时号分秒])\s?(?:——|[—–\-～~])\s?(?=\d)")
+_DASH = re.compile(
+    r"(?<=\d[日月年时号分秒])\s?(?:——|[—–\-～~])\s?(?=\d)"
+    # …and between two written-out dates: 2024.01.01—2024.12.31, 2024/01/01-2024/12/31.
+    r"|(?:(?<=\d[./-]\d\d)|(?<=\d[./-]\d))\s?(?:——|[—–\-～~])\s?(?=(?:19|20)\d\d([./-])\d{1,2}\1\d{1,2}(?!\d))"
+)
 _EVENT = re.compile(rf"(?<![\d.])(?P<a>{MONTH})[·•・](?P<b>{DAY})(?![\d.])")
 # With a full stop the date is an event's name only when an event word follows, at once or after a
 # place name of up to four characters: 3.15晚会, 8.15事件, 5.12汶川地震, 7.20特大暴雨. A count
 # (5.12万人参加地震演练, 6.8级地震) is a decimal: a measure word, unit or scale right after rules it out.
 _EVENT_CUES = (
     "晚会 大地震 地震 特大 事件 事变 惨案 纪念日 国际 消费者权益 大火 火灾 爆炸 空难 事故 暴雨 洪水 洪灾 "
-    "水灾 泥石流 起义 运动 讲话 重要讲话 批示 重要指示 指示 精神 大案 专案 案件 节 国庆"
+    "水灾 泥石流 起义 运动 讲话 重要讲话 批示 重要指示 指示 精神 大案 专案 案件 节 国庆 世界"
 ).split()
 _EVENT_DOT = (
     rf"(?<![\d.])(?P<a>{MONTH})\.(?P<b>{DAY})(?![\d.])(?!{MEASURE}|{UNIT}|[万亿千百级])"
@@ -71,6 +77,8 @@ def year_digits(year: str) -> str:
 def _full(m: re.Match[str]) -> str:
     if m["y"]:
         return f"{year_digits(m['y'])}年{read_int(m['m'])}月{read_int(m['d'])}日"
+    if m["y5"]:
+        return f"{year_digits(m['y5'])}年{read_int(m['m5'])}月{read_int(m['d5'])}日"
     if m["y3"]:
         text = f"{year_digits(m['y3'])}年{read_int(m['m3'])}月"
         if m["y4"]:

@@ -2,6 +2,7 @@
 
 * ``32.7%`` → 百分之三十二点七; ``-3.2%`` → 负百分之三点二; ``100%`` → 百分之百; ``11.69‰`` → 千分之十一点六九
 * ``1/3`` → 三分之一; ``1又1/2`` → 一又二分之一; ``1½`` → 一又二分之一; ``-3/8`` → 负八分之三
+* rates: ``9.2/10万`` → 十万分之九点二
 * ratings: ``4.8/5分`` → 四点八分，满分五分; ``9.2/10`` → 九点二分，满分十分
 """
 
@@ -53,6 +54,22 @@ def _rating(m: re.Match[str]) -> str:
     return f"{m['cue'] or ''}{read_decimal(score)}分，满分{read_decimal(scale)}分"
 
 
+# A rate over a round base (孕产妇死亡率9.2/10万, 0.5/万): the base ends in 万 or 亿, so it is a
+# denominator, never a rating scale or a plain fraction. Read 十万分之九点二.
+_RATE = (
+    rf"{LEFT}(?P<num>{NUM})\s?/\s?(?P<base>\d*)(?P<unit>[万亿])"
+    # A decimal over a thousand or more is a rate too (0.5/1000); over 5, 10 or 100 it is a rating.
+    rf"|{LEFT}(?P<dec>\d+\.\d+)\s?/\s?(?P<round>10{{3,5}})(?![\d.])"
+)
+
+
+def _rate(m: re.Match[str]) -> str:
+    if m["dec"]:
+        return f"{read_decimal(m['round'])}分之{read_decimal(m['dec'])}"
+    base = read_decimal(m["base"]) if m["base"] else ""
+    return f"{base}{m['unit']}分之{read_decimal(m['num'])}"
+
+
 def percent_words(number: str, symbol: str) -> str:
     """``32.7``, ``%`` → 百分之三十二点七 (a whole hundred percent is 百分之百)."""
     head = {"‰": "千分之", "‱": "万分之"}.get(symbol, "百分之")
@@ -79,5 +96,6 @@ def _fraction(m: re.Match[str]) -> str:
 
 
 PERCENT = Rule("percent", lead(r"-−－+＋.\d", _PERCENT), _percent, needs("%％‰‱"))
+RATE = Rule("rate", lead(r".\d", _RATE), _rate, needs("/"))
 RATING = Rule("rating", lead(r"\d评得打测考满", _RATING), _rating, needs("/"))
 FRACTION = Rule("fraction", _FRACTION, _fraction, needs("/又" + _VULGAR))

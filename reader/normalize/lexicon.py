@@ -17,8 +17,9 @@ NUM = (
 )
 # No digit, decimal point or Latin letter glued on the left (keeps "V2.1" or "3.5" whole).
 LEFT = r"(?<![\d.A-Za-z])"
-# A dash right after a number and its word (8点-12点, 4级-5级) joins a range: it is not a minus sign.
-NOT_AFTER_COUNT = r"(?<!\d[点级倍度岁层分秒])"
+# A dash right after a number and its word (8点-12点, 4级-5级, 5万元-10万元) joins a range: it is not a
+# minus sign.
+NOT_AFTER_COUNT = r"(?<!\d[点级倍度岁层分秒元])(?<![万亿千百]元)"
 # Dashes and tildes used between the two ends of a range.
 RANGE_SEP = r"[-—–～~至到]|——|－"
 

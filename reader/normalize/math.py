@@ -18,9 +18,15 @@ from reader.normalize.engine import needs
 from reader.normalize.lexicon import NUM
 from reader.normalize.lexicon import SYMBOLS
 from reader.normalize.numbers import read_decimal
+from reader.normalize.numbers import read_digits
 
-_RATIO = re.compile(
-    rf"(?<![\d.:])(?P<a>{NUM})\s?[:∶：]\s?(?P<b>{NUM})(?P<more>(?:\s?[:∶]\s?{NUM})*)(?![\d:])"
+# A ratio word a few characters before (师生比不低于1:15, 比例为1:3) makes the colon 比, never a clock
+# time; the word is kept in the match so this reading starts first and wins over the time.
+_RATIO_VERBS = "约为 为 是 约 达到 达 不低于 不高于 不超过 不少于 不大于 不小于 控制在 保持在".split()
+_RATIO_CUE = rf"(?P<cue>比(?:例|值|例尺)?(?:{alternation(_RATIO_VERBS)})?\s?)?"
+_RATIO = lead(
+    r"比\d.",
+    rf"{_RATIO_CUE}(?<![\d.:])(?P<a>{NUM})\s?[:∶：]\s?(?P<b>{NUM})(?P<more>(?:\s?[:∶]\s?{NUM})*)(?![\d:])",
 )
 _SYMBOL = re.compile(alternation([s for s in SYMBOLS if s]))
 
@@ -29,34 +35,74 @@ _SYMBOL = re.compile(alternation([s for s in SYMBOLS if s]))
 # so 9-4 is 减 here, never a range (到) or a minus sign.
 _OPERATORS = {"+": "加", "-": "减", "−": "减", "—": "减", "×": "乘", "*": "乘", "÷": "除以", "/": "除以"}
 _OP = r"\s?[-+−—×*÷/]\s?"
+# A term is a number or a one-letter variable (x-1=0 → x减一等于零).
+_VAR = r"(?<![A-Za-z])[a-z](?![A-Za-z])"
+# A variable alone may stand on the left (当x=2时 → 当x等于二时, not 两时).
 _ARITHMETIC = (
-    rf"(?<![\d.A-Za-z])(?P<left>{NUM}(?:{_OP}{NUM})+)\s?[=＝]\s?(?P<minus>[-−])?(?P<right>{NUM})(?![\d.])"
+    rf"(?<![\d.A-Za-z])(?P<left>(?:{NUM}|{_VAR})(?:{_OP}(?:{NUM}|{_VAR}))+|{_VAR})\s?[=＝]\s?(?P<minus>[-−])?"
+    rf"(?P<right>{NUM})(?:/(?P<rden>\d+))?(?![\d.:：∶])"
 )
-_TERM = re.compile(rf"{NUM}|[-+−—×*÷/]")
+_TERM = re.compile(rf"{NUM}/{NUM}|{NUM}|[-+−—×*÷/]|[a-z]")
+
+
+def _term(term: str, fractions: bool) -> str:
+    if term.isalpha():
+        return term
+    if "/" in term and term != "/":
+        numerator, denominator = term.split("/")
+        # A proper fraction (3/4+1/4=1), or any when the result is one (1/2+1/3=5/6); else it divides
+        # (12/4=3, 10/2+3=8).
+        if fractions or float(re.sub(r"[^\d.]", "", numerator)) < float(re.sub(r"[^\d.]", "", denominator)):
+            return f"{read_decimal(denominator)}分之{read_decimal(numerator)}"
+        return f"{read_decimal(numerator)}除以{read_decimal(denominator)}"
+    return _OPERATORS.get(term, "") or read_decimal(term)
 
 
 def _arithmetic(m: re.Match[str]) -> str:
-    left = "".join(_OPERATORS.get(t, "") or read_decimal(t) for t in _TERM.findall(m["left"]))
-    return f"{left}等于{'负' if m['minus'] else ''}{read_decimal(m['right'])}"
+    fractions = bool(m["rden"])
+    left = "".join(_term(t, fractions) for t in _TERM.findall(m["left"]))
+    right = read_decimal(m["right"])
+    if m["rden"]:
+        right = f"{read_decimal(m['rden'])}分之{right}"
+    return f"{left}等于{'负' if m['minus'] else ''}{right}"
+
+
+# A formula in words (应纳税额=应纳税所得额×适用税率-速算扣除数): after its =, a dash or slash between
+# two words is 减 or 除以, not a silent hyphen. The numbers inside are left to their own rules.
+_FORMULA = (
+    r"[=＝](?=[^\d，。；;,\n]*?[\u4e00-\u9fff)）][-−/][\u4e00-\u9fff(（])"
+    r"[\u4e00-\u9fff()（）×÷+\-−/*]+"
+)
+_FORMULA_SIGNS = {"=": "等于", "＝": "等于", **_OPERATORS}
 
 
 # A dash between two small numbers is a match result (比) when a score word comes before (比分3-3)
 # or a result word follows (以5-2获胜). Elsewhere 5-2 stays a range (到) or a date.
 _AFTER_SCORE = (
     "获胜 取胜 胜出 战胜 击败 力克 险胜 大胜 完胜 惜败 落败 告负 负于 不敌 战平 逼平 打平 领先 落后 "
-    "的比分 的总比分 的大比分 夺冠 晋级"
+    "的比分 的总比分 的大比分 夺冠 晋级 横扫 零封 拿下 赢下 轻取 逆转 绝杀 力压 击溃"
 ).split()
 _SCORE = re.compile(
-    r"(?P<cue>比分为|比分是|总比分|大比分|比分|比数)\s?(?P<a>\d{1,3})\s?[-—–:：]\s?(?P<b>\d{1,3})(?![\d.:：])"
+    r"(?P<cue>比分为|比分是|总比分|大比分|比分|比数|首局|次局|决胜局|第[一二三四五六七]局)\s?"
+    r"(?P<a>\d{1,3})\s?[-—–:：]\s?(?P<b>\d{1,3})(?![\d.:：])"
+    # Set scores listed after the first: 比分为25-20、25-22、25-18.
+    r"(?P<more>(?:[、，,]\d{1,3}[-—–:：]\d{1,3}(?![\d.:：]))*)"
     r"|(?<![\d.:\-])(?P<a2>\d{1,3})\s?[-—–]\s?(?P<b2>\d{1,3})(?![\d.:\-])"
     # One-character result words only where they do not start another word (负责, 输入, 胜任).
     rf"(?={alternation(_AFTER_SCORE)}|平(?![方米均台安稳])|胜(?![任])|负(?![责担面荷])|赢(?![得])|输(?![入出送液电]))"
 )
 
 
+# A team formation is single digits joined by dashes before 阵型 (4-2-3-1阵型 → 四二三一阵型): never a range.
+_FORMATION = r"(?<![\d.\-])\d(?:-\d){2,4}(?=阵型|阵容|阵)"
+
+
 def _score(m: re.Match[str]) -> str:
     if m["cue"]:
-        return f"{m['cue']}{read_decimal(m['a'])}比{read_decimal(m['b'])}"
+        more = re.sub(
+            r"(\d+)[-—–:：](\d+)", lambda s: f"{read_decimal(s[1])}比{read_decimal(s[2])}", m["more"] or ""
+        )
+        return f"{m['cue']}{read_decimal(m['a'])}比{read_decimal(m['b'])}{more}"
     return f"{read_decimal(m['a2'])}比{read_decimal(m['b2'])}"
 
 
@@ -91,14 +137,29 @@ def _power(m: re.Match[str]) -> str:
     return f"{read_decimal(m['base'])}的{sign}{read_decimal(exponent)}次方"
 
 
+# A root sign before a number: √2 → 根号二 (alone, √ is a tick in a table and is left alone).
+_ROOT = re.compile(rf"√\s?(?P<num>{NUM})")
+
+
 def _ratio(m: re.Match[str]) -> str:
     ends = [m["a"], m["b"], *re.findall(NUM, m["more"] or "")]
-    return "比".join(read_decimal(e) for e in ends)
+    return (m["cue"] or "") + "比".join(read_decimal(e) for e in ends)
 
 
-ARITHMETIC = Rule("arithmetic", lead(r".\d", _ARITHMETIC), _arithmetic, needs("=＝"))
+FORMULA = Rule(
+    "formula",
+    lead("=＝", _FORMULA),
+    lambda m: "".join(_FORMULA_SIGNS.get(ch, ch) for ch in m.group(0)),
+    needs("=＝"),
+    needs("-−/"),
+)
+ARITHMETIC = Rule("arithmetic", lead(r".\da-z", _ARITHMETIC), _arithmetic, needs("=＝"))
 SCORE = Rule("score", _SCORE, _score, needs("-—–:："))
+FORMATION = Rule(
+    "formation", lead(r"\d", _FORMATION), lambda m: read_digits(m.group(0).replace("-", "")), needs("阵")
+)
 POWER = Rule("power", _POWER, _power, needs("^" + _SUPERSCRIPTS + "⁻"))
 BREADCRUMB = Rule("breadcrumb", _CRUMB, _crumb, needs(">＞»›/"))
 RATIO = Rule("ratio", _RATIO, _ratio, needs(":∶："))
+ROOT = Rule("root", _ROOT, lambda m: "根号" + read_decimal(m["num"]), needs("√"))
 SYMBOL = Rule("symbol", _SYMBOL, lambda m: SYMBOLS[m.group(0)], needs("".join(s[0] for s in SYMBOLS)))

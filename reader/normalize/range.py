@@ -56,8 +56,9 @@ def _range(m: re.Match[str]) -> str:
     return first + joint + _end(m["bsign"], m["b"], m["bs"], b_unit, counted)
 
 
-# A dash between two numbers that each carry their word: 8点-12点 → 八点至十二点, 4级-5级 → 四级到五级.
-_WORD_DASH = re.compile(r"(?<=\d[点级倍度岁层])\s?(?:——|[—–\-～~])\s?(?=\d)")
+# A dash between two numbers that each carry their word: 8点-12点 → 八点至十二点, 4级-5级 → 四级到五级,
+# 5万元-10万元 → 五万元到十万元.
+_WORD_DASH = re.compile(r"(?:(?<=\d[点级倍度岁层元])|(?<=[万亿千百]元))\s?(?:——|[—–\-～~])\s?(?=\d)")
 
 
 def _word_dash(m: re.Match[str]) -> str:

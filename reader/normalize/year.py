@@ -1,6 +1,7 @@
 """Years read digit by digit, and year ranges; durations stay numbers (连续13年 → 连续十三年).
 
 * ``2023年`` → 二零二三年; ``2024届`` → 二零二四届; ``公元前221年`` → 公元前二二一年
+* ``2021、2022年`` → 二零二一、二零二二年; ``“2024护苗”行动`` → 二零二四护苗
 * ``90后`` → 九零后; ``(2023—2026)`` → 二零二三至二零二六; ``2008—2010年`` → 二零零八至二零一零年
 * two-digit years: ``97年毕业`` → 九七年毕业; ``18年3月`` → 一八年三月; but ``成立70年`` stays a duration
 """
@@ -12,6 +13,8 @@ import re
 from reader.normalize.engine import Rule
 from reader.normalize.engine import lead
 from reader.normalize.engine import needs
+from reader.normalize.lexicon import MEASURE
+from reader.normalize.lexicon import UNIT
 from reader.normalize.numbers import read_digits
 from reader.normalize.numbers import read_int
 
@@ -35,18 +38,22 @@ _SHORT_YEAR = (
     # The cues are checked after the two digits (cheap), not before every character.
     rf"|(?<![\d.])(?P<y>[5-9]\d|0\d){_SHORT_NOT_AFTER}"
     r"(?=年(?!来|间|多|余|左右|以上|以下|以内|以来|之久|历史|代|前|内|里|不|的|之|期|时间|工龄|教龄|党龄|"
-    r"产权|使用权|经营权|承包|一遇|一次|一届|一轮|寿命|保修|质保|有效|[\d]))"
+    # A clause ending right after 年 closes a length of time (奋斗50年。), not a year.
+    r"产权|使用权|经营权|承包|一遇|一次|一届|一轮|寿命|保修|质保|有效|[\d]|[。，,；;！!？?]))"
 )
 _YEAR = (
     rf"(?P<bc>公元前|公元)(?P<any>\d{{1,4}})(?=年)"
-    rf"|(?<![\d.])(?P<y>{YEAR}){_DURATION}(?=(?:{_SUFFIX}))"
+    # A list shares the last year's 年: 2021、2022年 and 2021、2022两个年度 are all years.
+    rf"|(?<![\d.])(?P<y>{YEAR}){_DURATION}(?=(?:[、和与及]{YEAR})*(?:{_SUFFIX}|[两三四五]个(?:年度|学年|年)))"
     rf"|(?<![\d.])(?P<gen>\d0|\d5|0\d)(?=(?:[、，,和与]\d[05])*后(?![\d.]))"
     rf"|(?<![\d.])(?P<decade>(?:1[5-9]|20)\d0)s(?![A-Za-z])"
 )
+# A year opening a quoted name (“2024护苗”行动, 《2035远景》): a name, so no count word follows.
+_QUOTED = rf"(?<=[“《「\"])(?:{YEAR})(?=[\u4e00-\u9fff])(?!(?:余|多|来|万|亿|千|百|{MEASURE}|{UNIT}))"
 _SEP = r"\s?(?:[-—–～~至到]|——)\s?"
 _RANGE = (
     rf"(?P<open>[(（])(?P<a>{YEAR})(?P<ya>年)?{_SEP}(?P<b>{YEAR})(?P<yb>年)?(?P<close>[)）])"
-    rf"|(?<![\d.])(?P<a3>{YEAR})/(?P<b3>\d\d)(?=赛季|年度|学年)"
+    rf"|(?<![\d.])(?P<a3>{YEAR})/(?P<b3>{YEAR}|\d\d)(?=赛季|年度|学年)"
     rf"|(?<![\d.])(?P<a2>{YEAR})(?P<ya2>年)?{_SEP}(?P<b2>{YEAR})(?P<yb2>年)?(?![\d.])"
     # 2000-3000元 counts money, not years.
     r"(?!\s?(?:余|多)?(?:元|万|亿|千|百|人|户|个|件|次|名|家|%|％|米|平方|吨|公里|亩|辆|台|套|字|条|项|篇|份|张|kg|km|m))"
@@ -83,4 +90,5 @@ SHORT_YEAR = Rule(
     "short_year", lead(r"\d", _SHORT_YEAR), lambda m: read_digits(m.group(0)), needs("年"), needs("0")
 )
 YEAR_RULE = Rule("year", lead(r"公\d", _YEAR), _year, needs("年届级版赛财学后公s"))
+QUOTED_YEAR = Rule("quoted_year", lead(r"12", _QUOTED), lambda m: read_digits(m.group(0)), needs('“《「"'))
 YEAR_RANGE = Rule("year_range", lead(r"(（\d", _RANGE), _range, needs("-—–～~至到/"))
