@@ -135,8 +135,7 @@ class ClipCache:
     ) -> str:
         # An engine whose reading of a text depends on a lexicon names the entries that text holds,
         # so a lexicon edit re-renders only the clips of texts holding an edited word.
-        reading = getattr(engine, "reading_version", None)
-        stamp = reading(text) if callable(reading) else ""
+        stamp = engine.reading_version(text)
         if stamp:
             extra = {**(extra or {}), "reading": stamp}
         return cache_key(
@@ -152,8 +151,7 @@ class ClipCache:
         ``lookup_order(params)`` which members and voices could answer right now; its clips are stored
         under those members' own keys (see ``store_key``).
         """
-        order = getattr(engine, "lookup_order", None)
-        members = order(params) if callable(order) else [(engine, params)]
+        members = engine.lookup_order(params)
         return [self.key_for(member, member_params, text, extra=extra) for member, member_params in members]
 
     def store_key(
@@ -174,15 +172,13 @@ class ClipCache:
         """
         if speech.engine == engine.name:
             return self.key_for(engine, params, text, extra=extra)
-        member_of = getattr(engine, "engine_for", None)
-        if callable(member_of):
-            try:
-                member = member_of(speech.engine)
-            except EngineUnavailable:
-                member = None
-            if member is not None:
-                spoken = replace(params, voice=speech.voice or params.voice)
-                return self.key_for(member, spoken, text, extra=extra)
+        try:
+            member = engine.engine_for(speech.engine)
+        except EngineUnavailable:
+            member = None
+        if member is not None:
+            spoken = replace(params, voice=speech.voice or params.voice)
+            return self.key_for(member, spoken, text, extra=extra)
         return cache_key(
             engine=speech.engine,
             engine_version=f"fallback-for:{engine.name}/{engine.version}",

@@ -29,7 +29,6 @@ from audio.cache import ClipCache
 from audio.engines import Engine
 from audio.errors import AudioError
 from audio.errors import SynthesisFailed
-from audio.leadin import Words
 from audio.leadin import join_speech
 from audio.leadin import lead_pieces
 from audio.model import AudioClip
@@ -72,8 +71,7 @@ def clip_in_pieces(
     cached = _cached(text, engine, params, cache, extra_key)
     if cached is not None:
         return cached
-    words: Words | None = getattr(engine, "words", None)
-    pieces = lead_pieces(text, words=words)
+    pieces = lead_pieces(text, words=engine.words)
     if len(pieces) < 2:
         return clip_for(text, engine, params, cache, extra_key)
     clips: list[AudioClip] = []

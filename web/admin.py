@@ -260,9 +260,7 @@ def _check_with_engine(entries: list[Entry]) -> None:
         return
     try:
         engine = _draft_engine(audio.get_engine(LEXICON_ENGINE), [e.as_json() for e in entries])
-        phonemes = getattr(engine, "phonemes", None)
-        if callable(phonemes):
-            phonemes(entries[0].word)
+        engine.phonemes(entries[0].word)
     except audio.EngineUnavailable:
         return  # no offline voice installed: nothing reads the lexicon
     except audio.AudioError as exc:
@@ -290,7 +288,7 @@ def _draft_engine(engine: audio.Engine, entries: object) -> audio.Engine:
 def _preview(
     engine: audio.Engine, params: audio.SpeechParams, spoken: str, extra: dict[str, str]
 ) -> dict[str, Any]:
-    lexicon = getattr(engine, "lexicon", None)
+    lexicon = engine.lexicon
     result: dict[str, Any] = {
         "spoken": spoken,
         "text_engine_spoken": spoken,
@@ -303,9 +301,9 @@ def _preview(
             {"word": entry.word, "pinyin": " ".join(entry.syllables), "at": start}
             for start, entry in lexicon.matches(spoken)
         ]
-    phonemes = getattr(engine, "phonemes", None)
-    if callable(phonemes):
-        result["phonemes"] = phonemes(spoken)
+    phonemes = engine.phonemes(spoken)
+    if phonemes is not None:
+        result["phonemes"] = phonemes
     return result
 
 

@@ -65,7 +65,7 @@ def _engine_check(services: Any, *, deep: bool) -> dict[str, Any]:
     name = current_app.config["TTS_ENGINE"]
     result: dict[str, Any] = {"ok": True, "name": name, "loaded": name in services.loaded_engines}
     if result["loaded"]:
-        breaker_open = _breaker_open(services.get_engine(name))
+        breaker_open = services.get_engine(name).degraded()
         result["breaker_open"] = breaker_open
         result["degraded"] = breaker_open
     if deep:
@@ -84,15 +84,6 @@ def _shared_probe(services: Any) -> dict[str, Any]:
         result = _synthesis_probe(services)
         _probe_memo[services] = (time.monotonic(), result)
         return {**result, "probe_age_s": 0.0}
-
-
-def _breaker_open(engine: Any) -> bool:
-    """True when the engine (or the online engine inside ``auto``) is failing fast."""
-    for candidate in (engine, getattr(engine, "primary", None)):
-        breaker = getattr(candidate, "breaker", None)
-        if breaker is not None and breaker.is_open:
-            return True
-    return False
 
 
 def _synthesis_probe(services: Any) -> dict[str, Any]:

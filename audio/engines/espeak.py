@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from audio.engines import Engine
 from audio.engines.mandarin import read_digits
 from audio.errors import EngineUnavailable
 from audio.errors import SynthesisFailed
@@ -76,15 +77,17 @@ def _load() -> tuple[Any, int]:
     return _library
 
 
-class EspeakEngine:
+class EspeakEngine(Engine):
     """eSpeak NG's Mandarin voice; the lexicon applies through its homophone spellings."""
 
     name = NAME
 
+    default_voice = DEFAULT_VOICE
+
     def __init__(self, *, lexicon: Lexicon | None = None) -> None:
         if importlib.util.find_spec("espeakng_loader") is None:
             raise EngineUnavailable("the espeak engine needs the optional package espeakng-loader")
-        self.lexicon = lexicon if lexicon is not None else Lexicon.default()
+        self.lexicon: Lexicon = lexicon if lexicon is not None else Lexicon.default()
         loader = importlib.metadata.version("espeakng-loader")
         self.version = f"espeak-ng-loader-{loader}+cmn+lex-{self.lexicon.version}+1"
 
