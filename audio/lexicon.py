@@ -24,8 +24,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from audio.errors import LexiconError
+from reader import is_han_word
 
-_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 _SYLLABLE = re.compile(r"^[a-z]+[1-5]$")
 DEFAULT_RESOURCE = "lexicon.tsv"
 
@@ -139,7 +139,7 @@ def _parse_line(line: str, where: str) -> LexiconEntry:
         raise LexiconError(f"{where}: expected 'word<TAB>pinyin[<TAB>homophone]', got {line!r}")
     word, pinyin = fields[0], fields[1]
     homophone = fields[2] if len(fields) == 3 and fields[2] else None
-    if not _HAN.match(word):
+    if not is_han_word(word):
         raise LexiconError(f"{where}: the word must be Chinese characters only, got {word!r}")
     syllables = tuple(s.replace("ü", "v").replace("u:", "v") for s in pinyin.lower().split())
     bad = [s for s in syllables if not _SYLLABLE.match(s)]
@@ -147,6 +147,6 @@ def _parse_line(line: str, where: str) -> LexiconEntry:
         raise LexiconError(f"{where}: pinyin needs a tone digit 1-5 on every syllable, got {bad[0]!r}")
     if len(syllables) != len(word):
         raise LexiconError(f"{where}: {word!r} has {len(word)} characters but {len(syllables)} syllables")
-    if homophone is not None and not _HAN.match(homophone):
+    if homophone is not None and not is_han_word(homophone):
         raise LexiconError(f"{where}: the homophone must be Chinese characters only, got {homophone!r}")
     return LexiconEntry(word, syllables, homophone)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from reader.han import HAN
+
 # A line is chrome when it *starts* with one of these (breadcrumbs, counters, pagers, footers).
 _PREFIXES = re.compile(
     r"^[【\[(（]?\s*(?:您的當前位置|現在位置|目前位置|您的当前位置|您现在的位置|您所在的位置|当前位置|所在位置|现在位置|位置\s*[:：]|"
@@ -49,7 +51,7 @@ _SENTENCE_PUNCT = re.compile(r"[。！？；，,!?;：:“”]")
 _WS = re.compile(r"\s+")
 _NAV_SPLIT = re.compile(r"[\s|｜/>»＞›·]+")
 # A site column's name (政务公开, 通知公告, 图片新闻): the words breadcrumbs are made of.
-_COLUMN = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+_COLUMN = re.compile(rf"^[{HAN}]{{2,8}}$")
 
 
 def is_chrome(line: str) -> bool:

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import re
 
+from reader.han import HAN
+
 _STOPS = "。！？；!?;…"
 _CLOSERS = "”’\"'」』）)】〕》"
 _OPENERS = {"《": "》", "「": "」", "『": "』"}
 _URL = re.compile(r"(?:https?://|www\.)[\w\-./?%&=#:~+@,;!]*[\w/#=]", re.ASCII)
-_WORDISH = re.compile(r"[\w\u3400-\u9fff]")
+_WORDISH = re.compile(rf"[\w{HAN}]")
 _ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "no", "st", "vs", "etc", "e.g", "i.e", "prof", "inc", "fig"}
 )

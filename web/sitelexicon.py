@@ -22,6 +22,7 @@ from typing import Any
 from flask import Flask
 
 import audio
+from reader import is_han_word
 from web.documents import atomic_write_bytes
 from web.errors import InvalidRequest
 from web.errors import WebError
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 LEXICON_ENGINE = "offline"  # the engine whose factory reads a lexicon file (edge/espeak take none by path)
 MAX_ENTRIES = 5000
 MAX_WORD_CHARS = 32
-_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 _LATIN = re.compile(r"^[A-Za-z]+$")
 _SYLLABLE = re.compile(r"^[a-z]+[1-5]$")
 _HEADER = "# Site pronunciation lexicon, written by the admin API: word<TAB>pinyin<TAB>optional homophone\n"
@@ -138,7 +138,7 @@ def _check_entry(item: object) -> tuple[Entry | None, list[str]]:
     errors: list[str] = []
     if _LATIN.match(word):
         errors.append("Latin words are not read by the engines' lexicon yet; write the Chinese word")
-    elif not _HAN.match(word):
+    elif not is_han_word(word):
         errors.append("word must be Chinese characters only (no spaces, digits or punctuation)")
     if not isinstance(pinyin, str):
         return None, [*errors, "pinyin must be a string such as 'chong2 qing4'"]
@@ -148,7 +148,7 @@ def _check_entry(item: object) -> tuple[Entry | None, list[str]]:
         errors.append(f"every syllable needs letters and a tone digit 1-5, got {', '.join(bad)}")
     elif len(syllables) != len(word):
         errors.append(f"{word!r} has {len(word)} characters but {len(syllables)} syllables")
-    if say is not None and (not isinstance(say, str) or not _HAN.match(say.strip())):
+    if say is not None and (not isinstance(say, str) or not is_han_word(say.strip())):
         errors.append("say must be Chinese characters (a homophone spelling) or left out")
     spelled = say.strip() if isinstance(say, str) and say.strip() else None
     return (None if errors else Entry(word, syllables, spelled)), errors

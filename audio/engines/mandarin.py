@@ -35,10 +35,11 @@ from audio.polyphone import Token
 from audio.polyphone import context_token
 from audio.polyphone import polyphone_version
 from audio.polyphone import shared_disambiguator
+from reader import HAN
 
 CLAUSE_MARKS = "，。！？；、"
 _CLAUSE_SPLIT = re.compile(rf"([{CLAUSE_MARKS},!?;]+)")
-_RUNS = re.compile(r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|(?P<latin>[A-Za-z]+)"
+_RUNS = re.compile(rf"(?P<han>[{HAN}]+)|(?P<latin>[A-Za-z]+)"
                    r"|(?P<number>[0-9]+(?:\.[0-9]+)?)|(?P<other>.)", re.DOTALL)
 _DIGITS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 # Letter names as Mandarin speakers say them, in pinyin so that the voice keeps one accent.

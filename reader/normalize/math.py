@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from reader.han import HAN
 from reader.normalize.engine import Rule
 from reader.normalize.engine import alternation
 from reader.normalize.engine import lead
@@ -65,11 +66,11 @@ def _score(m: re.Match[str]) -> str:
 _CRUMB_SEP = r"\s*(?:>>|[>＞»›])\s*"
 # Chinese words only: a chain must never swallow a numeral (①, Ⅳ) that another rule reads. Slashes
 # chain words of two characters or more (首页/政务公开/通知公告), so 元/吨/年 stays a compound unit.
-_HAN = r"[\u4e00-\u9fff]"
+_HAN = f"[{HAN}]"
 _CRUMB = re.compile(
     rf"{_HAN}+(?:{_CRUMB_SEP}{_HAN}+){{2,}}"
-    rf"|{_HAN}{{2,}}(?:\s*/\s*{_HAN}{{2,}}){{2,}}(?![\u4e00-\u9fff/])"
-    rf"|(?<={_HAN})\s+(?:>>|[>＞»›/])\s+(?=[\u4e00-\u9fff\d])"
+    rf"|{_HAN}{{2,}}(?:\s*/\s*{_HAN}{{2,}}){{2,}}(?![{HAN}/])"
+    rf"|(?<={_HAN})\s+(?:>>|[>＞»›/])\s+(?=[{HAN}\d])"
 )
 _ANY_SEP = re.compile(r"\s*(?:>>|[>＞»›/])\s*")
 
