@@ -34,6 +34,7 @@ from reader.model import Sentence
 from reader.normalize import NORMALIZER_VERSION
 from reader.normalize import Normalized
 from reader.normalize import normalize
+from reader.normalize.numbers import read_digits
 from reader.outline import outline
 from reader.outline import outline_text
 from reader.plaintext import text_blocks
@@ -45,7 +46,7 @@ __all__ = [
     "DOCX_MEDIA", "HAN", "INDEX_ATTR", "NORMALIZER_VERSION", "Alignment", "Document", "EmptyDocument",
     "InputTooLarge", "MAX_INPUT_BYTES", "MAX_TEXT_CHARS", "Normalized", "Place", "ReaderError", "Section",
     "Sentence", "UnsupportedInput", "is_han_word", "locate_sentences", "normalize", "outline", "outline_text",
-    "read_bytes", "read_html", "read_text",
+    "read_bytes", "read_digits", "read_html", "read_text",
 ]
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024

@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from audio.engines import Engine
-from audio.engines.mandarin import read_digits
 from audio.errors import EngineUnavailable
 from audio.errors import SynthesisFailed
 from audio.errors import VoiceNotFound
@@ -29,6 +28,7 @@ from audio.model import Speech
 from audio.model import SpeechParams
 from audio.model import Voice
 from audio.mp3 import encode_pcm
+from reader import read_digits
 
 NAME = "espeak"
 DEFAULT_VOICE = "cmn"
@@ -134,7 +134,8 @@ def _prepare(text: str) -> str:
             digits.append(ch)
             continue
         if digits:
-            out.append(read_digits("".join(digits).rstrip(".")) + ("." if digits[-1] == "." else ""))
+            spoken = read_digits("".join(digits).rstrip("."), point=True)
+            out.append(spoken + ("." if digits[-1] == "." else ""))
             digits = []
         out.append(ch)
     return "".join(out[:-1])
