@@ -30,7 +30,8 @@ from typing import Any
 
 from web.errors import DocumentNotFound
 
-DOC_ID_RE = re.compile(r"[0-9a-f]{24}")
+DOC_ID_PATTERN = "[0-9a-f]{24}"  # the one spelling of a document id (routes, OpenAPI, checks)
+DOC_ID_RE = re.compile(DOC_ID_PATTERN)
 CLAIM_ATTEMPTS = 3
 
 

@@ -8,7 +8,6 @@ demo page, uploaded documents and documents that are still being synthesized.
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,10 +19,11 @@ from flask import current_app
 from flask import render_template
 from flask import request
 
+from web.documents import is_doc_id
+
 bp = Blueprint("player", __name__)
 
 _STATIC_DIR = Path(__file__).parent / "static"
-_DOC_ID = re.compile(r"[0-9a-f]{8,64}")
 # widget.js carries this placeholder; the route swaps in widget.css so the widget is one request.
 _CSS_MARKER = '"__BOBAO_WIDGET_CSS__"'
 # Short enough that a site picks up a new widget within minutes; host pages embed it cross-origin.
@@ -57,7 +57,7 @@ def _max_upload_bytes() -> int:
 @bp.get("/d/<doc_id>")
 def document(doc_id: str) -> str:
     """The player for any stored document; the manifest is fetched by the page."""
-    if not _DOC_ID.fullmatch(doc_id):
+    if not is_doc_id(doc_id):
         abort(404)
     return render_template("player.html", doc_id=doc_id, show_form=False)
 
