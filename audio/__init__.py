@@ -24,7 +24,9 @@ from audio.errors import EngineUnavailable
 from audio.errors import LexiconError
 from audio.errors import SynthesisFailed
 from audio.errors import VoiceNotFound
+from audio.files import write_atomic
 from audio.lexicon import Lexicon
+from audio.lexicon import LexiconEntry
 from audio.model import AudioClip
 from audio.model import Chapter
 from audio.model import Cue
@@ -54,6 +56,7 @@ __all__ = [
     "EngineError",
     "EngineUnavailable",
     "Lexicon",
+    "LexiconEntry",
     "LexiconError",
     "Mark",
     "PruneResult",
@@ -74,4 +77,5 @@ __all__ = [
     "synthesize",
     "to_srt",
     "to_webvtt",
+    "write_atomic",
 ]

@@ -17,7 +17,6 @@ import errno
 import hashlib
 import json
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -30,6 +29,8 @@ from pathlib import Path
 from audio.engines import Engine
 from audio.errors import CacheError
 from audio.errors import EngineUnavailable
+from audio.files import TMP_PREFIX
+from audio.files import write_atomic
 from audio.model import AudioClip
 from audio.model import Mark
 from audio.model import Speech
@@ -38,7 +39,6 @@ from audio.mp3 import check_canonical
 from audio.mp3 import frames_to_ms
 
 FORMAT = "mp3-mpeg2-l3-24khz-mono-48k/1"
-_TMP_PREFIX = ".tmp-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,7 +284,7 @@ class ClipCache:
         stale_before = time.time() - grace_s
         for shard in self._shards():
             for path in sorted(shard.iterdir()):
-                if path.name.startswith(_TMP_PREFIX):
+                if path.name.startswith(TMP_PREFIX):
                     if _older_than(path, stale_before):
                         partials.append(path)
                 elif path.suffix == ".mp3" and not path.with_suffix(".json").exists():
@@ -380,22 +380,9 @@ def _touch(path: Path) -> None:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write via a temp file in the same directory, fsync, then rename over ``path``."""
-    tmp_name = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
-        try:
-            os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide clips from a web server running as another user
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp_name, path)
+        write_atomic(path, data, mode=0o644)  # 0600 would hide clips from a web server of another user
     except OSError as exc:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise CacheError(f"audio cache disk is full: cannot write {path.name} in {path.parent}") from exc
         raise CacheError(f"cannot write audio cache file {path}: {exc.strerror or exc}") from exc

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from audio.assemble import ChapterInput
-from audio.assemble import write_atomic
+from audio.assemble import write_track
 from audio.errors import AssemblyError
 from audio.model import BITRATE_KBPS
 from audio.model import SAMPLE_RATE_HZ
@@ -53,5 +53,5 @@ def reencode_with_pydub(chapters: Sequence[ChapterInput], out_path: Path) -> int
     buffer = io.BytesIO()
     joined.export(buffer, format="mp3", bitrate=f"{BITRATE_KBPS}k", parameters=["-write_xing", "0"])
     # ffmpeg's MPEG-2 encode still carries an ID3 tag; keep only frames so the output is joinable.
-    write_atomic(Path(out_path), [strip_headers(buffer.getvalue())])
+    write_track(Path(out_path), [strip_headers(buffer.getvalue())])
     return len(joined)
