@@ -36,9 +36,8 @@ def init_app(app: Flask) -> None:
 
 
 def _demo_id() -> str | None:
-    services = current_app.extensions.get("bobao")
-    demo_id = getattr(services, "demo_id", None)
-    return demo_id if isinstance(demo_id, str) and demo_id else None
+    demo_id: str | None = current_app.extensions["bobao"].demo_id
+    return demo_id or None
 
 
 @bp.get("/")
@@ -76,10 +75,10 @@ def widget_js() -> Response:
     js_path, css_path = _STATIC_DIR / "widget.js", _STATIC_DIR / "widget.css"
     body = _widget_source(js_path.stat().st_mtime_ns, css_path.stat().st_mtime_ns)
     response = Response(body, mimetype="text/javascript")
-    response.charset = "utf-8"
     response.headers["Cache-Control"] = f"public, max-age={_WIDGET_MAX_AGE_S}"
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)  # in place: 304 when the ETag matches
+    return response
