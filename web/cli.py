@@ -128,7 +128,8 @@ def _one_line(exc: BaseException) -> str:
 def _services(**overrides: Any) -> Services:
     from web import create_app
 
-    return create_app(overrides or None).extensions["bobao"]
+    services: Services = create_app(overrides or None).extensions["bobao"]
+    return services
 
 
 def _read_input(name: str) -> reader.Document:
