@@ -46,7 +46,7 @@ __all__ = [
     "DOCX_MEDIA", "HAN", "INDEX_ATTR", "NORMALIZER_VERSION", "Alignment", "Document", "EmptyDocument",
     "InputTooLarge", "MAX_INPUT_BYTES", "MAX_TEXT_CHARS", "Normalized", "Place", "ReaderError", "Section",
     "Sentence", "UnsupportedInput", "is_han_word", "locate_sentences", "normalize", "outline", "outline_text",
-    "read_bytes", "read_digits", "read_html", "read_text",
+    "read_bytes", "read_digits", "read_html", "read_text", "split_sentences",
 ]
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024

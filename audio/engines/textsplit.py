@@ -1,7 +1,9 @@
-"""Split spoken text into request-sized pieces at sentence, then clause, then character boundaries.
+"""Pack spoken text into request-sized pieces at sentence, then clause, then character boundaries.
 
 edge-tts cannot be trusted to split Chinese (a paragraph with no space or newline is sent whole,
-and the service cuts a request at 10 minutes of audio), so remote engines split first:
+and the service cuts a request at 10 minutes of audio), so remote engines split first. Sentences
+are ``reader``'s (the one sentence splitter: it keeps ``3.14``, URLs and 《…》 whole); what is
+added here is the byte budget, counted as the service counts (``measure``):
 
     split_text("第一句。第二句！", max_bytes=12) == ["第一句。", "第二句！"]
 """
@@ -11,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-# A sentence ends after one of these (plus any closing quotes or brackets).
-_SENTENCE = re.compile(r"[^。！？；!?;…\n]*(?:[。！？；!?;…\n]+[”’」』）)\]]*|$)")
+from reader import split_sentences
+
 # Inside an over-long sentence, a clause ends after one of these.
 _CLAUSE = re.compile(r"[^，、,：:]*(?:[，、,：:]+|$)")
 
@@ -30,13 +32,25 @@ def split_text(text: str, *, max_bytes: int = 1500, measure: Callable[[str], int
     if max_bytes < 8:
         raise ValueError("max_bytes must be at least 8")
     units: list[str] = []
-    for sentence in _pieces(_SENTENCE, text):
+    for sentence in _sentences(text):
         if measure(sentence) <= max_bytes:
             units.append(sentence)
             continue
         for clause in _pieces(_CLAUSE, sentence):
             units.extend(_hard_cut(clause, max_bytes, measure))
     return _pack(units, max_bytes, measure)
+
+
+def _sentences(text: str) -> list[str]:
+    """``text`` cut into sentences and at newlines; each keeps the spaces after it (nothing is lost)."""
+    cuts = {0, len(text)}
+    offset = 0
+    for line in text.split("\n"):
+        cuts.update(offset + start for start, _ in split_sentences(line, max_chars=len(line)))
+        offset += len(line) + 1
+        cuts.add(min(offset, len(text)))
+    bounds = sorted(cuts)
+    return [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if a < b]
 
 
 def _pieces(pattern: re.Pattern[str], text: str) -> list[str]:
