@@ -40,13 +40,15 @@ from reader.outline import outline_text
 from reader.plaintext import text_blocks
 from reader.sections import Outline
 from reader.sections import build_outline
+from reader.segment import CLAUSE_END
 from reader.segment import split_sentences
 
 __all__ = [
-    "DOCX_MEDIA", "HAN", "INDEX_ATTR", "NORMALIZER_VERSION", "Alignment", "Document", "EmptyDocument",
-    "InputTooLarge", "MAX_INPUT_BYTES", "MAX_TEXT_CHARS", "Normalized", "Place", "ReaderError", "Section",
-    "Sentence", "UnsupportedInput", "is_han_word", "locate_sentences", "normalize", "outline", "outline_text",
-    "read_bytes", "read_digits", "read_html", "read_text", "split_sentences",
+    "CLAUSE_END", "DOCX_MEDIA", "HAN", "INDEX_ATTR", "NORMALIZER_VERSION", "Alignment", "Document",
+    "EmptyDocument", "InputTooLarge", "MAX_INPUT_BYTES", "MAX_TEXT_CHARS", "Normalized", "Place",
+    "ReaderError", "Section", "Sentence", "UnsupportedInput", "is_han_word", "locate_sentences",
+    "normalize", "outline", "outline_text", "read_bytes", "read_digits", "read_html", "read_text",
+    "split_sentences",
 ]
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
