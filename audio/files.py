@@ -25,16 +25,12 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, mode: int = 0o600
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        try:
+        with os.fdopen(fd, "wb") as handle:  # buffered: a page MP3 is thousands of small parts
             if mode != 0o600:
-                os.fchmod(fd, mode)
-            for part in (data,) if isinstance(data, bytes) else data:
-                view = memoryview(part)
-                while view:
-                    view = view[os.write(fd, view):]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+                os.fchmod(handle.fileno(), mode)
+            handle.writelines((data,) if isinstance(data, bytes) else data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
