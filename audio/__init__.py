@@ -25,7 +25,9 @@ from audio.errors import EngineUnavailable
 from audio.errors import LexiconError
 from audio.errors import SynthesisFailed
 from audio.errors import VoiceNotFound
+from audio.files import write_atomic
 from audio.lexicon import Lexicon
+from audio.lexicon import LexiconEntry
 from audio.model import AudioClip
 from audio.model import Chapter
 from audio.model import Cue
@@ -55,6 +57,7 @@ __all__ = [
     "EngineError",
     "EngineUnavailable",
     "Lexicon",
+    "LexiconEntry",
     "LexiconError",
     "Mark",
     "PruneResult",
@@ -76,4 +79,5 @@ __all__ = [
     "to_srt",
     "to_webvtt",
     "voice_file_problems",
+    "write_atomic",
 ]

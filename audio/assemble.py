@@ -11,8 +11,6 @@ time arithmetic.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +25,7 @@ from mutagen.id3 import TPE1
 from mutagen.id3 import CTOCFlags
 from mutagen.id3 import Frame
 
+from audio import files
 from audio.errors import AssemblyError
 from audio.errors import AudioError
 from audio.model import AudioClip
@@ -171,23 +170,13 @@ def assemble(
     plan = layout(chapters)
     tag = id3_tag(plan.chapters, title=title, artist=artist, album=album)
     info = info_frame(plan.duration_ms // FRAME_MS)
-    write_atomic(Path(out_path), (tag, info, *plan.parts))
+    write_track(Path(out_path), (tag, info, *plan.parts))
     return Track(Path(out_path), plan.duration_ms, plan.cues, plan.chapters)
 
 
-def write_atomic(path: Path, parts: Sequence[bytes]) -> None:
-    """Write ``parts`` to a temp file beside ``path``, fsync, and rename it into place."""
-    tmp_name = None
+def write_track(path: Path, parts: Sequence[bytes]) -> None:
+    """Write ``parts`` to ``path`` atomically (``audio.files``), readable by a web server of another user."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".mp3", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.writelines(parts)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
+        files.write_atomic(path, parts, mode=0o644)
     except OSError as exc:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
         raise AssemblyError(f"cannot write {path}: {exc.strerror or exc}") from exc

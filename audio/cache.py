@@ -17,7 +17,6 @@ import errno
 import hashlib
 import json
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -30,6 +29,8 @@ from pathlib import Path
 from audio.engines import Engine
 from audio.errors import CacheError
 from audio.errors import EngineUnavailable
+from audio.files import TMP_PREFIX
+from audio.files import write_atomic
 from audio.model import AudioClip
 from audio.model import Mark
 from audio.model import Speech
@@ -38,7 +39,6 @@ from audio.mp3 import check_canonical
 from audio.mp3 import frames_to_ms
 
 FORMAT = "mp3-mpeg2-l3-24khz-mono-48k/1"
-_TMP_PREFIX = ".tmp-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +135,7 @@ class ClipCache:
     ) -> str:
         # An engine whose reading of a text depends on a lexicon names the entries that text holds,
         # so a lexicon edit re-renders only the clips of texts holding an edited word.
-        reading = getattr(engine, "reading_version", None)
-        stamp = reading(text) if callable(reading) else ""
+        stamp = engine.reading_version(text)
         if stamp:
             extra = {**(extra or {}), "reading": stamp}
         return cache_key(
@@ -152,8 +151,7 @@ class ClipCache:
         ``lookup_order(params)`` which members and voices could answer right now; its clips are stored
         under those members' own keys (see ``store_key``).
         """
-        order = getattr(engine, "lookup_order", None)
-        members = order(params) if callable(order) else [(engine, params)]
+        members = engine.lookup_order(params)
         return [self.key_for(member, member_params, text, extra=extra) for member, member_params in members]
 
     def store_key(
@@ -174,15 +172,13 @@ class ClipCache:
         """
         if speech.engine == engine.name:
             return self.key_for(engine, params, text, extra=extra)
-        member_of = getattr(engine, "engine_for", None)
-        if callable(member_of):
-            try:
-                member = member_of(speech.engine)
-            except EngineUnavailable:
-                member = None
-            if member is not None:
-                spoken = replace(params, voice=speech.voice or params.voice)
-                return self.key_for(member, spoken, text, extra=extra)
+        try:
+            member = engine.engine_for(speech.engine)
+        except EngineUnavailable:
+            member = None
+        if member is not None:
+            spoken = replace(params, voice=speech.voice or params.voice)
+            return self.key_for(member, spoken, text, extra=extra)
         return cache_key(
             engine=speech.engine,
             engine_version=f"fallback-for:{engine.name}/{engine.version}",
@@ -288,7 +284,7 @@ class ClipCache:
         stale_before = time.time() - grace_s
         for shard in self._shards():
             for path in sorted(shard.iterdir()):
-                if path.name.startswith(_TMP_PREFIX):
+                if path.name.startswith(TMP_PREFIX):
                     if _older_than(path, stale_before):
                         partials.append(path)
                 elif path.suffix == ".mp3" and not path.with_suffix(".json").exists():
@@ -384,22 +380,9 @@ def _touch(path: Path) -> None:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     """Write via a temp file in the same directory, fsync, then rename over ``path``."""
-    tmp_name = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
-        try:
-            os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide clips from a web server running as another user
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp_name, path)
+        write_atomic(path, data, mode=0o644)  # 0600 would hide clips from a web server of another user
     except OSError as exc:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise CacheError(f"audio cache disk is full: cannot write {path.name} in {path.parent}") from exc
         raise CacheError(f"cannot write audio cache file {path}: {exc.strerror or exc}") from exc

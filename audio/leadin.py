@@ -40,6 +40,7 @@ from audio.model import Speech
 from audio.mp3 import duration_ms
 from audio.pace import Pace
 from audio.pace import Runway
+from reader import CLAUSE_END
 
 Words = Callable[[str], "list[str] | None"]
 """Splits text into words (jieba for Chinese); pieces are cut only between words. None: cannot."""
@@ -55,7 +56,6 @@ SPEECH_CHAR_S = 0.2
 
 # A cut never leaves these at the start of the next piece: they belong to what they follow.
 _TRAILING = "，、。！？；：,.!?;:…”’」』）)]》"
-_CLAUSE_END = re.compile(r"[，、。！？；：,!?;:…]+[”’」』）)\]》]*")
 # Never cut inside these: a code like GB/T, or a number read digit by digit (三七六六八) or in full.
 _UNBROKEN = re.compile(r"[A-Za-z0-9]+(?:[/.:\-][A-Za-z0-9]+)*|[零〇幺一二两三四五六七八九十百千万亿点]{2,}")
 _SPEAKABLE = re.compile(r"\w")
@@ -148,7 +148,7 @@ def _best_cut(text: str, start: int, size: int, breaks: set[int]) -> int | None:
     """
     target = start + size
     low, high = start + max(1, 2 * size // 3), start + size + size // 3
-    clause_ends = [m.end() for m in _CLAUSE_END.finditer(text, start) if low <= m.end() <= high]
+    clause_ends = [m.end() for m in CLAUSE_END.finditer(text, start) if low <= m.end() <= high]
     if clause_ends:
         return _settle(text, _nearest(clause_ends, target))
     near = [b for b in breaks if low <= b <= high]

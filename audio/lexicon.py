@@ -24,8 +24,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from audio.errors import LexiconError
+from reader import is_han_word
 
-_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 _SYLLABLE = re.compile(r"^[a-z]+[1-5]$")
 DEFAULT_RESOURCE = "lexicon.tsv"
 
@@ -38,6 +38,32 @@ class LexiconEntry:
     syllables: tuple[str, ...]
     homophone: str | None = None
     """A spelling that text-only engines read as ``syllables``; None leaves the word as it is."""
+
+    @classmethod
+    def checked(
+        cls, word: str, pinyin: str, homophone: str | None = None
+    ) -> tuple[LexiconEntry | None, list[str]]:
+        """The entry for one line or one edit, or None and every reason it cannot be one.
+
+        The file parser and the admin API both come here, so a file the API writes always loads.
+        ``pinyin`` is toned syllables separated by spaces (``ü`` may be written ``v`` or ``u:``).
+        """
+        problems: list[str] = []
+        if not is_han_word(word):
+            problems.append(f"the word must be Chinese characters only, got {word!r}")
+        syllables = tuple(s.replace("ü", "v").replace("u:", "v") for s in pinyin.lower().split())
+        bad = [s for s in syllables if not _SYLLABLE.match(s)]
+        if bad or not syllables:
+            problems.append(f"pinyin needs a tone digit 1-5 on every syllable, got {(bad or [pinyin])[0]!r}")
+        elif len(syllables) != len(word):
+            problems.append(f"{word!r} has {len(word)} characters but {len(syllables)} syllables")
+        if homophone is not None and not is_han_word(homophone):
+            problems.append(f"the homophone must be Chinese characters only, got {homophone!r}")
+        return (None if problems else cls(word, syllables, homophone)), problems
+
+    def tsv_line(self) -> str:
+        """The entry as one line of the file format (no newline)."""
+        return f"{self.word}\t{' '.join(self.syllables)}\t{self.homophone or ''}".rstrip("\t")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +114,10 @@ class Lexicon:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def to_tsv(self, *, header: str = "") -> str:
+        """The file that ``parse`` reads back as this lexicon (``header``: comment lines to put first)."""
+        return header + "".join(entry.tsv_line() + "\n" for entry in self.entries.values())
+
     def matches(self, text: str) -> Iterator[tuple[int, LexiconEntry]]:
         """Yield ``(start, entry)`` for non-overlapping entries in ``text``, leftmost-longest first."""
         position = 0
@@ -137,16 +167,8 @@ def _parse_line(line: str, where: str) -> LexiconEntry:
     fields = [field.strip() for field in line.split("#", 1)[0].rstrip().split("\t")]
     if len(fields) not in (2, 3):
         raise LexiconError(f"{where}: expected 'word<TAB>pinyin[<TAB>homophone]', got {line!r}")
-    word, pinyin = fields[0], fields[1]
     homophone = fields[2] if len(fields) == 3 and fields[2] else None
-    if not _HAN.match(word):
-        raise LexiconError(f"{where}: the word must be Chinese characters only, got {word!r}")
-    syllables = tuple(s.replace("ü", "v").replace("u:", "v") for s in pinyin.lower().split())
-    bad = [s for s in syllables if not _SYLLABLE.match(s)]
-    if bad:
-        raise LexiconError(f"{where}: pinyin needs a tone digit 1-5 on every syllable, got {bad[0]!r}")
-    if len(syllables) != len(word):
-        raise LexiconError(f"{where}: {word!r} has {len(word)} characters but {len(syllables)} syllables")
-    if homophone is not None and not _HAN.match(homophone):
-        raise LexiconError(f"{where}: the homophone must be Chinese characters only, got {homophone!r}")
-    return LexiconEntry(word, syllables, homophone)
+    entry, problems = LexiconEntry.checked(fields[0], fields[1], homophone)
+    if entry is None:
+        raise LexiconError(f"{where}: {problems[0]}")
+    return entry

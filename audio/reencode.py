@@ -1,8 +1,13 @@
 """The slow path: decode, concatenate and re-encode with pydub and ffmpeg.
 
-Kept for foreign audio that is not in the canonical format and as the baseline that
-``bench/audio.py`` measures frame-level joining against. pydub is pointed at imageio-ffmpeg's binary
-and always told the format and codec, so it never looks for ffprobe.
+The baseline that ``bench/audio.py`` measures frame-level joining against, and nothing else: no
+audio reaches Bobao in a foreign format at run time. Edge's service is asked for exactly the
+canonical format (edge-tts sends ``audio-24khz-48kbitrate-mono-mp3``; an answer in any other shape
+is treated as truncated and retried), and the offline and eSpeak voices encode their own PCM with
+``audio.mp3.encode_pcm``. So the ``auto`` engine's edge and offline clips join frame by frame, and
+pydub is the optional extra ``bench`` (also in ``test``), not a run-time dependency. pydub is
+pointed at imageio-ffmpeg's binary and always told the format and codec, so it never looks for
+ffprobe.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from audio.assemble import ChapterInput
-from audio.assemble import write_atomic
+from audio.assemble import write_track
 from audio.errors import AssemblyError
 from audio.model import BITRATE_KBPS
 from audio.model import SAMPLE_RATE_HZ
@@ -27,7 +32,10 @@ def _pydub() -> Any:
         # pydub warns at import when ffmpeg is not on PATH; we hand it our own binary below.
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
-        import pydub
+        try:
+            import pydub
+        except ImportError as exc:
+            raise AssemblyError("the pydub baseline needs the extra: pip install 'bobao[bench]'") from exc
 
     pydub.AudioSegment.converter = ffmpeg_exe()
     return pydub
@@ -53,5 +61,5 @@ def reencode_with_pydub(chapters: Sequence[ChapterInput], out_path: Path) -> int
     buffer = io.BytesIO()
     joined.export(buffer, format="mp3", bitrate=f"{BITRATE_KBPS}k", parameters=["-write_xing", "0"])
     # ffmpeg's MPEG-2 encode still carries an ID3 tag; keep only frames so the output is joinable.
-    write_atomic(Path(out_path), [strip_headers(buffer.getvalue())])
+    write_track(Path(out_path), [strip_headers(buffer.getvalue())])
     return len(joined)

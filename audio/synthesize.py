@@ -32,7 +32,6 @@ from audio.cache import ClipCache
 from audio.engines import Engine
 from audio.errors import AudioError
 from audio.errors import SynthesisFailed
-from audio.leadin import Words
 from audio.leadin import join_speech
 from audio.leadin import plan_pieces
 from audio.model import AudioClip
@@ -87,7 +86,7 @@ def clip_in_pieces(
     if cached is not None:
         runway.add(cached.duration_ms)
         return cached
-    words: Words | None = getattr(engine, "words", None)
+    words = engine.words  # None from an engine that cannot cut words: pieces cut anywhere
     clips: list[AudioClip] = []
     done = 0
     pace = pace if pace is not None else pace_for(engine.name)

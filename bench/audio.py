@@ -51,12 +51,12 @@ SAMPLE = ROOT / "demo" / "jiangbei-2023-fazhi-report.txt"
 T = TypeVar("T")
 
 
-class CountingEngine:
+class CountingEngine(Engine):
     """Wraps an engine to count synthesis calls and the audio they produced."""
 
     def __init__(self, engine: Engine) -> None:
         self.inner, self.name, self.version = engine, engine.name, engine.version
-        self.words = getattr(engine, "words", None)  # word boundaries for the first sentence's pieces
+        self.default_voice = engine.default_voice
         self.calls = 0
         self.audio_ms = 0
         self.busy_s = 0.0
@@ -64,6 +64,12 @@ class CountingEngine:
 
     def voices(self) -> list[Any]:
         return self.inner.voices()
+
+    def words(self, text: str) -> list[str] | None:
+        return self.inner.words(text)  # word boundaries for the first sentence's pieces
+
+    def reading_version(self, text: str) -> str:
+        return self.inner.reading_version(text)
 
     def synthesize(self, text: str, params: SpeechParams) -> Speech:
         started = time.perf_counter()

@@ -42,7 +42,7 @@ SENTENCES = [f"这是第{n}句，用来测量回退的时间。" for n in range(
 PARAMS = SpeechParams("zh-CN-XiaoxiaoNeural")
 
 
-class SilenceEngine:
+class SilenceEngine(Engine):
     """A fallback that costs next to nothing, so the numbers show auto's own overhead."""
 
     name = "silence"

@@ -22,6 +22,8 @@ from reader.errors import InputTooLarge
 from reader.errors import ReaderError
 from reader.errors import UnsupportedInput
 from reader.extract import html_blocks
+from reader.han import HAN
+from reader.han import is_han_word
 from reader.locate import INDEX_ATTR
 from reader.locate import Place
 from reader.locate import locate_sentences
@@ -32,25 +34,28 @@ from reader.model import Sentence
 from reader.normalize import NORMALIZER_VERSION
 from reader.normalize import Normalized
 from reader.normalize import normalize
+from reader.normalize.numbers import read_digits
 from reader.outline import outline
 from reader.outline import outline_text
 from reader.plaintext import text_blocks
 from reader.sections import Outline
 from reader.sections import build_outline
+from reader.segment import CLAUSE_END
 from reader.segment import split_sentences
 
 __all__ = [
-    "DOCX_MEDIA", "INDEX_ATTR", "NORMALIZER_VERSION", "Alignment", "Document", "EmptyDocument",
-    "InputTooLarge", "MAX_INPUT_BYTES", "MAX_TEXT_CHARS", "Normalized", "Place", "ReaderError", "Section",
-    "Sentence", "UnsupportedInput", "locate_sentences", "normalize", "outline", "outline_text", "read_bytes",
-    "read_html", "read_text",
+    "CLAUSE_END", "DOCX_MEDIA", "HAN", "INDEX_ATTR", "NORMALIZER_VERSION", "Alignment", "Document",
+    "EmptyDocument", "InputTooLarge", "MAX_INPUT_BYTES", "MAX_TEXT_CHARS", "Normalized", "Place",
+    "ReaderError", "Section", "Sentence", "UnsupportedInput", "is_han_word", "locate_sentences",
+    "normalize", "outline", "outline_text", "read_bytes", "read_digits", "read_html", "read_text",
+    "split_sentences",
 ]
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 """Larger HTML or byte inputs are refused: no article page comes near this."""
 MAX_TEXT_CHARS = 2_000_000
 """Longer plain text is refused: about 200 hours of speech."""
-_WORDISH = re.compile(r"[\w\u3400-\u9fff]")
+_WORDISH = re.compile(rf"[\w{HAN}]")
 
 
 def read_text(text: str, *, max_sentence_chars: int = 150) -> Document:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from reader.han import HAN
+
 # 您当前的位置：, 当前所在位置 , 您的位置： (a breadcrumb's lead; 当前位置不详 is a sentence).
 _WHERE_WORDS = (r"(?:您的當前位置|現在位置|目前位置|(?:您|你)?的?(?:当前|现在|目前|所在)*的?位置)"
                 r"(?=\s*[:：]|\s|首页|$)")
@@ -53,7 +55,7 @@ _WS = re.compile(r"\s+")
 _NAV_SPLIT = re.compile(r"[\s|｜/>»＞›→·]+")
 _WHERE = re.compile(rf"^[【\[(（]?\s*{_WHERE_WORDS}\s*[:：]?\s*")
 # A site column's name (政务公开, 通知公告, 图片新闻): the words breadcrumbs are made of.
-_COLUMN = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+_COLUMN = re.compile(rf"^[{HAN}]{{2,8}}$")
 
 
 def is_chrome(line: str) -> bool:

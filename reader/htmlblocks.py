@@ -28,6 +28,8 @@ BLOCK_TAGS = frozenset(
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 ATTACHMENT = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|wps|et|ofd|zip|rar|7z|txt|csv|ceb|tif)(?:[?#].*)?$",
                         re.I)
+# Not ``reader.han.HAN``: a line break is dropped between any full-width characters (Han, CJK
+# punctuation, kana, full-width forms), the way a browser renders wrapped Chinese source text.
 _CJK = "[\u2e80-\u9fff\uff00-\uffef]"
 _CJK_BREAK = re.compile(rf"(?<={_CJK})[ \t\u3000]*[\r\n]\s*(?={_CJK})")
 _USELESS_ALT = re.compile(r"^(?:图片?|image|img|photo|pic|logo|icon|二维码|微信|微博|分享|打印|关闭|返回|"

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reader.han import HAN
+
 _CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _NUM_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-年/.．]\s*(\d{1,2})\s*[-月/.．]\s*(\d{1,2})(?!\d)\s*日?")
@@ -34,10 +36,10 @@ _STOP = re.compile(r"[。！？]")
 _CLAUSE_PUNCT = re.compile(r"[。！？，,；;：:]")
 _TIME = re.compile(r"(?<=\d)(?:日)?\d{1,2}:\d{2}(?::\d{2})?$")
 _TITLE_PARTS = re.compile(r"\s*(?:_|\||｜|--|—|－| - )\s*")
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]"
+_DOC_NUMBER = re.compile(rf"^[{HAN}]{{1,12}}\s*[〔\[［【(（]\s*(?:19|20)\d{{2}}\s*[〕\]］】)）]"
                          r"\s*第?\s*\d{1,4}\s*号$")
 _DATED_BYLINE = re.compile(r"^((?:19|20)\d{2}\s*[-年/.．]\s*\d{1,2}\s*[-月/.．]\s*\d{1,2}\s*日?"
-                           r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?)(?:\s+[\u4e00-\u9fff]{2,6}){1,2}$")
+                           r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?)(?:\s+[" + HAN + r"]{2,6}){1,2}$")
 _SQUASHED_DATE = re.compile(r"^(?:19|20)\d{2}(?:1[0-2]|0?[1-9])(?:3[01]|[12]\d|0?[1-9])$")
 
 

@@ -26,6 +26,7 @@ from reader.blocks import PARAGRAPH
 from reader.blocks import Block
 from reader.blocks import Page
 from reader.errors import EmptyDocument
+from reader.han import HAN
 from reader.headings import QA_RANK
 from reader.headings import Heading
 from reader.headings import LevelTracker
@@ -38,7 +39,7 @@ _HEADER_SCAN = 8
 _NOT_WORD = re.compile(r"[\W_]+")
 _NOT_TITLE = re.compile(r"[。！？；，,]|[：:]$")
 _ENDS_SENTENCE = re.compile(r"[。！？!?]$")
-_LABELLED = re.compile(r"^\s*[\u4e00-\u9fff]{0,4}(?:标\s*题|名\s*称|题\s*名)\s*[:：]\s*(.+)$")
+_LABELLED = re.compile(r"^\s*[" + HAN + r"]{0,4}(?:标\s*题|名\s*称|题\s*名)\s*[:：]\s*(.+)$")
 _NOTE = re.compile(r"^[（(][^（()）]{0,20}联系[^（()）]{2,80}[)）]$")
 _LIST_STYLES = frozenset({"cn", "cn_paren", "num_dot", "num_dun", "num_paren", "num_rparen", "circled"})
 _ANNEX = re.compile(r"^附\s*件\s*\d*\s*[:：]?$")

@@ -14,11 +14,18 @@ from __future__ import annotations
 
 import re
 
+from reader.han import HAN
+
 _STOPS = "。！？；!?;…"
 _CLOSERS = "”’\"'」』）)】〕》"
+CLAUSE_MARKS = "，、：,:"
+"""Marks that end a clause inside a sentence (a sentence stop ends one too)."""
+CLAUSE_END = re.compile(rf"[{re.escape(CLAUSE_MARKS + _STOPS)}]+[{re.escape(_CLOSERS)}\]]*")
+"""A clause's closing punctuation, with the quotes and brackets that close with it: where a text
+that must be cut into pieces (an engine's request budget, a lead-in piece) is best cut."""
 _OPENERS = {"《": "》", "「": "」", "『": "』"}
 _URL = re.compile(r"(?:https?://|www\.)[\w\-./?%&=#:~+@,;!]*[\w/#=]", re.ASCII)
-_WORDISH = re.compile(r"[\w\u3400-\u9fff]")
+_WORDISH = re.compile(rf"[\w{HAN}]")
 _ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "no", "st", "vs", "etc", "e.g", "i.e", "prof", "inc", "fig"}
 )

@@ -21,6 +21,7 @@ from reader import chrome
 from reader import meta
 from reader.dom import Element
 from reader.dom import text_of
+from reader.han import HAN
 from reader.headings import numbering_style
 from reader.plaintext import tidy
 
@@ -28,7 +29,7 @@ _SEPARATORS = re.compile(r"\s*(?:_{1,2}|\||｜|--|\s[-－—–]\s)\s*")
 _TRAILING_DASH = re.compile(r"^(.{4,}?)[-－—–]([^-－—–]{2,30})$")
 _SITE_ENDINGS = ("网", "网站", "门户", "门户网站", "平台", "政府", "官网", "首页", "政务网", "信息网")
 _DOC_NUMBER = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*\d+\s*号"
-                         r"|^[\u4e00-\u9fff]{1,8}发?\s*\d{4}\s*\d+号")
+                         rf"|^[{HAN}]{{1,8}}发?\s*\d{{4}}\s*\d+号")
 _SENTENCE = re.compile(r"[。；;]|[：:]$|[，,].*[，,].*[，,]")  # news titles may hold a comma or two
 _PORTAL = re.compile(r"欢迎|门户|首页|网站|官网|政务服务网|信息公开|目录|系统|平台|专栏|频道")
 _FONT_PX = re.compile(r"font-size\s*:\s*(\d+(?:\.\d+)?)\s*(px|pt|em|rem)", re.I)
@@ -43,7 +44,7 @@ _NAME_LABEL = re.compile(_NAME + r"\s*[:：]?\s*$")
 _NAMED_LINE = re.compile(_NAME + r"\s*[:：]\s*(\S.*)$")
 _NAME_HEAD = re.compile(r"[题称]")
 _CRUMB_HINT = re.compile(r"[>»＞›→/]|位置")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = re.compile(f"[{HAN}]")
 _SCAN_LIMIT = 1500  # line-like elements looked at: a title is never further down a page
 _MIN, _MAX = 4, 100
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from audio import Engine
 from audio import Mark
 from audio import Speech
 from audio import SpeechParams
@@ -32,7 +33,7 @@ _RATE_HZ = 24_000
 _BASE_HZ = {"fake-female": 440.0, "fake-male": 220.0}
 
 
-class ToneEngine:
+class ToneEngine(Engine):
     """Speaks every text as a tone whose pitch depends on the text; counts what it was asked."""
 
     name = "fake"

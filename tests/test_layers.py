@@ -1,6 +1,7 @@
 """The import contract of docs/architecture.md, checked on the source with ast.
 
-* ``reader`` imports nothing from ``audio`` or ``web``; ``audio`` nothing from ``reader`` or ``web``;
+* ``reader`` imports nothing from ``audio`` or ``web``; ``audio`` nothing from ``web`` (it may use
+  ``reader``'s text vocabulary, such as its one Han character class);
 * a package uses another only through its ``__init__``: ``import audio`` or ``from audio import X``
   with ``X`` in ``audio.__all__``, never ``audio.cache`` or ``from reader.model import …``.
 """
@@ -14,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("reader", "audio", "web")
-FORBIDDEN = {"reader": {"audio", "web"}, "audio": {"reader", "web"}, "web": set()}
+FORBIDDEN = {"reader": {"audio", "web"}, "audio": {"web"}, "web": set()}
 
 
 def _modules(package: str) -> list[Path]:

@@ -53,12 +53,11 @@ from web.readingrules import validate_rules
 from web.readingrules import write_rules
 from web.reports import report_store
 from web.sitelexicon import LEXICON_ENGINE
-from web.sitelexicon import Entry
 from web.sitelexicon import InvalidLexicon
+from web.sitelexicon import entry_json
 from web.sitelexicon import follow_lexicon_file
 from web.sitelexicon import lexicon_path
-from web.sitelexicon import lexicon_version
-from web.sitelexicon import read_entries
+from web.sitelexicon import read_lexicon
 from web.sitelexicon import validate_entries
 from web.sitelexicon import write_entries
 
@@ -185,12 +184,12 @@ def _follow() -> None:
 
 
 def _lexicon_json(app: Flask) -> dict[str, Any]:
-    entries, source = read_entries(lexicon_path(app))
+    lexicon, source = read_lexicon(lexicon_path(app))
     return {
-        "version": lexicon_version(entries),
+        "version": lexicon.version,
         "source": source,
-        "count": len(entries),
-        "entries": [entry.as_json() for entry in entries],
+        "count": len(lexicon),
+        "entries": [entry_json(entry) for entry in lexicon.entries.values()],
     }
 
 
@@ -205,7 +204,7 @@ def lexicon_put() -> ResponseReturnValue:
     _check_with_engine(entries)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with _write_lock:
-        before = read_entries(lexicon_path(app))[0]
+        before = list(read_lexicon(lexicon_path(app))[0].entries.values())
         write_entries(lexicon_path(app), entries)
         follow_lexicon_file(app)
     words = {e.word for e in set(before) ^ set(entries)}
@@ -246,23 +245,21 @@ def lexicon_preview() -> ResponseReturnValue:
             "engine": engine.name,
             "engine_version": engine.version,
             "voice": params.voice,
-            "lexicon_version": lexicon_version(read_entries(lexicon_path(current_app))[0]),
+            "lexicon_version": read_lexicon(lexicon_path(current_app))[0].version,
             "sentences": [_preview(engine, params, sentence, extra) for sentence in spoken],
         }
     )
 
 
-def _check_with_engine(entries: list[Entry]) -> None:
+def _check_with_engine(entries: list[audio.LexiconEntry]) -> None:
     """Let the offline voice load the entries before they are saved: a syllable it cannot say
     (``xyz1``) is refused now, instead of failing every page later. The G2P built here is the one
     the saved lexicon uses (one per lexicon version), so the check costs nothing afterwards."""
     if not entries or LEXICON_ENGINE not in current_app.extensions["bobao"].engine_names:
         return
     try:
-        engine = _draft_engine(audio.get_engine(LEXICON_ENGINE), [e.as_json() for e in entries])
-        phonemes = getattr(engine, "phonemes", None)
-        if callable(phonemes):
-            phonemes(entries[0].word)
+        engine = _draft_engine(audio.get_engine(LEXICON_ENGINE), [entry_json(e) for e in entries])
+        engine.phonemes(entries[0].word)
     except audio.EngineUnavailable:
         return  # no offline voice installed: nothing reads the lexicon
     except audio.AudioError as exc:
@@ -290,7 +287,7 @@ def _draft_engine(engine: audio.Engine, entries: object) -> audio.Engine:
 def _preview(
     engine: audio.Engine, params: audio.SpeechParams, spoken: str, extra: dict[str, str]
 ) -> dict[str, Any]:
-    lexicon = getattr(engine, "lexicon", None)
+    lexicon = engine.lexicon
     result: dict[str, Any] = {
         "spoken": spoken,
         "text_engine_spoken": spoken,
@@ -303,9 +300,9 @@ def _preview(
             {"word": entry.word, "pinyin": " ".join(entry.syllables), "at": start}
             for start, entry in lexicon.matches(spoken)
         ]
-    phonemes = getattr(engine, "phonemes", None)
-    if callable(phonemes):
-        result["phonemes"] = phonemes(spoken)
+    phonemes = engine.phonemes(spoken)
+    if phonemes is not None:
+        result["phonemes"] = phonemes
     return result
 
 
@@ -372,8 +369,7 @@ def documents_list() -> ResponseReturnValue:
                      "voice": manifest.get("voice"), "player": f"/d/{doc_id}"})
     order = {"synthesizing": 0, "pending": 1, "failed": 2, "ready": 3}
     rows.sort(key=lambda row: order.get(str(row["status"]), 4))
-    return jsonify({"documents": rows, "queued": services.jobs.pending() if hasattr(services.jobs, "pending")
-                    else None})
+    return jsonify({"documents": rows, "queued": services.jobs.pending()})
 
 
 @bp.get("/reports")

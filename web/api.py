@@ -29,11 +29,11 @@ from flask import url_for
 from flask.typing import ResponseReturnValue
 
 import reader
+from audio import write_atomic
 from web import lifecycle
 from web.choices import check_engine
 from web.choices import check_voice
 from web.choices import voice_allowed
-from web.documents import atomic_write_bytes
 from web.errors import Busy
 from web.errors import InvalidRequest
 from web.ratelimit import RateLimited
@@ -79,7 +79,8 @@ def _install_limits(state: Any) -> None:
 
 
 def services() -> Services:
-    return current_app.extensions["bobao"]
+    found: Services = current_app.extensions["bobao"]
+    return found
 
 
 @bp.post("/documents")
@@ -96,14 +97,16 @@ def create_document() -> ResponseReturnValue:
     check_voice(current_app.config, options.get("voice"))
     if kind == "file":
         manifest = svc.create("file", _base64(value), content_type=_upload_type(body.get("filename")),
-                              rate=body.get("rate"), **options)
+                              rate=body.get("rate"), engine=options.get("engine"), voice=options.get("voice"))
     elif kind == "url":
         content, content_type = _fetch(svc, value)
         manifest = svc.create(
-            "url", content, url=value, content_type=content_type, rate=body.get("rate"), **options
+            "url", content, url=value, content_type=content_type, rate=body.get("rate"),
+            engine=options.get("engine"), voice=options.get("voice"),
         )
     else:
-        manifest = svc.create(kind, value, rate=body.get("rate"), **options)
+        manifest = svc.create(kind, value, rate=body.get("rate"), engine=options.get("engine"),
+                              voice=options.get("voice"))
     if request.args.get("wait") in ("1", "true", "yes"):
         manifest = _wait(svc, manifest)
     response = jsonify(manifest)
@@ -178,7 +181,7 @@ def _gzip_copy(path: Path) -> bytes:
         return copy.read_bytes()
     except FileNotFoundError:
         data = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        atomic_write_bytes(copy, data)
+        write_atomic(copy, data)
         return data
 
 

@@ -128,7 +128,8 @@ def _one_line(exc: BaseException) -> str:
 def _services(**overrides: Any) -> Services:
     from web import create_app
 
-    return create_app(overrides or None).extensions["bobao"]
+    services: Services = create_app(overrides or None).extensions["bobao"]
+    return services
 
 
 def _read_input(name: str) -> reader.Document:
@@ -194,8 +195,8 @@ def _voice_files_sound(engine: str) -> bool:
 
     ``offline`` cannot speak without them: refuse to serve. ``auto`` still reads pages through edge.
     """
+    from audio import voice_file_problems
     from web.health import USES_NATIVE_VOICES
-    from web.health import voice_file_problems
 
     if engine not in USES_NATIVE_VOICES:
         return True

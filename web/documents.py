@@ -21,16 +21,17 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from audio import write_atomic
 from web.errors import DocumentNotFound
 
-DOC_ID_RE = re.compile(r"[0-9a-f]{24}")
+DOC_ID_PATTERN = "[0-9a-f]{24}"  # the one spelling of a document id (routes, OpenAPI, checks)
+DOC_ID_RE = re.compile(DOC_ID_PATTERN)
 CLAIM_ATTEMPTS = 3
 
 
@@ -44,29 +45,6 @@ def make_doc_id(kind: str, content: str, *, engine: str, voice: str, rate: int, 
 def is_doc_id(value: str) -> bool:
     """True when ``value`` is exactly a well-formed document id."""
     return DOC_ID_RE.fullmatch(value) is not None
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary sibling and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def temp_path_for(path: Path) -> Path:
-    """A fresh temporary sibling of ``path`` (for writers that need a path, such as assembly)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    return Path(tmp)
 
 
 class Claim:
@@ -103,27 +81,29 @@ class DocumentStore:
         """The stored manifest; DocumentNotFound when there is none."""
         path = self.dir_for(doc_id) / "manifest.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return manifest
         except FileNotFoundError:
             raise DocumentNotFound(doc_id) from None
 
     def save(self, manifest: dict[str, Any]) -> None:
         """Store ``manifest`` under its ``id``, atomically."""
         data = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        atomic_write_bytes(self.dir_for(manifest["id"]) / "manifest.json", data)
+        write_atomic(self.dir_for(manifest["id"]) / "manifest.json", data)
 
     def save_source(
         self, doc_id: str, kind: str, content: str, url: str | None = None, content_type: str | None = None
     ) -> None:
         payload = {"kind": kind, "content": content, "url": url, "content_type": content_type}
-        atomic_write_bytes(
+        write_atomic(
             self.dir_for(doc_id) / "source.json", json.dumps(payload, ensure_ascii=False).encode()
         )
 
     def load_source(self, doc_id: str) -> dict[str, Any]:
         path = self.dir_for(doc_id) / "source.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            source: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return source
         except FileNotFoundError:
             raise DocumentNotFound(doc_id) from None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint
@@ -36,7 +37,8 @@ _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def services() -> Services:
-    return current_app.extensions["bobao"]
+    found: Services = current_app.extensions["bobao"]
+    return found
 
 
 @bp.get("/documents/<doc_id>.mp3")
@@ -77,7 +79,7 @@ def clip_mp3(key: str) -> ResponseReturnValue:
     return response
 
 
-def _ready(path: Path, manifest: dict) -> Path:
+def _ready(path: Path, manifest: dict[str, Any]) -> Path:
     """The file, once the document is ready; AudioNotReady while it is being made."""
     if manifest.get("status") != "ready":
         raise AudioNotReady(f"document {manifest['id']} is {manifest.get('status')}")
@@ -101,7 +103,8 @@ def _send_file(path: Path, mimetype: str, max_age_s: int) -> Response:
     if ranges is not None and len(ranges.ranges) > 1:
         environ = {key: value for key, value in environ.items() if key != "HTTP_RANGE"}
     try:
-        return response.make_conditional(environ, accept_ranges=True, complete_length=path.stat().st_size)
+        response.make_conditional(environ, accept_ranges=True, complete_length=path.stat().st_size)
+        return response  # make_conditional works in place (206/304 and their headers)
     except RequestedRangeNotSatisfiable:  # web.errors answers it and keeps its Content-Range header
         response.close()
         raise

@@ -159,7 +159,7 @@ def render_problem(problem: Problem, detail: str | None = None) -> Response:
     return response
 
 
-def _handle(error: Exception) -> Response:
+def _handle(error: Exception) -> Response | HTTPException:
     if isinstance(error, HTTPException) and error.code is not None and error.code < 400:
         return error  # redirects and the like pass through untouched
     problem = problem_for(error)

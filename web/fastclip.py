@@ -58,7 +58,7 @@ class ClipFastPath:
 
     def _answer(
         self, environ: dict[str, Any], key: str, *, head: bool
-    ) -> tuple[str, list, Iterable[bytes]] | None:
+    ) -> tuple[str, list[tuple[str, str]], Iterable[bytes]] | None:
         path = self.cache.path_for(key)
         try:
             stat = os.stat(path)
@@ -115,7 +115,8 @@ def _not_modified(environ: dict[str, Any], etag: str, mtime: float) -> bool:
 def _body(environ: dict[str, Any], path: Any, start: int, stop: int, size: int) -> Iterable[bytes]:
     handle = open(path, "rb")  # noqa: SIM115 - the server closes it through the returned iterable
     if start == 0 and stop == size and "wsgi.file_wrapper" in environ:
-        return environ["wsgi.file_wrapper"](handle, _CHUNK)
+        wrapped: Iterable[bytes] = environ["wsgi.file_wrapper"](handle, _CHUNK)
+        return wrapped
     handle.seek(start)
     return _Slice(handle, stop - start)
 

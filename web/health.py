@@ -70,7 +70,7 @@ def _engine_check(services: Any, *, deep: bool) -> dict[str, Any]:
     if name in USES_NATIVE_VOICES:
         result.update(_voice_files_check(name))
     if result["loaded"]:
-        breaker_open = _breaker_open(services.get_engine(name))
+        breaker_open = services.get_engine(name).degraded()
         result["breaker_open"] = breaker_open
         result["degraded"] = result.get("degraded", False) or breaker_open
     if deep:
@@ -101,15 +101,6 @@ def _voice_files_check(name: str) -> dict[str, Any]:
         return {"voice_files": "ok"}
     return {"voice_files": "missing or corrupt", "voice_file_errors": problems,
             "ok": name != "offline", "degraded": True}
-
-
-def _breaker_open(engine: Any) -> bool:
-    """True when the engine (or the online engine inside ``auto``) is failing fast."""
-    for candidate in (engine, getattr(engine, "primary", None)):
-        breaker = getattr(candidate, "breaker", None)
-        if breaker is not None and breaker.is_open:
-            return True
-    return False
 
 
 def _synthesis_probe(services: Any) -> dict[str, Any]:

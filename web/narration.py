@@ -63,11 +63,8 @@ class ChapterPlan:
 
 def extra_key() -> dict[str, str]:
     """Cache-key fields beyond engine/voice/text: the versions of the text pipeline."""
-    extra = {"normalizer": str(reader.NORMALIZER_VERSION)}
-    lexicon = getattr(audio, "LEXICON_VERSION", None)
-    if lexicon is not None:
-        extra["lexicon"] = str(lexicon)
-    return extra
+    # The lexicon is in no extra field: each engine keys it itself (version, reading_version).
+    return {"normalizer": str(reader.NORMALIZER_VERSION)}
 
 
 def paragraph_numbers(section: reader.Section) -> list[int]:
@@ -259,9 +256,7 @@ def assemble_section(
 
 
 def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    audio.write_atomic(path, text.encode("utf-8"), mode=0o644)  # as the page MP3 beside it
 
 
 def entries_of(manifest: Manifest) -> dict[int, dict[str, Any]]:

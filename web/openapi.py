@@ -12,6 +12,8 @@ from flask import Blueprint
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 
+from web.documents import DOC_ID_PATTERN
+
 bp = Blueprint("openapi", __name__)
 
 JSON = "application/json"
@@ -36,7 +38,7 @@ def _id_param(name: str, pattern: str, description: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": schema, "description": description}
 
 
-DOC_ID = _id_param("doc_id", "[0-9a-f]{24}", "Document id: 24 hex digits.")
+DOC_ID = _id_param("doc_id", DOC_ID_PATTERN, "Document id: 24 hex digits.")
 CLIP_KEY = _id_param("key", "[0-9a-f]{64}", "Clip key: the sha256 of engine, voice, prosody and spoken text.")
 SECTION = {"name": "index", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
 RANGE = {
@@ -182,7 +184,7 @@ MANIFEST = {
         "sections",
     ],
     "properties": {
-        "id": {"type": "string", "pattern": "^[0-9a-f]{24}$"},
+        "id": {"type": "string", "pattern": f"^{DOC_ID_PATTERN}$"},
         "title": {"type": "string"},
         "date": _NULL_STR,
         "source": _NULL_STR,

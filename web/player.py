@@ -8,8 +8,6 @@ assembled from the shared JavaScript core by ``web/jsbundle.py``.
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint
 from flask import Flask
 from flask import Response
@@ -19,10 +17,9 @@ from flask import render_template
 from flask import request
 
 from web import jsbundle
+from web.documents import is_doc_id
 
 bp = Blueprint("player", __name__)
-
-_DOC_ID = re.compile(r"[0-9a-f]{8,64}")
 # Short enough that a site picks up a new widget within minutes; host pages embed it cross-origin.
 _WIDGET_MAX_AGE_S = 600
 
@@ -33,9 +30,8 @@ def init_app(app: Flask) -> None:
 
 
 def _demo_id() -> str | None:
-    services = current_app.extensions.get("bobao")
-    demo_id = getattr(services, "demo_id", None)
-    return demo_id if isinstance(demo_id, str) and demo_id else None
+    demo_id: str | None = current_app.extensions["bobao"].demo_id
+    return demo_id or None
 
 
 @bp.get("/")
@@ -54,7 +50,7 @@ def _max_upload_bytes() -> int:
 @bp.get("/d/<doc_id>")
 def document(doc_id: str) -> str:
     """The player for any stored document; the manifest is fetched by the page."""
-    if not _DOC_ID.fullmatch(doc_id):
+    if not is_doc_id(doc_id):
         abort(404)
     return render_template("player.html", doc_id=doc_id, show_form=False)
 

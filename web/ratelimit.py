@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask
+from flask import Response
 from flask import current_app
 from flask import g
 from flask import has_request_context
@@ -156,7 +157,7 @@ def record_admin_failure() -> None:
         limiter.take(client_key(request.remote_addr))
 
 
-def _rate_limited_response(error: RateLimited):  # noqa: ANN202 - a Flask response tuple
+def _rate_limited_response(error: RateLimited) -> Response:
     # Same shape as web.errors' answers, so clients handle one error format.
     body = {"status": 429, "code": "rate_limited", "message": "新建朗读过于频繁，请稍后再试。"}
     response = jsonify({"error": {**body, "retry_after_s": error.retry_after_s}})

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import reader
-from web.documents import atomic_write_bytes
+from audio import write_atomic
 from web.errors import InvalidRequest
 from web.errors import WebError
 
@@ -66,7 +66,7 @@ def read_rules(path: Path) -> list[ReadingRule]:
 def write_rules(path: Path, rules: list[ReadingRule]) -> None:
     """Replace the file atomically: readers see the old or the new rules, never half."""
     data = json.dumps([rule.as_json() for rule in rules], ensure_ascii=False, indent=1)
-    atomic_write_bytes(path, data.encode("utf-8"))
+    write_atomic(path, data.encode("utf-8"))
 
 
 def rules_version(rules: list[ReadingRule]) -> str:

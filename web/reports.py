@@ -23,6 +23,7 @@ from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from typing import TypeVar
 
 from flask import Blueprint
 from flask import current_app
@@ -30,7 +31,7 @@ from flask import jsonify
 from flask import request
 from flask.typing import ResponseReturnValue
 
-from web.documents import atomic_write_bytes
+from audio import write_atomic
 from web.documents import is_doc_id
 from web.errors import DocumentNotFound
 from web.errors import InvalidRequest
@@ -46,6 +47,8 @@ DEFAULT_REPORT_RATE = "20/hour"
 _LIMITER = "bobao.report_limit"
 _lock = threading.Lock()
 
+
+T = TypeVar("T")
 
 class ReportStore:
     """Open reports in one JSON file, merged per (document, sentence)."""
@@ -89,12 +92,12 @@ class ReportStore:
 
         return self._update(change)
 
-    def _update(self, change: Callable[[list[dict[str, Any]]], Any]) -> Any:
+    def _update(self, change: Callable[[list[dict[str, Any]]], T]) -> T:
         with self._locked():
             reports = self.all()
             result = change(reports)
             data = json.dumps(reports, ensure_ascii=False, indent=1).encode("utf-8")
-            atomic_write_bytes(self.path, data)
+            write_atomic(self.path, data)
             return result
 
     @contextmanager

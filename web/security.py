@@ -87,7 +87,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule(ORIGIN_PATH, "origin_status", origin_status)
     ensure_ascii = getattr(app.json, "ensure_ascii", True)
     app.json = StrictJSONProvider(app)
-    app.json.ensure_ascii = ensure_ascii  # type: ignore[attr-defined]
+    app.json.ensure_ascii = ensure_ascii
     app.before_request(_refuse_oversize_body)
     app.before_request(_cors_gate)
     app.after_request(_cors_headers)

@@ -150,9 +150,8 @@ class Services:
         """TTS_VOICE for the default engine, else the engine's own default, else its first voice."""
         if engine.name == self.config["TTS_ENGINE"] and self.config.get("TTS_VOICE"):
             return str(self.config["TTS_VOICE"])
-        default = getattr(engine, "default_voice", None)
-        if isinstance(default, str) and default:
-            return default
+        if engine.default_voice:
+            return engine.default_voice
         voices = engine.voices()
         if not voices:
             raise audio.VoiceNotFound(f"engine {engine.name!r} offers no voice")
@@ -495,6 +494,6 @@ def _engine_stamp(engine: Engine) -> str:
     The offline engine's version leaves the lexicon out (its clips are keyed per text), but a page
     must be read again after a lexicon edit; its unchanged sentences then come from the cache.
     """
-    lexicon = getattr(engine, "lexicon", None)
+    lexicon = engine.lexicon
     stamp = f"{engine.name}@{engine.version}"
     return f"{stamp}+lex-{lexicon.version}" if lexicon is not None else stamp

@@ -14,28 +14,51 @@ from typing import Any
 
 import audio
 from audio import Engine
+from audio import Lexicon
 from audio import Speech
 from audio import SpeechParams
 from audio import SynthesisFailed
+from audio import Voice
 
 PAUSE_MS = 400
 SKIPPED_ENGINE = "skipped"
 
 
-class SkippingEngine:
-    """``inner``, except that up to ``max_skips`` texts it fails on are spoken as a pause."""
+class SkippingEngine(Engine):
+    """``inner``, except that up to ``max_skips`` texts it fails on are spoken as a pause.
+
+    Every other member of ``Engine`` is ``inner``'s, so cache keys and lookups are unchanged.
+    """
 
     def __init__(self, inner: Engine, *, max_skips: int) -> None:
         self.inner = inner
         self.max_skips = max_skips
         self.skipped: dict[str, str] = {}  # spoken text -> why the engine could not say it
+        self.name = inner.name
+        self.version = inner.version
+        self.default_voice = inner.default_voice
+        self.lexicon: Lexicon | None = inner.lexicon
 
-    def __getattr__(self, name: str) -> Any:  # voices, version, lookup_order, lexicon …
-        return getattr(self.inner, name)
+    def voices(self) -> list[Voice]:
+        return self.inner.voices()
 
-    @property
-    def name(self) -> str:
-        return self.inner.name
+    def words(self, text: str) -> list[str] | None:
+        return self.inner.words(text)
+
+    def phonemes(self, text: str) -> list[str] | None:
+        return self.inner.phonemes(text)
+
+    def reading_version(self, text: str) -> str:
+        return self.inner.reading_version(text)
+
+    def lookup_order(self, params: SpeechParams) -> list[tuple[Engine, SpeechParams]]:
+        return self.inner.lookup_order(params)
+
+    def engine_for(self, name: str) -> Engine:
+        return self.inner.engine_for(name)
+
+    def degraded(self) -> bool:
+        return self.inner.degraded()
 
     def synthesize(self, text: str, params: SpeechParams) -> Speech:
         if text in self.skipped:  # failed once in this job (a lead-in piece, then the whole): no retry

@@ -165,7 +165,10 @@ class CeleryJobs:
     def error(self, doc_id: str) -> BaseException | None:
         """The failure of the last run of ``doc_id``, if it failed (as a RuntimeError with its text)."""
         message = self.redis.get(_key("error", doc_id))
-        return None if message is None else RuntimeError(message.decode("utf-8", "replace"))
+        if message is None:
+            return None
+        text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+        return RuntimeError(text)
 
     def wait(self, doc_id: str, timeout_s: float | None = None) -> bool:
         """Poll until ``doc_id`` is no longer active; False on timeout."""

@@ -39,7 +39,7 @@ AUTO_EDGE_DEFAULTS: dict[str, Any] = {"attempts": 2, "timeout_s": 10.0, "first_a
                                       "connect_timeout_s": 3, "breaker_threshold": 2}
 
 
-class AutoEngine:
+class AutoEngine(Engine):
     """Tries ``primary`` (edge) per sentence and falls back to ``fallback`` (offline)."""
 
     name = "auto"
@@ -47,7 +47,9 @@ class AutoEngine:
     def __init__(self, primary: Engine, fallback: Engine | None, *, fallback_name: str = "offline",
                  fallback_options: dict[str, Any] | None = None, fallback_voice: str | None = None) -> None:
         self.primary = primary
-        self.default_voice: str = str(getattr(primary, "default_voice", ""))
+        self.default_voice = primary.default_voice
+        # Informational only: clips are keyed by the engine that made them (see the module docstring).
+        self.version = f"auto({primary.version})"
         self._fallback = fallback
         self._fallback_name = fallback_name
         self._fallback_options = fallback_options or {}
@@ -58,11 +60,6 @@ class AutoEngine:
         self.last_fallback_reason = ""
         self._falling_back = False
         self._voice_down_until: dict[str, float] = {}
-
-    @property
-    def version(self) -> str:
-        """Informational only: clips are keyed by the engine that made them (see the module docstring)."""
-        return f"auto({self.primary.version})"
 
     @property
     def fallback(self) -> Engine:
@@ -100,8 +97,8 @@ class AutoEngine:
 
     def words(self, text: str) -> list[str] | None:
         """The fallback's word boundaries once it is built (building it here would delay edge's audio)."""
-        words = getattr(self._fallback, "words", None)
-        return words(text) if words is not None else None
+        fallback = self._fallback
+        return fallback.words(text) if fallback is not None else None
 
     def voices(self) -> list[Voice]:
         """The primary's voices, then the fallback's.
@@ -169,9 +166,8 @@ class AutoEngine:
             return voice
         if self._fallback_voice:
             return self._fallback_voice
-        default = str(getattr(self.fallback, "default_voice", ""))
-        if default:
-            return default
+        if self.fallback.default_voice:
+            return self.fallback.default_voice
         if not names:
             raise EngineUnavailable(f"the fallback engine {self.fallback.name!r} offers no voice")
         return sorted(names)[0]
@@ -183,9 +179,12 @@ class AutoEngine:
     def _fallback_voice_names(self) -> set[str]:
         return {v.name for v in self.fallback.voices()}
 
+    def degraded(self) -> bool:
+        """While the primary fails fast, every sentence is spoken by the fallback."""
+        return self.primary.degraded()
+
     def _primary_down(self) -> bool:
-        breaker = getattr(self.primary, "breaker", None)
-        return bool(breaker is not None and breaker.is_open)
+        return self.primary.degraded()
 
 
 def _labelled(speech: Speech, engine: str, voice: str) -> Speech:

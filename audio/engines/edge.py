@@ -34,6 +34,7 @@ import edge_tts
 from edge_tts import exceptions as edge_errors
 
 from audio import mp3
+from audio.engines import Engine
 from audio.engines import edge_voices
 from audio.engines.resilience import CircuitBreaker
 from audio.engines.resilience import backoff_delays
@@ -76,7 +77,7 @@ class EdgeSettings:
     proxy: str | None = None
 
 
-class EdgeEngine:
+class EdgeEngine(Engine):
     """Speaks through the Edge read-aloud service; see the module docstring for the guards."""
 
     name = "edge"
@@ -91,7 +92,7 @@ class EdgeEngine:
     ) -> None:
         self.settings = settings
         # The service takes no phonemes, so the lexicon can only respell words by homophones.
-        self.lexicon = lexicon if lexicon is not None else Lexicon.default()
+        self.lexicon: Lexicon = lexicon if lexicon is not None else Lexicon.default()
         self.default_voice = voice
         self.breaker = CircuitBreaker(threshold=settings.breaker_threshold, cooldown_s=settings.cooldown_s)
         self._slots = threading.BoundedSemaphore(settings.max_connections)
@@ -101,6 +102,10 @@ class EdgeEngine:
             f"edge-tts{major}/{settings.boundary}/split{_SPLIT_VERSION}-{settings.max_request_bytes}"
             f"/lex-{self.lexicon.version}"
         )
+
+    def degraded(self) -> bool:
+        """While the circuit breaker is open, sentences fail without touching the network."""
+        return self.breaker.is_open
 
     def voices(self) -> list[Voice]:
         """The service's voices in the configured locales (fetched once, then cached)."""

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from audio.errors import EngineUnavailable
+from audio.files import write_atomic
 from audio.model import Voice
 
 RawVoice = dict[str, Any]
@@ -87,20 +86,8 @@ class VoiceList:
         if self.cache_path is None:
             return
         payload = json.dumps({"fetched_at": self._fetched_at, "voices": self._raw}, ensure_ascii=False)
-        tmp_name = ""
-        try:
-            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(
-                "w", encoding="utf-8", dir=self.cache_path.parent, delete=False, suffix=".tmp"
-            ) as tmp:
-                tmp_name = tmp.name
-                tmp.write(payload)
-            os.replace(tmp_name, self.cache_path)
-        except OSError:
-            # The file is only an optimisation; the memory copy still serves.
-            if tmp_name:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp_name)
+        with contextlib.suppress(OSError):  # The file is only an optimisation; the memory copy serves.
+            write_atomic(self.cache_path, payload.encode("utf-8"))
 
 
 def _in_locales(locale: str, locales: tuple[str, ...]) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from audio.engines.mandarin import read_digits
+from audio.engines import Engine
 from audio.errors import EngineUnavailable
 from audio.errors import SynthesisFailed
 from audio.errors import VoiceNotFound
@@ -28,6 +28,7 @@ from audio.model import Speech
 from audio.model import SpeechParams
 from audio.model import Voice
 from audio.mp3 import encode_pcm
+from reader import read_digits
 
 NAME = "espeak"
 DEFAULT_VOICE = "cmn"
@@ -76,15 +77,17 @@ def _load() -> tuple[Any, int]:
     return _library
 
 
-class EspeakEngine:
+class EspeakEngine(Engine):
     """eSpeak NG's Mandarin voice; the lexicon applies through its homophone spellings."""
 
     name = NAME
 
+    default_voice = DEFAULT_VOICE
+
     def __init__(self, *, lexicon: Lexicon | None = None) -> None:
         if importlib.util.find_spec("espeakng_loader") is None:
             raise EngineUnavailable("the espeak engine needs the optional package espeakng-loader")
-        self.lexicon = lexicon if lexicon is not None else Lexicon.default()
+        self.lexicon: Lexicon = lexicon if lexicon is not None else Lexicon.default()
         loader = importlib.metadata.version("espeakng-loader")
         self.version = f"espeak-ng-loader-{loader}+cmn+lex-{self.lexicon.version}+1"
 
@@ -131,7 +134,8 @@ def _prepare(text: str) -> str:
             digits.append(ch)
             continue
         if digits:
-            out.append(read_digits("".join(digits).rstrip(".")) + ("." if digits[-1] == "." else ""))
+            spoken = read_digits("".join(digits).rstrip("."), point=True)
+            out.append(spoken + ("." if digits[-1] == "." else ""))
             digits = []
         out.append(ch)
     return "".join(out[:-1])

@@ -35,12 +35,13 @@ from audio.polyphone import Token
 from audio.polyphone import context_token
 from audio.polyphone import polyphone_version
 from audio.polyphone import shared_disambiguator
+from reader import HAN
+from reader import read_digits
 
 CLAUSE_MARKS = "，。！？；、"
 _CLAUSE_SPLIT = re.compile(rf"([{CLAUSE_MARKS},!?;]+)")
-_RUNS = re.compile(r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)|(?P<latin>[A-Za-z]+)"
+_RUNS = re.compile(rf"(?P<han>[{HAN}]+)|(?P<latin>[A-Za-z]+)"
                    r"|(?P<number>[0-9]+(?:\.[0-9]+)?)|(?P<other>.)", re.DOTALL)
-_DIGITS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 # Letter names as Mandarin speakers say them, in pinyin so that the voice keeps one accent.
 _LETTERS = {
     "A": "ei1", "B": "bi4", "C": "xi1", "D": "di4", "E": "yi4", "F": "ai2 fu5", "G": "ji4",
@@ -143,7 +144,7 @@ class MandarinG2P:
             if kind == "latin":
                 words = [_LETTERS[letter].split() for letter in run.upper()]
             elif kind == "number":
-                words = self._han_syllables(read_digits(run))
+                words = self._han_syllables(read_digits(run, point=True))
             else:
                 words = []
             out.append(Run(start, kind, run, words))
@@ -210,11 +211,6 @@ def shared_g2p(lexicon: Lexicon) -> MandarinG2P:
                 _g2ps.popitem(last=False)
         _g2ps.move_to_end(lexicon.version)
         return _g2ps[lexicon.version]
-
-
-def read_digits(number: str) -> str:
-    """``"2.5"`` → ``"二点五"``: digit by digit, deterministic, whatever the number's size."""
-    return "".join(_DIGITS.get(ch, "点") for ch in number)
 
 
 def _fold_width(text: str) -> str:

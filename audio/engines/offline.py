@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from audio.engines import Engine
 from audio.engines.kokoro_voices import load_native_styles
 from audio.engines.kokoro_voices import styles_sha256
 from audio.engines.mandarin import G2P_VERSION
@@ -143,7 +144,7 @@ def _assemble() -> _Model:
     return _Model(session, vocab, styles, actual)
 
 
-class OfflineEngine:
+class OfflineEngine(Engine):
     """Kokoro-82M with misaki's Mandarin G2P and the site lexicon."""
 
     name = NAME
@@ -153,7 +154,7 @@ class OfflineEngine:
         if voice not in VOICES:
             raise VoiceNotFound(f"the offline engine has no voice {voice!r}; it has {', '.join(VOICES)}")
         self.default_voice = voice
-        self.lexicon = lexicon if lexicon is not None else Lexicon.default()
+        self.lexicon: Lexicon = lexicon if lexicon is not None else Lexicon.default()
         self.version = _version(self.lexicon)
         self._g2p: MandarinG2P | None = None
         self._g2p_lock = threading.Lock()

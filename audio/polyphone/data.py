@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from audio.errors import LexiconError
+from reader import is_han_word
 
-_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 _SYLLABLE = re.compile(r"^[a-z]+[1-5]$")
 RESOURCE = "polyphones.tsv"
 
@@ -73,7 +73,7 @@ def _fields(line: str, where: str) -> tuple[str, str, list[str]]:
     if len(fields) != 3:
         raise LexiconError(f"{where}: expected 'char<TAB>reading<TAB>words', got {line[:40]!r}")
     char, syllable, words = fields[0], fields[1], fields[2].split()
-    if len(char) != 1 or not _HAN.match(char):
+    if len(char) != 1 or not is_han_word(char):
         raise LexiconError(f"{where}: {char!r} is not one Chinese character")
     if not _SYLLABLE.match(syllable):
         raise LexiconError(f"{where}: {syllable!r} needs letters and a tone digit 1-5")
@@ -81,7 +81,7 @@ def _fields(line: str, where: str) -> tuple[str, str, list[str]]:
 
 
 def _pin(slots: dict[int, str], word: str, char: str, syllable: str, where: str) -> None:
-    if not _HAN.match(word) or char not in word:
+    if not is_han_word(word) or char not in word:
         raise LexiconError(f"{where}: {word!r} is not Chinese characters containing {char!r}")
     for offset, ch in enumerate(word):
         if ch != char:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from reader.han import HAN
 from reader.normalize.engine import Rule
 from reader.normalize.engine import lead
 from reader.normalize.engine import needs
@@ -39,7 +40,7 @@ _YUAN = re.compile(r"(?:万|亿|万亿)?元")
 _LIST = (
     r"(?:(?:^|(?<=[\s：:。；;！？]))(?P<num>\d{1,2})[.．、]|^\s*(?P<num2>\d{1,2})[)）])(?!\d)\s*"
     # The item may open with a year after a space: "1. 2023年…" (but "1. 5万" is a damaged 1.5万).
-    r"(?:(?=[\u4e00-\u9fff“《(（])|(?<=\s)(?=\d{4}年))"
+    rf"(?:(?=[{HAN}“《(（])|(?<=\s)(?=\d{{4}}年))"
 )
 
 

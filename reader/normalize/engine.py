@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from reader.han import HAN
 from reader.model import Alignment
 
 
@@ -98,14 +99,14 @@ def needs(chars: str) -> frozenset[str]:
 # Every match holds at least one character outside Chinese script, spaces and punctuation (a digit,
 # a symbol, a Latin letter), so only windows around such "islands" are searched. An island of
 # punctuation alone (the ASCII commas and brackets of a scraped page) holds nothing to read.
-_SEA = r"\u3400-\u4dbf\u4e00-\u9fff\s，。、；？！“”‘’《》"
+_SEA = HAN + r"\s，。、；？！“”‘’《》"
 _QUIET = r",.;:：!?()（）'\"…〈〉"
 _LOUD = rf"[^{_SEA}{_QUIET}][^{_SEA}]*"
 # Context kept on each side of an island: the longest cue or suffix a rule reads (邮政编码：, 个百分点).
 _PAD = 12
 # Islands closer than two paddings on one line share a window, so they are found as one cluster by
 # the regex engine instead of one by one in Python.
-_GAP = rf"(?:[^\S\n]|[\u3400-\u4dbf\u4e00-\u9fff，。、；？！“”‘’《》{_QUIET}]){{0,{2 * _PAD}}}"
+_GAP = rf"(?:[^\S\n]|[{HAN}，。、；？！“”‘’《》{_QUIET}]){{0,{2 * _PAD}}}"
 _ISLAND = re.compile(rf"[{_QUIET}]*{_LOUD}(?:{_GAP}{_LOUD})*")
 
 

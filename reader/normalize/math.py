@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from reader.han import HAN
 from reader.normalize.engine import Rule
 from reader.normalize.engine import alternation
 from reader.normalize.engine import lead
@@ -70,8 +71,8 @@ def _arithmetic(m: re.Match[str]) -> str:
 # A formula in words (应纳税额=应纳税所得额×适用税率-速算扣除数): after its =, a dash or slash between
 # two words is 减 or 除以, not a silent hyphen. The numbers inside are left to their own rules.
 _FORMULA = (
-    r"[=＝](?=[^\d，。；;,\n]*?[\u4e00-\u9fff)）][-−/][\u4e00-\u9fff(（])"
-    r"[\u4e00-\u9fff()（）×÷+\-−/*]+"
+    r"[=＝](?=[^\d，。；;,\n]*?[" + HAN + r")）][-−/][" + HAN + r"(（])"
+    r"[" + HAN + r"()（）×÷+\-−/*]+"
 )
 _FORMULA_SIGNS = {"=": "等于", "＝": "等于", **_OPERATORS}
 
@@ -111,11 +112,11 @@ def _score(m: re.Match[str]) -> str:
 _CRUMB_SEP = r"\s*(?:>>|[>＞»›])\s*"
 # Chinese words only: a chain must never swallow a numeral (①, Ⅳ) that another rule reads. Slashes
 # chain words of two characters or more (首页/政务公开/通知公告), so 元/吨/年 stays a compound unit.
-_HAN = r"[\u4e00-\u9fff]"
+_HAN = f"[{HAN}]"
 _CRUMB = re.compile(
     rf"{_HAN}+(?:{_CRUMB_SEP}{_HAN}+){{2,}}"
-    rf"|{_HAN}{{2,}}(?:\s*/\s*{_HAN}{{2,}}){{2,}}(?![\u4e00-\u9fff/])"
-    rf"|(?<={_HAN})\s+(?:>>|[>＞»›/])\s+(?=[\u4e00-\u9fff\d])"
+    rf"|{_HAN}{{2,}}(?:\s*/\s*{_HAN}{{2,}}){{2,}}(?![{HAN}/])"
+    rf"|(?<={_HAN})\s+(?:>>|[>＞»›/])\s+(?=[{HAN}\d])"
 )
 _ANY_SEP = re.compile(r"\s*(?:>>|[>＞»›/])\s*")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from reader.han import HAN
 from reader.normalize.engine import Rule
 from reader.normalize.engine import lead
 from reader.normalize.engine import needs
@@ -29,7 +30,7 @@ _PER_UNITS = (
 )
 # "/" between a unit and a unit: 元/吨 → 元每吨, 次/分 → 次每分.
 # A Latin unit after the slash is spoken too: 立方米/h → 立方米每小时, 元/kg → 元每千克.
-_PER = re.compile(rf"(?<=[\u4e00-\u9fff²³A-Za-z])/(?P<unit>{_PER_UNITS})(?![A-Za-z])")
+_PER = re.compile(rf"(?<=[{HAN}²³A-Za-z])/(?P<unit>{_PER_UNITS})(?![A-Za-z])")
 _TEMPERATURE = frozenset({"℃", "°C", "℉", "°F"})
 
 

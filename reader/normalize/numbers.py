@@ -21,10 +21,12 @@ def digit_value(ch: str) -> int:
     return int(ch)
 
 
-def read_digits(digits: str, *, phone: bool = False) -> str:
-    """Read a digit string one digit at a time; ``phone`` speaks 1 as 幺 (as on a telephone)."""
+def read_digits(digits: str, *, phone: bool = False, point: bool = False) -> str:
+    """Read a digit string one digit at a time; ``phone`` speaks 1 as 幺 (as on a telephone), and
+    with ``point`` a ``.`` is read 点 (``2.5`` → 二点五); anything else is skipped."""
     table = "零幺二三四五六七八九" if phone else DIGITS
-    return "".join(table[int(ch)] for ch in digits if ch.isdecimal())
+    kept = (ch for ch in digits if ch.isdecimal() or (point and ch == "."))
+    return "".join(table[int(ch)] if ch.isdecimal() else "点" for ch in kept)
 
 
 def _read_group(value: int, lead: bool) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from reader.han import HAN
 from reader.normalize.engine import Rule
 from reader.normalize.engine import lead
 from reader.normalize.engine import needs
@@ -49,7 +50,7 @@ _YEAR = (
     rf"|(?<![\d.])(?P<decade>(?:1[5-9]|20)\d0)s(?![A-Za-z])"
 )
 # A year opening a quoted name (“2024护苗”行动, 《2035远景》): a name, so no count word follows.
-_QUOTED = rf"(?<=[“《「\"])(?:{YEAR})(?=[\u4e00-\u9fff])(?!(?:余|多|来|万|亿|千|百|{MEASURE}|{UNIT}))"
+_QUOTED = rf"(?<=[“《「\"])(?:{YEAR})(?=[{HAN}])(?!(?:余|多|来|万|亿|千|百|{MEASURE}|{UNIT}))"
 _SEP = r"\s?(?:[-—–～~至到]|——)\s?"
 _RANGE = (
     rf"(?P<open>[(（])(?P<a>{YEAR})(?P<ya>年)?{_SEP}(?P<b>{YEAR})(?P<yb>年)?(?P<close>[)）])"

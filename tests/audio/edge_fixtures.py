@@ -17,6 +17,7 @@ import pytest
 from edge_tts.drm import DRM
 
 from audio import mp3
+from audio.engines import Engine
 from audio.engines import edge
 from audio.errors import SynthesisFailed
 from audio.errors import VoiceNotFound
@@ -75,7 +76,7 @@ def decode_ms(data: bytes) -> int:
     return len(mp3.decode(data)) * 1000 // mp3.SAMPLE_RATE_HZ
 
 
-class ToneEngine:
+class ToneEngine(Engine):
     """A tiny local engine (canonical MP3 tones) standing in for the offline voice in auto tests."""
 
     name = "tone"

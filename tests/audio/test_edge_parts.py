@@ -42,6 +42,13 @@ def test_split_falls_back_to_clauses_then_characters():
     assert split_text("一二三四五六七八", max_bytes=9) == ["一二三", "四五六", "七八"]
 
 
+def test_split_cuts_sentences_as_reader_does_never_inside_a_title():
+    # reader's sentence splitter keeps 《摔跤吧！爸爸》 whole, so the request boundary falls after 你好。
+    title = "他说《摔跤吧！爸爸》好看。"
+    assert split_text("你好。" + title, max_bytes=utf8_len(title)) == ["你好。", title]
+    assert split_text("Go home. Now!\n第二行", max_bytes=12) == ["Go home.", "Now!", "第二行"]
+
+
 def test_split_rejects_a_tiny_budget():
     with pytest.raises(ValueError):
         split_text("你好", max_bytes=2)

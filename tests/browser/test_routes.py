@@ -89,4 +89,8 @@ def test_pages_are_chinese_landmarked_and_free_of_inline_script(app: Flask) -> N
 
 
 def test_bad_document_ids_are_404(app: Flask) -> None:
-    assert app.test_client().get("/d/not-an-id").status_code == 404
+    client = app.test_client()
+    assert client.get("/d/not-an-id").status_code == 404
+    # An id is 24 hex digits everywhere (documents, routes, OpenAPI): shorter or longer hex is no id.
+    assert client.get("/d/" + "a" * 23).status_code == 404
+    assert client.get("/d/" + "a" * 25).status_code == 404

@@ -1,7 +1,7 @@
 """``bobao cache verify --repair`` also clears leftovers of interrupted document writes (item 12).
 
 The leftover is made for real: a child process writing a 5 MB manifest through the store's own
-``atomic_write_bytes`` is killed with SIGKILL between write and rename.
+``audio.write_atomic`` is killed with SIGKILL between write and rename.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from web.cli import main
 WRITER = """
 import os, sys, time
 from pathlib import Path
-from web import documents
+import audio
 def stuck(fd):
     print("writing", flush=True)
     time.sleep(60)
 os.fsync = stuck
-documents.atomic_write_bytes(Path(sys.argv[1]) / "manifest.json", b"{" + b" " * 5_000_000 + b"}")
+audio.write_atomic(Path(sys.argv[1]) / "manifest.json", b"{" + b" " * 5_000_000 + b"}")
 """
 
 
@@ -36,7 +36,7 @@ def killed_mid_write(folder: Path) -> Path:
         assert proc.stdout is not None and proc.stdout.readline() == b"writing\n"
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
-    leftovers = list(folder.glob(".manifest.json.*.tmp"))
+    leftovers = list(folder.glob(".tmp-manifest.json.*.tmp"))
     assert len(leftovers) == 1 and leftovers[0].stat().st_size > 5_000_000
     return leftovers[0]
 

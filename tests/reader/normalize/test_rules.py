@@ -67,6 +67,8 @@ def test_shared_number_readings() -> None:
     assert read_int("2", counted=True) == "两"
     assert read_digits("2008") == "二零零八"
     assert read_digits("12306", phone=True) == "幺二三零六"
+    assert read_digits("2.5") == "二五"  # a point is skipped unless asked for
+    assert read_digits("2.05", point=True) == "二点零五"
     assert read_decimal("0.6") == "零点六"
     assert read_int("100010") == "十万零一十"
     assert read_int("10500") == "一万零五百"
