@@ -48,8 +48,9 @@ def test_every_sentence_has_the_places_of_its_own_text() -> None:
     assert sentences[0].text == "关于做好2024年防汛工作的通知"
     assert [resolve(html, p) for p in where[0]] == [sentences[0].text], "the <h1>, not the 标题 cell"
     joined = {s.id: "".join(resolve(html, p) for p in where[s.id]) for s in sentences}
-    assert joined[2] == "今年全市降雨量达到92.6%。", "the skipped span is left out"
-    assert joined[3] == "请务必高度重视。"
+    assert joined[1] == "发布时间：2024-05-01", "the date line under the title"
+    assert joined[3] == "今年全市降雨量达到92.6%。", "the skipped span is left out"
+    assert joined[4] == "请务必高度重视。"
     rows = [s for s in sentences if s.text.startswith("第")]
     assert [[resolve(html, p) for p in where[s.id]] for s in rows] == [
         ["1", "道路维修", "120万元"], ["2", "河道清淤", "80万元"]]
