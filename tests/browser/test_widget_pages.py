@@ -307,7 +307,10 @@ def test_a_page_changed_after_sending_is_never_highlighted_wrongly(page: Any, pa
     assert lit == "原条例施行已满十年。"
 
 
-@pytest.mark.parametrize(("family", "line"), [("old-table", "发布时间：2024-03-04"), ("gbk", "日期：2024-06-20")])
+DATE_LINES = [("old-table", "发布时间：2024-03-04"), ("gbk", "日期：2024-06-20")]
+
+
+@pytest.mark.parametrize(("family", "line"), DATE_LINES)
 def test_broadcast_reads_the_title_then_the_date_line_both_highlighted(page: Any, pages: str, family: str,
                                                                        line: str) -> None:
     """Issue 17: title, then the date line as the page shows it (without 来源), then the body."""
