@@ -48,6 +48,9 @@ def _compact(text: str) -> str:
 
 
 def _is_title(el: Element, wanted: str) -> bool:
+    first = _compact(el.text or "")
+    if not first or first not in wanted:
+        return False  # cheap: a title element's first text is part of the title (no text_of per element)
     text = _compact(text_of(el))
     return text == wanted or (2 * len(text) >= len(wanted) and len(text) >= 6 and text in wanted)
 
