@@ -30,3 +30,5 @@ class Page:
     """A title known from markup (``<meta>``/``<title>``), not yet checked against the blocks."""
     date: str | None = None
     source: str | None = None
+    date_line: str | None = None
+    """The date line shown under the title, as shown (``发布时间：2025-03-12``): read after the title."""

@@ -17,6 +17,7 @@ from reader import title
 from reader.blocks import ITEM
 from reader.blocks import Block
 from reader.blocks import Page
+from reader.dateline import shown_date_line
 from reader.dom import Element
 from reader.dom import drop
 from reader.dom import parse
@@ -65,7 +66,8 @@ def html_blocks(html: str, *, selector: str | None = None) -> Page:
     blocks.extend(_nearby_attachments(roots, blocks))
     found = title.reconcile(said, title.shown_lines(doc, roots[0], header_titles))
     date = date or _date_near(roots[0])
-    return Page(tuple(blocks), title=found, date=date, source=source)
+    line = shown_date_line(doc, header_titles, found, date)
+    return Page(tuple(blocks), title=found, date=date, source=source, date_line=line)
 
 
 def _parse(html: str) -> Element:

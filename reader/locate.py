@@ -14,7 +14,10 @@ How sentences are found: the title as a whole heading (never a 标题 cell of a 
 table row's sentence (``第1行：…``) as the cells of its row; any other sentence by its characters,
 whitespace ignored, in the page's readable text (the extractor's skip list applied, metadata
 tables and data cells left out), searched after the previous sentence first and then from the top,
-so a reading order that differs from the page's does not lose its place.
+so a reading order that differs from the page's does not lose its place. Then an image by its
+alt text, and last any shown text (form tables read as ``label：value``, a 信息公开 box, a caption
+row), the reader's joiners between cells allowed to be absent; the title last as a heading that
+shows at least half of it.
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ INDEX_ATTR = "data-bobao-n"
 _BLANK = " \t\n\r\f"
 _INVISIBLE = re.compile("[\x00-\x08\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
 _SPACE = re.compile(r"\s+")
-_PREFIXES = (re.compile(r"^\d+\.\s*"), re.compile(r"^附件[：:]"))
+_PREFIXES = (re.compile(r"^\d+\.\s*"), re.compile(r"^附件\d*[：:]"))
+_JOINERS = "：:，,"  # what the reader puts between a label and its value, or between two cells
 _TITLEISH = re.compile(r"title|biaoti|bt\b|headline", re.I)
 _ROW_LINE = re.compile(r"^第\d+行：")
 _READ, _META, _CELL, _HEAD, _GRID = 0, 1, 2, 3, 4
@@ -73,6 +77,7 @@ class _Stream:
     zones: list[int] = field(default_factory=list)
     spans: dict[Element, tuple[int, int, int]] = field(default_factory=dict)  # el → start, end, zone
     rows: list[tuple[str, tuple[Place, ...], int]] = field(default_factory=list)
+    images: list[tuple[str, int, int]] = field(default_factory=list)  # alt text, node, stream position
 
 
 def locate_sentences(html: str, document: Document) -> dict[int, tuple[Place, ...]]:
@@ -101,6 +106,8 @@ def _visit(el: Element, out: _Stream, zone: int) -> None:
     tag = el.tag
     inner = _inner_zone(el, tag, zone)
     node = _number(el)
+    if tag == "img" and node is not None and zone != _HEAD:
+        out.images.append((_compact(el.get("alt") or el.get("title") or ""), node, len(out.chars)))
     start = len(out.chars)
     run = 0
     pieces: list[tuple[str | None, Element | None]] = [(el.text, None)]
@@ -145,6 +152,8 @@ def _add_rows(table: Element, out: _Stream) -> None:
     """Pair the reader's row lines (``第N行：…``) with the rows' cells."""
     lines = [ln for ln in table_rows(table) if _ROW_LINE.match(ln)]
     rows = [r for r in _ROWS(table) if any(_compact(text_of(c)) for c in _CELLS(r))]
+    while len(rows) > len(lines) + 1 and _filled_cells(rows[0]) == 1:
+        rows = rows[1:]  # a title row across the table is read as the caption, not as a row
     if len(lines) == len(rows) - 1:
         rows = rows[1:]  # the header row is named in each line, not read as one
     if len(lines) != len(rows):
@@ -157,6 +166,10 @@ def _add_rows(table: Element, out: _Stream) -> None:
         out.rows.append((_compact(line), cells, out.spans.get(row, (0, 0, 0))[1]))
 
 
+def _filled_cells(row: Element) -> int:
+    return sum(1 for c in _CELLS(row) if _compact(text_of(c)))
+
+
 def _compact(text: str) -> str:
     return _INVISIBLE.sub("", _SPACE.sub("", text))
 
@@ -166,8 +179,9 @@ class _Finder:
 
     def __init__(self, root: Element, stream: _Stream, document: Document) -> None:
         self.root, self.stream, self.document = root, stream, document
-        readable = zip(stream.chars, stream.zones, strict=True)
-        self.text = "".join(c if z in (_READ, _GRID) else "\x00" for c, z in readable)
+        zoned = list(zip(stream.chars, stream.zones, strict=True))
+        self.text = "".join(c if z in (_READ, _GRID) else "\x00" for c, z in zoned)
+        self.shown = "".join(c if z != _HEAD else "\x00" for c, z in zoned)
         self.cursor = 0
         self.row_at = 0
 
@@ -183,19 +197,25 @@ class _Finder:
                 found = self._title(key)
             if found is None and _ROW_LINE.match(sentence.text):
                 found = self._row(key)
-            found = found or self._text(key) or self._row(key)
+            found = found or self._text(key) or self._row(key) or self._image(key) or self._anywhere(key)
+            if found is None and sentence.id == 0:
+                found = self._title(key, part=True)
             if found:
                 out[sentence.id] = found
         return out
 
-    def _title(self, key: str) -> tuple[Place, ...] | None:
-        """The title heading as a whole: an <h1>–<h6> or title-classed element with exactly that text."""
+    def _title(self, key: str, part: bool = False) -> tuple[Place, ...] | None:
+        """The title heading as a whole: an <h1>–<h6> or title-classed element with exactly that text.
+
+        With ``part``, one showing at least half of it (the page's <h1> without the issuing office
+        the reader found in the page's metadata and put back)."""
         heads = [el for el in self.root.iter("h1", "h2", "h3", "h4", "h5", "h6")]
         named = [el for el in self.root.iter() if isinstance(el.tag, str)
                  and _TITLEISH.search(f"{el.get('class') or ''} {el.get('id') or ''}")]
         for el in sorted(heads, key=lambda h: str(h.tag)) + named:
             span, node = self.stream.spans.get(el), _number(el)
-            if span is None or span[2] != _READ or node is None or _compact(text_of(el)) != key:
+            text = _compact(text_of(el))
+            if span is None or span[2] != _READ or node is None or not _same_title(text, key, part):
                 continue
             self.cursor = span[1]
             return (Place(node),)
@@ -212,6 +232,29 @@ class _Finder:
                 return cells
         return None
 
+    def _image(self, key: str) -> tuple[Place, ...] | None:
+        """An image read by its alt text: the image itself."""
+        for alt, node, at in self.stream.images:
+            if alt == key:
+                self.cursor = max(self.cursor, at)
+                return (Place(node),)
+        return None
+
+    def _anywhere(self, key: str) -> tuple[Place, ...] | None:
+        """Last resort: the characters in any shown zone (a form table's cells, a 信息公开 box, a
+        caption row), letting the reader's joiners between label and value be absent on the page."""
+        pieces = [re.escape(p) for p in re.split(f"[{_JOINERS}]", key) if p]
+        if not pieces:
+            return None
+        pattern = re.compile(f"[{_JOINERS}]?".join(pieces))
+        match = pattern.search(self.shown, self.cursor) or pattern.search(self.shown)
+        if match is None:
+            return None
+        places = _places(self.stream.spots[match.start():match.end()])
+        if places:
+            self.cursor = match.end()
+        return places or None
+
     def _text(self, key: str) -> tuple[Place, ...] | None:
         for variant in _variants(key):
             at = self.text.find(variant, self.cursor)
@@ -224,6 +267,12 @@ class _Finder:
                 self.cursor = at + len(variant)
                 return places
         return None
+
+
+def _same_title(text: str, key: str, part: bool) -> bool:
+    if not part:
+        return text == key
+    return len(text) * 2 >= len(key) and text in key
 
 
 def _variants(key: str) -> list[str]:

@@ -63,6 +63,12 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def date_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` shows full dates (Arabic or Chinese numerals), in order."""
+    found = [m.span() for m in _NUM_DATE.finditer(text)] + [m.span() for m in _CN_DATE.finditer(text)]
+    return sorted((start, len(text[:end].rstrip()) ) for start, end in found)
+
+
 def _iso(year: int, month: int, day: int) -> str | None:
     if 1 <= month <= 12 and 1 <= day <= 31:
         return f"{year:04d}-{month:02d}-{day:02d}"

@@ -2,7 +2,8 @@
 
 The page is read in three zones. The *header* holds the title (kept once, as the first
 paragraph of the lead section, so it is read exactly once) and metadata lines such as
-``日期:2024-02-07`` (captured, not read). The *body* is split at headings: ``<hN>``, Chinese
+``日期:2024-02-07`` (captured, not read: the date line the extractor found under the title,
+``reader.dateline``, is read once, right after the title). The *body* is split at headings: ``<hN>``, Chinese
 numbering, the questions of a Q&A page (`reader.qa`) and bold lines where the page uses them as
 headings. The *tail* after the last prose paragraph holds the signature (落款: issuing authority
 + date), read as the end of the last section; whatever follows its date is site furniture.
@@ -102,7 +103,8 @@ def build_outline(page: Page) -> Outline:
         raise EmptyDocument("the page has a title but no readable text")
     if signature:
         date = date or next(filter(None, (meta.parse_date(s) for s in signature)), None)
-    sections = _sections(title if title_at is not None or page.title else None, body)
+    lead = [title, *_date_line(page, body)] if title_at is not None or page.title else []
+    sections = _sections(lead, body)
     if signature:
         sections = _sign(sections, signature)
     if not any(d.paragraphs for d in sections):
@@ -314,14 +316,22 @@ def _heading_of(block: Block, siblings: dict[str, bool], style: _Style, index: i
     return found
 
 
-def _sections(title: str | None, body: list[Block]) -> list[Draft]:
-    """Open a new section at every heading; the title leads the first, untitled section."""
+def _date_line(page: Page, body: list[Block]) -> list[str]:
+    """The date line shown under the title, unless the body reads it anyway (it was no header line)."""
+    line = page.date_line
+    if not line or any(_compact(line) in _compact(b.text) for b in body[:_HEADER_SCAN]):
+        return []
+    return [line]
+
+
+def _sections(lead: list[str], body: list[Block]) -> list[Draft]:
+    """Open a new section at every heading; the title (and its date line) leads the first, untitled one."""
     levels = LevelTracker()
     siblings: dict[str, bool] = {}
     out: list[Draft] = []
     heading: str | None = None
     level = 0
-    paragraphs: list[str] = [title] if title else []
+    paragraphs: list[str] = list(lead)
     style = _page_style(body)
     for index, block in enumerate(body):
         found = _heading_of(block, siblings, style, index, body[index + 1] if index + 1 < len(body) else None)

@@ -305,3 +305,22 @@ def test_a_page_changed_after_sending_is_never_highlighted_wrongly(page: Any, pa
         page.click("#next" if page.evaluate("Bobao.state().index") < target else "#prev")
     lit = squash("".join(r["text"] for r in page.evaluate(RANGES) or []))
     assert lit == "原条例施行已满十年。"
+
+
+DATE_LINES = [("old-table", "发布时间：2024-03-04"), ("gbk", "日期：2024-06-20")]
+
+
+@pytest.mark.parametrize(("family", "line"), DATE_LINES)
+def test_broadcast_reads_the_title_then_the_date_line_both_highlighted(page: Any, pages: str, family: str,
+                                                                       line: str) -> None:
+    """Issue 17: title, then the date line as the page shows it (without 来源), then the body."""
+    open_page(page, f"{pages}/{family}.html")
+    sentences = enter_paused(page)
+    assert sentences[1]["text"] == line
+    assert "where" in sentences[1], "the server located the date line"
+    title = page.evaluate(RANGES)
+    assert covers_its_source(sentences[0], title, first=True), title
+    page.click("#next")
+    assert page.evaluate("Bobao.state().index") == 1
+    lit = page.evaluate(RANGES)
+    assert lit is not None and squash("".join(r["text"] for r in lit)) == line, lit

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
+
+import pytest
 
 import reader
 from reader import Place
@@ -32,7 +35,7 @@ def resolve(html: str, place: Place) -> str:
     root = etree.fromstring(html, etree.HTMLParser(remove_comments=True))
     el = root.xpath(f"//*[@{reader.INDEX_ATTR}='{place.node}']")[0]
     if place.run is None:
-        return "".join(el.itertext())
+        return el.get("alt") or "" if el.tag == "img" else "".join(el.itertext())
     runs = [t for t in [el.text, *(c.tail for c in el)] if t and t.strip(" \t\n\r\f")]
     return runs[place.run][place.start_units:place.end_units]
 
@@ -45,8 +48,9 @@ def test_every_sentence_has_the_places_of_its_own_text() -> None:
     assert sentences[0].text == "关于做好2024年防汛工作的通知"
     assert [resolve(html, p) for p in where[0]] == [sentences[0].text], "the <h1>, not the 标题 cell"
     joined = {s.id: "".join(resolve(html, p) for p in where[s.id]) for s in sentences}
-    assert joined[2] == "今年全市降雨量达到92.6%。", "the skipped span is left out"
-    assert joined[3] == "请务必高度重视。"
+    assert joined[1] == "发布时间：2024-05-01", "the date line under the title"
+    assert joined[3] == "今年全市降雨量达到92.6%。", "the skipped span is left out"
+    assert joined[4] == "请务必高度重视。"
     rows = [s for s in sentences if s.text.startswith("第")]
     assert [[resolve(html, p) for p in where[s.id]] for s in rows] == [
         ["1", "道路维修", "120万元"], ["2", "河道清淤", "80万元"]]
@@ -94,3 +98,54 @@ def test_a_layout_table_around_the_metadata_box_is_still_read() -> None:
     title = where[0]
     assert len(title) == 1 and title[0].run is None
     assert f'<td {reader.INDEX_ATTR}="{title[0].node}" class="title">' in html, "the heading cell, not 标题's"
+
+
+TEMPLATES = Path(__file__).parent / "data" / "templates"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in TEMPLATES.glob("*.html")))
+def test_every_sentence_of_every_template_page_is_located(name: str) -> None:
+    """Label | value lines, 附件N labels, captions and 信息公开 titles included (issue 17)."""
+    html = numbered((TEMPLATES / name).read_bytes().decode(_charset(TEMPLATES / name)))
+    document = reader.read_html(html)
+    where = reader.locate_sentences(html, document)
+    unplaced = [s.text for s in document.sentences() if s.id not in where]
+    assert unplaced == []
+    for s in document.sentences():
+        shown = [_compact(resolve(html, p)) for p in where[s.id]]
+        assert _row_or_text(s.text, shown, s.id == 0), (s.text, shown)
+
+
+def _charset(path: Path) -> str:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\u200b\ufeff]+", "", text)
+
+
+def _row_or_text(sentence: str, shown: list[str], title: bool) -> bool:
+    """A sentence's places show its own characters, in order, and nothing else.
+
+    The reader adds words that are not on the page: a row's ``第1行：`` and header names (only the
+    row's cells are shown), a ``：`` or ``，`` between a label and its value, ``1. `` before a list
+    item, ``附件1：`` before an attachment, the issuing office before a title whose heading lacks it.
+    Anything else of the sentence missing from its places fails.
+    """
+    key, at, gaps = _compact(sentence), 0, []
+    for piece in shown:
+        found = key.find(piece, at)
+        if not piece or found < 0:
+            return False
+        gaps.append(key[at:found])
+        at = found + len(piece)
+    gaps.append(key[at:])
+    if re.match(r"第\d+行：", key):
+        return True
+    lead = r".*" if title and len(key) <= 2 * len("".join(shown)) else r"(附件\d*[：:]|\d+\.)?"
+    return re.fullmatch(lead + "[：:，,]*", gaps[0]) is not None and all(
+        re.fullmatch("[：:，,]*", g) for g in gaps[1:])

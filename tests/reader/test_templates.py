@@ -43,6 +43,34 @@ def test_title_and_publication_date(name: str) -> None:
     assert sum(s.text == spec["title"] for s in doc.sentences()) <= 1
 
 
+_DATE_LINE = re.compile(r"[\u4e00-\u9fff]{0,4}[:：]?\d{4}\D\d{1,2}\D\d{1,2}日?")
+_DIGITS = "零一二三四五六七八九"
+
+
+def _spoken_date(iso: str) -> str:
+    """2023-10-08 → 二零二三年十月八日, as a listener hears it."""
+    year, month, day = iso.split("-")
+
+    def small(n: int) -> str:
+        tens, ones = divmod(n, 10)
+        return ((_DIGITS[tens] if tens > 1 else "") + "十" if tens else "") + (_DIGITS[ones] if ones else "")
+
+    return "".join(_DIGITS[int(d)] for d in year) + f"年{small(int(month))}月{small(int(day))}日"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_date_line_shown_under_the_title_is_read_right_after_it(name: str) -> None:
+    """Issue 17: title, then the date line as shown (label and date only), then the body."""
+    doc, line = _read(name), SPECS[name]["date_line"]
+    sentences = [s for s in doc.sentences()][:2]
+    if line is None:
+        assert not _DATE_LINE.fullmatch(sentences[1].text), sentences[1].text
+        return
+    assert sentences[1].text == line
+    assert sentences[1].spoken.endswith(_spoken_date(doc.date)), sentences[1].spoken
+    assert sum(s.text == line for s in doc.sentences()) == 1
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_headings_with_levels_in_order(name: str) -> None:
     doc = _read(name)
@@ -211,7 +239,7 @@ def test_title_line_differing_only_in_punctuation_is_read_once() -> None:
     doc = reader.read_html(html)
     assert (doc.title, doc.date) == ("“惠企通”平台正式上线运行", "2025-03-02")
     assert [s.text for s in doc.sentences()] == [
-        "“惠企通”平台正式上线运行", "3月1日，南山市“惠企通”平台正式上线运行。",
+        "“惠企通”平台正式上线运行", "发布时间：2025-03-02", "3月1日，南山市“惠企通”平台正式上线运行。",
         "平台上线后，将实现政策一站式查询。"]
 
 
@@ -306,7 +334,8 @@ def test_dates_bylines_and_what_follows_the_signature() -> None:
     doc = reader.read_html(html)
     texts = [s.text for s in doc.sentences()]
     assert doc.date == "2025-11-20"
-    assert texts[3:] == ["附件1：项目名录", "附件2：项目说明", "西陵市文化和旅游局", "2025年11月18日",
+    assert texts[1] == "2025年11月20日", "the byline's date, without its column name"
+    assert texts[4:] == ["附件1：项目名录", "附件2：项目说明", "西陵市文化和旅游局", "2025年11月18日",
                          "（联系人：吴刚，联系电话：0573-82012345）", "附件", "项目名录",
                          "一、传统技艺：竹编"]
 

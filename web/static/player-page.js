@@ -87,9 +87,40 @@ function buildDocument(manifest, body, toc) {
   return { sentences: sentences, sections: sections };
 }
 
-function setupReadForm(app) {
+/* 声音: the voices this server lets a client pick (/api/voices already applies the operator's
+ * CLIENT_VOICES), native Mandarin styles first; a style with a foreign accent says so in its label. */
+function accentedVoice(voice) {
+  return /口音/.test(voice.display_name || "") || /^ja/i.test(voice.lang || "") || /^j[fm]_/.test(voice.name);
+}
+function voiceLabel(voice, isDefault) {
+  let label = voice.display_name || voice.name;
+  if (accentedVoice(voice) && !/口音/.test(label)) label += "（日语口音）";
+  return isDefault ? label + "（默认）" : label;
+}
+// The saved voice when it is still offered, else the server's default.
+function showVoice(select, name) {
+  const names = [...select.options].map((o) => o.value);
+  select.value = names.includes(name) ? name : (select.dataset.default || names[0] || "");
+}
+async function fillVoices(select, saved) {
+  let listed;
+  try { listed = await Api.json("", "/api/voices"); } catch (e) { return; }  // "默认声音" stays: the server picks
+  // Array.prototype.sort is stable: within each group the engine's own order (its best first) is kept.
+  const voices = (listed.voices || []).slice().sort((a, b) => accentedVoice(a) - accentedVoice(b));
+  if (!voices.length) return;
+  select.textContent = "";
+  voices.forEach((v) => select.appendChild(el("option", { value: v.name }, voiceLabel(v, v.name === listed.default))));
+  select.dataset.default = voices.some((v) => v.name === listed.default) ? listed.default : voices[0].name;
+  showVoice(select, saved);
+}
+
+// voice: {get, set} of the remembered voice (the player's settings).
+function setupReadForm(app, voice) {
   const form = document.getElementById("read-form");
   if (!form) return;
+  const voiceSelect = document.getElementById("voice");
+  fillVoices(voiceSelect, voice.get());
+  voiceSelect.addEventListener("change", () => voice.set(voiceSelect.value));
   // From the server's body limit (MAX_CONTENT_LENGTH), less base64's third.
   const maxUploadBytes = Number(app.dataset.maxUploadBytes) || 0;
   const base64Of = (file) => new Promise((resolve, reject) => {
@@ -121,6 +152,7 @@ function setupReadForm(app) {
       }
     } else if (url) payload = { url: url };
     else { error.textContent = "请先粘贴文字、选择文件或填写网址。"; return; }
+    if (voiceSelect.value) payload.voice = voiceSelect.value;
     status.textContent = "正在提交，请稍候…";
     try {
       const response = await fetch("/api/documents", {

@@ -19,7 +19,7 @@
   const POLL_MS = 600;
   const WAITING_POLL_MS = 250;  // a listener is waiting for sound: look again sooner
   const DEFAULTS = { rate: 1, volume: 100, muted: false, follow: true, caption: false, contrast: false, large: false,
-    script: "simplified" };
+    script: "simplified", voice: "" };
   const SETTINGS_KEY = "bobao:settings";
   const posKey = () => "bobao:pos:" + docId;
 
@@ -42,8 +42,9 @@
     $("alert").textContent = "";
   }
 
+  const voice = { get: () => S.settings.voice, set: (name) => { S.settings.voice = name; saveSettings(); } };
   if (!docId) {
-    setupReadForm(app);
+    setupReadForm(app, voice);
     return;
   }
 
@@ -401,6 +402,7 @@
     $("caption-toggle").setAttribute("aria-pressed", String(st.caption));
     $("caption").hidden = !st.caption;
     $("script").value = st.script;
+    if ($("voice")) showVoice($("voice"), st.voice);
     if (st.caption) loadCaptionScripts();
     renderCaption();
     $("contrast-toggle").setAttribute("aria-pressed", String(st.contrast));
@@ -581,7 +583,7 @@
   }
 
   applySettings();
-  setupReadForm(app);
+  setupReadForm(app, voice);
   poller.now();
 })();
 
