@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from reader import meta
 from reader.dom import Element
 from reader.dom import text_of
+from reader.han import HAN
 
 _LINES = frozenset("div p li dd dt td th h2 h3 h4 h5 h6 section header span time font small em".split())
 _LINE_CHARS = 150
 _LOOKAHEAD = 10
 _SPACE = re.compile(r"[\s\u3000\xa0]+")
-_LABEL = re.compile(r"([\u4e00-\u9fff]{0,4}(?:日期|时间))\s*[:：]\s*$")
+_LABEL = re.compile(r"([" + HAN + r"]{0,4}(?:日期|时间))\s*[:：]\s*$")
 _PROSE = re.compile(r"[。！？]\s*$")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _WORD = re.compile(r"[\W_]+")
