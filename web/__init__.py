@@ -24,8 +24,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: config, services, blueprints, security hooks and error handlers."""
     from flask import Flask
 
+    from web.config import environment
+
     # The instance folder (config.py, audio cache, documents) can be moved for deployments and tests.
-    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("BOBAO_INSTANCE_PATH")
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or environment("INSTANCE_PATH")
     app = Flask(
         __name__,
         instance_relative_config=True,

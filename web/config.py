@@ -6,6 +6,7 @@ Paths left as ``None`` are filled in from the instance folder.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -97,3 +98,13 @@ def parse_rate(value: object) -> int:
     if not -50 <= rate <= 100:
         raise ValueError(f"rate {rate}% is outside -50%..+100%")
     return rate
+
+
+def environment(key: str, default: str | None = None) -> str | None:
+    """``BOBAO_<KEY>`` from the process environment: the one place settings are read from it.
+
+    For what is needed before (or without) an app: the server choice, the broker of a worker, the
+    instance folder. Everything else goes through the config layers above.
+    """
+    value = os.environ.get(f"BOBAO_{key}")
+    return value if value else default

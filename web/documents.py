@@ -61,14 +61,6 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise
 
 
-def temp_path_for(path: Path) -> Path:
-    """A fresh temporary sibling of ``path`` (for writers that need a path, such as assembly)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    return Path(tmp)
-
-
 class Claim:
     """A held document claim (see ``DocumentStore.claim``); ``release`` gives it up."""
 

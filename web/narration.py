@@ -63,11 +63,7 @@ class ChapterPlan:
 
 def extra_key() -> dict[str, str]:
     """Cache-key fields beyond engine/voice/text: the versions of the text pipeline."""
-    extra = {"normalizer": str(reader.NORMALIZER_VERSION)}
-    lexicon = getattr(audio, "LEXICON_VERSION", None)
-    if lexicon is not None:
-        extra["lexicon"] = str(lexicon)
-    return extra
+    return {"normalizer": str(reader.NORMALIZER_VERSION)}
 
 
 def paragraph_numbers(section: reader.Section) -> list[int]:

@@ -13,7 +13,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint
-from flask import Flask
 from flask import Response
 from flask import abort
 from flask import current_app
@@ -28,11 +27,6 @@ _DOC_ID = re.compile(r"[0-9a-f]{8,64}")
 _CSS_MARKER = '"__BOBAO_WIDGET_CSS__"'
 # Short enough that a site picks up a new widget within minutes; host pages embed it cross-origin.
 _WIDGET_MAX_AGE_S = 600
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint (the hook create_app calls)."""
-    app.register_blueprint(bp)
 
 
 def _demo_id() -> str | None:

@@ -36,7 +36,6 @@ a listener's sentence (expires after ``LISTEN_S``), ``error:<doc>`` the last fai
 from __future__ import annotations
 
 import logging
-import os
 import socket
 import threading
 import time
@@ -46,6 +45,7 @@ import redis
 from celery import Celery
 
 import audio
+from web.config import environment
 from web.schedule import LISTEN_S
 from web.schedule import Lane
 
@@ -61,12 +61,12 @@ ACTIVE_TTL_S = 6 * 3600
 
 def broker_url() -> str:
     """``BOBAO_BROKER`` or ``BOBAO_BROKER_URL`` from the environment."""
-    return os.environ.get("BOBAO_BROKER") or os.environ.get("BOBAO_BROKER_URL") or DEFAULT_BROKER
+    return environment("BROKER") or environment("BROKER_URL") or DEFAULT_BROKER
 
 
 def visibility_timeout_s() -> int:
     """How long Redis waits before it redelivers a job whose worker vanished."""
-    return int(os.environ.get("BOBAO_VISIBILITY_TIMEOUT_S", "300"))
+    return int(environment("VISIBILITY_TIMEOUT_S") or "300")
 
 
 def make_celery(url: str | None = None) -> Celery:
