@@ -21,7 +21,7 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 import audio
-from web.services import Services
+from web.core.services import Services
 
 bp = Blueprint("caption", __name__, url_prefix="/api")
 

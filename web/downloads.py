@@ -24,9 +24,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import parse_range_header
 
+from web.core.services import Services
 from web.errors import AudioNotReady
 from web.errors import DocumentNotFound
-from web.services import Services
 
 bp = Blueprint("downloads", __name__)
 

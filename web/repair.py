@@ -1,7 +1,7 @@
 """Leftovers of interrupted document writes, for ``bobao cache verify [--repair]``.
 
 Manifests, sources and page MP3s are written to a temporary sibling (``.manifest.json.<random>.tmp``,
-see ``web.documents``) and renamed; kill -9 between the two leaves the temporary file, and a big
+see ``web.core.documents``) and renamed; kill -9 between the two leaves the temporary file, and a big
 document's can be 25 MB. The clip cache finds its own leftovers (``ClipCache.verify``); these are
 the document folder's. Files younger than the grace period may belong to a writer still running.
 """

@@ -30,8 +30,8 @@ from flask import jsonify
 from flask import request
 from flask.typing import ResponseReturnValue
 
-from web.documents import atomic_write_bytes
-from web.documents import is_doc_id
+from web.core.documents import atomic_write_bytes
+from web.core.documents import is_doc_id
 from web.errors import DocumentNotFound
 from web.errors import InvalidRequest
 from web.ratelimit import Rate

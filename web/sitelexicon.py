@@ -22,7 +22,7 @@ from typing import Any
 from flask import Flask
 
 import audio
-from web.documents import atomic_write_bytes
+from web.core.documents import atomic_write_bytes
 from web.errors import InvalidRequest
 from web.errors import WebError
 

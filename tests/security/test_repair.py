@@ -19,7 +19,7 @@ from web.cli import main
 WRITER = """
 import os, sys, time
 from pathlib import Path
-from web import documents
+from web.core import documents
 def stuck(fd):
     print("writing", flush=True)
     time.sleep(60)

@@ -1,4 +1,4 @@
-"""Listener reports, site reading rules and the operator console's API (web.reports, web.readingrules)."""
+"""Reports, reading rules and the console API (web.reports, web.core.readingrules)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from tests.web.conftest import Reader
 from tests.web.conftest import decode_mp3
 from tests.web.conftest import make_app
-from web.services import _engine_stamp
+from web.core.services import _engine_stamp
 
 TOKEN = "console-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
