@@ -1,4 +1,6 @@
-"""``GET /openapi.json``: the whole HTTP API as an OpenAPI 3.1 document, written here as data.
+"""``GET /openapi.json``: the whole HTTP API as an OpenAPI 3.1 document.
+
+The manifest's schemas are generated from its types (``web.core.manifest``); the paths are data here.
 
 ``tests/web/test_openapi.py`` walks ``app.url_map`` and fails when a route is missing here, and
 validates real responses against these schemas, so this document cannot drift from the code.
@@ -11,6 +13,12 @@ from typing import Any
 from flask import Blueprint
 from flask import jsonify
 from flask.typing import ResponseReturnValue
+
+from web.core.manifest import Manifest
+from web.core.manifest import SectionEntry
+from web.core.manifest import SentenceEntry
+from web.core.schema import schema_of
+from web.core.schema import schemas_of
 
 bp = Blueprint("openapi", __name__)
 
@@ -82,59 +90,6 @@ def _html(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
-SENTENCE = {
-    "type": "object",
-    "required": ["id", "text", "spoken", "paragraph", "clip", "duration_ms", "start_ms", "end_ms"],
-    "properties": {
-        "id": {"type": "integer", "minimum": 0},
-        "text": {"type": "string"},
-        "spoken": {"type": "string"},
-        "paragraph": {"type": "integer", "minimum": 0},
-        "clip": {"type": ["string", "null"], "pattern": "^/audio/[0-9a-f]{64}\\.mp3$"},
-        "duration_ms": _NULL_INT,
-        "start_ms": _NULL_INT,
-        "end_ms": _NULL_INT,
-        "marks": {
-            "type": "array",
-            "description": "Only when the engine timed several clauses or words: when each is heard (ms "
-                           "from the start of the sentence's clip) and where it is in text (offsets).",
-            "items": {
-                "type": "object",
-                "required": ["start_ms", "end_ms", "start", "end"],
-                "properties": {name: {"type": "integer", "minimum": 0}
-                               for name in ("start_ms", "end_ms", "start", "end")},
-            },
-        },
-        "where": {
-            "type": "array",
-            "description": "Only for html sent with numbered elements (data-bobao-n, as the widget sends "
-                           "it): where the sentence is in that page. An element alone (a table cell, the "
-                           "title heading), or its n-th non-blank text run with UTF-16 offsets.",
-            "items": {
-                "type": "object",
-                "required": ["node"],
-                "properties": {name: {"type": "integer", "minimum": 0}
-                               for name in ("node", "run", "start", "end")},
-            },
-        },
-        "pieces": {
-            "type": "object",
-            "description": "Only on an uncached first sentence: its pieces, playable before its clip.",
-            "required": ["count", "ready"],
-            "properties": {
-                "count": {"type": "integer", "minimum": 2},
-                "ready": {"type": "array", "items": {
-                    "type": "object",
-                    "required": ["clip", "duration_ms"],
-                    "properties": {
-                        "clip": {"type": "string", "pattern": "^/audio/[0-9a-f]{64}\\.mp3$"},
-                        "duration_ms": {"type": "integer", "minimum": 0},
-                    },
-                }},
-            },
-        },
-    },
-}
 CAPTION = {
     "type": "object",
     "required": ["id", "sentences"],
@@ -149,65 +104,6 @@ CAPTION = {
                 "traditional": {"type": "string"},
             },
         }},
-    },
-}
-SECTION_SCHEMA = {
-    "type": "object",
-    "required": ["index", "heading", "level", "mp3", "size_bytes", "start_ms", "end_ms", "sentences"],
-    "properties": {
-        "index": {"type": "integer", "minimum": 0},
-        "heading": _NULL_STR,
-        "level": {"type": "integer"},
-        "mp3": {"type": "string"},
-        "size_bytes": _NULL_INT,
-        "start_ms": _NULL_INT,
-        "end_ms": _NULL_INT,
-        "sentences": {"type": "array", "items": _ref("Sentence")},
-    },
-}
-MANIFEST = {
-    "type": "object",
-    "required": [
-        "id",
-        "title",
-        "date",
-        "source",
-        "lang",
-        "status",
-        "engine",
-        "voice",
-        "rate",
-        "progress",
-        "audio",
-        "sections",
-    ],
-    "properties": {
-        "id": {"type": "string", "pattern": "^[0-9a-f]{24}$"},
-        "title": {"type": "string"},
-        "date": _NULL_STR,
-        "source": _NULL_STR,
-        "lang": {"type": "string"},
-        "status": {"enum": ["pending", "synthesizing", "ready", "failed"]},
-        "engine": {"type": "string"},
-        "voice": {"type": "string"},
-        "rate": {"type": "integer"},
-        "error": _NULL_STR,
-        "progress": {
-            "type": "object",
-            "required": ["done", "total"],
-            "properties": {"done": _NULL_INT, "total": {"type": "integer", "minimum": 0}},
-        },
-        "audio": {
-            "type": "object",
-            "required": ["mp3", "vtt", "size_bytes", "duration_ms"],
-            "properties": {
-                "mp3": {"type": "string"},
-                "vtt": {"type": "string"},
-                "size_bytes": _NULL_INT,
-                "duration_ms": _NULL_INT,
-            },
-        },
-        "sections": {"type": "array", "items": _ref("Section")},
     },
 }
 CREATE = {
@@ -633,9 +529,10 @@ SPEC: dict[str, Any] = {
     "paths": PATHS,
     "components": {
         "schemas": {
-            "Manifest": MANIFEST,
-            "Section": SECTION_SCHEMA,
-            "Sentence": SENTENCE,
+            # The manifest's schemas are made from its types (web.core.manifest): they cannot drift.
+            **schemas_of(Manifest),
+            "Section": schema_of(SectionEntry),
+            "Sentence": schema_of(SentenceEntry),
             "CreateDocument": CREATE,
             "Error": ERROR,
             "Voices": VOICES,
