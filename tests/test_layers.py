@@ -129,3 +129,21 @@ def test_services_build_without_flask(tmp_path):
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_both_job_backends_follow_the_one_protocol():
+    """Threads and Celery answer the same calls (checked on the classes: no Redis needed)."""
+    import inspect
+
+    from web.core.backend import JobBackend
+    from web.core.jobs import JobRunner
+    from web.core.tasks import CeleryJobs
+
+    members = vars(JobBackend).items()
+    wanted = {name for name, member in members if inspect.isfunction(member) and not name.startswith("_")}
+    assert wanted >= {"submit", "is_active", "wait", "finishing", "shutdown"}
+    for backend in (JobRunner, CeleryJobs):
+        for name in wanted:
+            ours = inspect.signature(getattr(JobBackend, name))
+            theirs = inspect.signature(getattr(backend, name))
+            assert list(theirs.parameters) == list(ours.parameters), f"{backend.__name__}.{name}"

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from web.core.services import KNOWN_ENGINES
+from web.core.engines import KNOWN_ENGINES
 from web.core.services import Services
 
 __all__ = ["KNOWN_ENGINES", "Services", "build_services", "register_extra_engines"]

@@ -27,8 +27,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from typing import cast
 
 from web.core.errors import DocumentNotFound
+from web.core.manifest import Manifest
 
 DOC_ID_RE = re.compile(r"[0-9a-f]{24}")
 CLAIM_ATTEMPTS = 3
@@ -91,15 +93,15 @@ class DocumentStore:
     def exists(self, doc_id: str) -> bool:
         return is_doc_id(doc_id) and (self.root / doc_id / "manifest.json").is_file()
 
-    def load(self, doc_id: str) -> dict[str, Any]:
+    def load(self, doc_id: str) -> Manifest:
         """The stored manifest; DocumentNotFound when there is none."""
         path = self.dir_for(doc_id) / "manifest.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return cast(Manifest, json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
             raise DocumentNotFound(doc_id) from None
 
-    def save(self, manifest: dict[str, Any]) -> None:
+    def save(self, manifest: Manifest) -> None:
         """Store ``manifest`` under its ``id``, atomically."""
         data = json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         atomic_write_bytes(self.dir_for(manifest["id"]) / "manifest.json", data)
@@ -115,7 +117,7 @@ class DocumentStore:
     def load_source(self, doc_id: str) -> dict[str, Any]:
         path = self.dir_for(doc_id) / "source.json"
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return cast(dict[str, Any], json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
             raise DocumentNotFound(doc_id) from None
 

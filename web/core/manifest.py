@@ -126,4 +126,5 @@ class Manifest(TypedDict):
     audio: AudioFiles
     sections: list[SectionEntry]
     error: NotRequired[Annotated[str | None, Field(description="Why it failed (an error class name).")]]
+    message: NotRequired[Annotated[str, Field(description="For a failure the server will retry itself.")]]
     skipped: NotRequired[Annotated[list[SkipNote], Field(description="Sentences read as a pause.")]]

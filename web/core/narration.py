@@ -19,7 +19,7 @@ from collections.abc import Callable
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import audio
 import reader
@@ -30,6 +30,11 @@ from audio import Engine
 from audio import Segment
 from audio import SpeechParams
 from audio import Track
+from web.core.manifest import Manifest
+from web.core.manifest import Mark
+from web.core.manifest import Place
+from web.core.manifest import SectionEntry
+from web.core.manifest import SentenceEntry
 from web.core.marks import marks_in_text
 
 PAUSE_SENTENCE_MS = 250
@@ -37,7 +42,6 @@ PAUSE_PARAGRAPH_MS = 600
 PAUSE_SECTION_MS = 1000
 PAUSE_AFTER_HEADING_MS = 700
 
-Manifest = dict[str, Any]
 OnProgress = Callable[[Manifest], None]
 
 
@@ -124,7 +128,7 @@ def new_manifest(
 
     ``where``: each sentence's places in the page the widget sent (`reader.locate_sentences`).
     """
-    sections = [
+    sections: list[SectionEntry] = [
         {
             "index": index,
             "heading": section.heading,
@@ -139,6 +143,7 @@ def new_manifest(
         for index, section in enumerate(document.sections)
     ]
     total = sum(1 for s in document.sentences() if s.spoken.strip())
+    links = urls(doc_id)
     return {
         "id": doc_id,
         "title": document.title,
@@ -150,13 +155,13 @@ def new_manifest(
         "voice": voice,
         "rate": rate,
         "progress": {"done": 0, "total": total},
-        "audio": {**urls(doc_id), "size_bytes": None, "duration_ms": None},
+        "audio": {"mp3": links["mp3"], "vtt": links["vtt"], "size_bytes": None, "duration_ms": None},
         "sections": sections,
     }
 
 
-def _sentence_entry(sentence: reader.Sentence, where: tuple[reader.Place, ...] | None) -> dict[str, Any]:
-    entry: dict[str, Any] = {
+def _sentence_entry(sentence: reader.Sentence, where: tuple[reader.Place, ...] | None) -> SentenceEntry:
+    entry: SentenceEntry = {
         "id": sentence.id,
         "text": sentence.text,
         "spoken": sentence.spoken,
@@ -167,7 +172,7 @@ def _sentence_entry(sentence: reader.Sentence, where: tuple[reader.Place, ...] |
         "end_ms": None,
     }
     if where:  # only for pages the widget sent with numbered elements
-        entry["where"] = [place.as_json() for place in where]
+        entry["where"] = [cast(Place, place.as_json()) for place in where]
     return entry
 
 
@@ -242,7 +247,7 @@ def _write_text(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def entries_of(manifest: Manifest) -> dict[int, dict[str, Any]]:
+def entries_of(manifest: Manifest) -> dict[int, SentenceEntry]:
     """The manifest's sentence entries by sentence id (the same dicts, so edits land in the manifest)."""
     return {s["id"]: s for section in manifest["sections"] for s in section["sentences"]}
 
@@ -292,7 +297,7 @@ def speak_one(
         entry["duration_ms"] = clip.duration_ms
         marks = marks_in_text(sentence, clip)
         if marks:
-            entry["marks"] = marks
+            entry["marks"] = cast(list[Mark], marks)
     manifest["progress"]["done"] = sum(
         1 for e in entries.values() if e["clip"] is not None and e["spoken"].strip()
     )
@@ -354,7 +359,7 @@ def narrate(
     return assemble_all(document, manifest, engine=engine, params=params, cache=cache, out_dir=out_dir)
 
 
-def _fill_timings(manifest: Manifest, page: Track, entries: Mapping[int, dict[str, Any]]) -> None:
+def _fill_timings(manifest: Manifest, page: Track, entries: Mapping[int, SentenceEntry]) -> None:
     for cue in page.cues:
         entries[cue.id]["start_ms"] = cue.start_ms
         entries[cue.id]["end_ms"] = cue.end_ms

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
 
 from web.core.lifecycle import check_stop
+from web.core.manifest import Manifest
 
 DEFAULT_BUDGET = 0.1
 
@@ -25,7 +25,7 @@ class ThrottledSaver:
 
     def __init__(
         self,
-        save: Callable[[dict[str, Any]], None],
+        save: Callable[[Manifest], None],
         *,
         budget: float = DEFAULT_BUDGET,
         clock: Callable[[], float] = time.monotonic,
@@ -37,7 +37,7 @@ class ThrottledSaver:
         self.saves = 0
         self.skipped = 0
 
-    def __call__(self, manifest: dict[str, Any]) -> None:
+    def __call__(self, manifest: Manifest) -> None:
         check_stop()  # between sentences: a stopping server leaves the document to be resumed
         started = self._clock()
         if started < self._next_s:

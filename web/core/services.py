@@ -1,8 +1,9 @@
-"""The services behind the web app and the CLI: engines, clip cache, document store and jobs.
+"""The document service behind the web app, the CLI and the Celery worker.
 
-``Services`` is what ``create_app`` puts in ``app.extensions["bobao"]``. Engines are built on first
-use (Kokoro takes about a second to load) and kept per name; ``prewarm`` loads the default one in a
-background thread so that ``bobao serve`` answers at once and still speaks without a cold start.
+``Services`` (built by ``web.core.build_services``) reads inputs into documents, registers them,
+queues their synthesis and runs it turn by turn; the manifest is the one owner of a document's
+status. Its engines come from ``web.core.engines.Engines``. ``create_app`` puts it in
+``app.extensions["bobao"]``.
 """
 
 from __future__ import annotations
@@ -18,24 +19,26 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import audio
 import reader
 from audio import ClipCache
-from audio import Engine
 from audio import SpeechParams
-from web.config import parse_rate
 from web.core import lifecycle
 from web.core import narration
 from web.core import readingrules
 from web.core import storage
+from web.core.backend import JobBackend
 from web.core.documents import Claim
 from web.core.documents import DocumentStore
 from web.core.documents import make_doc_id
+from web.core.engines import KNOWN_ENGINES  # noqa: F401 - kept importable from here
+from web.core.engines import Engines
+from web.core.engines import engine_stamp
 from web.core.errors import Busy
 from web.core.errors import InvalidRequest
 from web.core.errors import TextTooLong
 from web.core.jobs import JobRunner
 from web.core.limits import check_text_chars
+from web.core.manifest import Manifest
 from web.core.progress import ThrottledSaver
 from web.core.schedule import Lane
 from web.core.schedule import ShouldYield
@@ -47,23 +50,21 @@ from web.core.skipping import note_skips
 
 log = logging.getLogger(__name__)
 
-KNOWN_ENGINES = ("offline", "edge", "auto", "espeak")
 DEMO_FILE = "jiangbei-2023-fazhi-report.txt"
 FINAL = ("ready", "failed")
 DOCUMENTS_KEPT = 32  # parsed documents a process keeps between turns (the rest are read again)
 
 
-class Services:
+class Services(Engines):
     """Engines, cache, store and job runner for one app (or one CLI run)."""
 
     def __init__(
         self, config: Mapping[str, Any], *, cache_dir: Path, document_dir: Path, engines: tuple[str, ...]
     ):
-        self.config = config
+        super().__init__(config, engines, voice_cache_path=document_dir.parent / "edge-voices.json")
         self.cache = ClipCache(cache_dir, max_bytes=config.get("AUDIO_CACHE_MAX_BYTES"))
         self.store = DocumentStore(document_dir)
-        self.engine_names = engines
-        self.jobs: Any = JobRunner(
+        self.jobs: JobBackend = JobRunner(
             self.work,
             on_failure=self.fail,
             on_release=self._unclaim,
@@ -74,104 +75,10 @@ class Services:
         self.demo_id: str | None = None
         # Called before new synthesis work is registered: the HTTP layer spends a client's quota here.
         self.before_new_work: Callable[[], None] = _no_limit
-        self._engines: dict[str, Engine] = {}
-        self._lock = threading.Lock()
         self._create_lock = threading.Lock()
         self._documents: dict[str, reader.Document] = {}  # parsed once, kept between a job's turns
         self._claims: dict[str, Claim] = {}  # documents queued or running in this process's runner
         self._ready: set[str] = set()  # documents seen finished; their manifests are immutable
-
-    @property
-    def engine(self) -> Engine:
-        """The configured default engine (built on first use)."""
-        return self.get_engine(self.config["TTS_ENGINE"])
-
-    @property
-    def loaded_engines(self) -> tuple[str, ...]:
-        """Names of the engines built so far (engines load lazily)."""
-        with self._lock:
-            return tuple(self._engines)
-
-    def get_engine(self, name: str | None = None) -> Engine:
-        """The engine ``name`` (default: TTS_ENGINE), built once per process."""
-        name = name or self.config["TTS_ENGINE"]
-        if name not in self.engine_names:
-            raise InvalidRequest(f"unknown engine {name!r}; known: {', '.join(self.engine_names)}")
-        with self._lock:
-            if name not in self._engines:
-                self._engines[name] = audio.get_engine(name, **self._engine_options(name))
-            return self._engines[name]
-
-    def _engine_options(self, name: str) -> dict[str, Any]:
-        """Factory options from config: the site lexicon, and where edge keeps its voice list."""
-        options: dict[str, Any] = {}
-        lexicon = self.site_lexicon()
-        if name in ("offline", "edge") and lexicon is not None:
-            options["lexicon"] = lexicon
-        if name in ("edge", "auto"):
-            options["voice_cache_path"] = str(self.store.root.parent / "edge-voices.json")
-        return options
-
-    def site_lexicon(self) -> audio.Lexicon | None:
-        """The site lexicon file, if there is a usable one (a broken file is logged and skipped)."""
-        path = self.config.get("LEXICON_PATH")
-        if not path or not Path(path).is_file():
-            return None
-        try:
-            return audio.Lexicon.load(path)
-        except audio.LexiconError:
-            log.exception("site lexicon %s is unusable; speaking with the shipped one", path)
-            return None
-
-    def reload_lexicon(self) -> None:
-        """Forget built engines so that the next use reads the changed site lexicon.
-
-        Raises LexiconError for a broken file and keeps the engines in use (the previous reading).
-        """
-        path = self.config.get("LEXICON_PATH")
-        if path and Path(path).is_file():
-            audio.Lexicon.load(path)
-        with self._lock:
-            self._engines.clear()
-
-    def prewarm(self) -> threading.Thread:
-        """Load the default engine (and its model) in a background thread."""
-
-        def warm() -> None:
-            try:
-                engine = self.engine
-                engine.synthesize("你好。", SpeechParams(voice=self.default_voice(engine)))
-            except Exception:  # the first real request reports the problem to its client
-                log.exception("pre-warming engine %s failed", self.config["TTS_ENGINE"])
-
-        thread = threading.Thread(target=warm, name="bobao-prewarm", daemon=True)
-        thread.start()
-        return thread
-
-    def default_voice(self, engine: Engine) -> str:
-        """TTS_VOICE for the default engine, else the engine's own default, else its first voice."""
-        if engine.name == self.config["TTS_ENGINE"] and self.config.get("TTS_VOICE"):
-            return str(self.config["TTS_VOICE"])
-        default = getattr(engine, "default_voice", None)
-        if isinstance(default, str) and default:
-            return default
-        voices = engine.voices()
-        if not voices:
-            raise audio.VoiceNotFound(f"engine {engine.name!r} offers no voice")
-        return voices[0].name
-
-    def speech_params(self, engine: Engine, voice: str | None, rate: object) -> SpeechParams:
-        """Validated speech parameters for a request; VoiceNotFound for a voice the engine lacks."""
-        if voice is not None and not isinstance(voice, str):
-            raise InvalidRequest("voice must be a string")
-        voice = voice or self.default_voice(engine)
-        if voice not in {v.name for v in engine.voices()}:
-            raise audio.VoiceNotFound(f"engine {engine.name!r} has no voice {voice!r}")
-        try:
-            percent = parse_rate(self.config.get("TTS_RATE", 0) if rate is None else rate)
-        except ValueError as exc:
-            raise InvalidRequest(str(exc)) from None
-        return SpeechParams(voice=voice, rate=percent)
 
     def parse(
         self, kind: str, content: str, url: str | None = None, content_type: str | None = None
@@ -221,7 +128,7 @@ class Services:
         url: str | None = None,
         content_type: str | None = None,
         listener: bool = True,
-    ) -> dict[str, Any]:
+    ) -> Manifest:
         """Register a document and queue its synthesis; returns its manifest at once.
 
         A document already ready (same input, engine, voice, rate, normalizer) is returned as is.
@@ -233,7 +140,7 @@ class Services:
         doc_id = make_doc_id(
             kind,
             content,
-            engine=_engine_stamp(tts),  # a new lexicon or model re-reads the page
+            engine=engine_stamp(tts),  # a new lexicon or model re-reads the page
             voice=params.voice,
             rate=params.rate,
             normalizer=self.normalizer_version(),
@@ -249,35 +156,37 @@ class Services:
         manifest = narration.new_manifest(
             doc_id, document, engine=tts.name, voice=params.voice, rate=params.rate, where=where
         )
-        with (
-            self._create_lock
-        ):  # two identical requests at once: the second must not reset the first's progress
+        with self._create_lock:  # two identical requests at once: the second must not reset the first's
             if self._in_progress(doc_id):
                 return self.store.load(doc_id)
             self.store.save_source(doc_id, kind, content, url, content_type)
             self.store.save(manifest)
-            if isinstance(self.jobs, JobRunner):  # Celery workers read the stored source instead
-                self._keep_document(doc_id, document)
-            spoken = (s.id for s in document.sentences() if s.spoken.strip())
-            first = next(spoken, None) if listener else None
-            if first is not None:
-                self.jobs.record_demand(doc_id, first)
-            try:
-                self._submit(doc_id, Lane.NOW if first is not None else Lane.BACKGROUND)
-            except Busy:
-                with self._lock:
-                    self._documents.pop(doc_id, None)
-                if not existed:  # refused (503): nothing may be left to resume, or a flood piles up
-                    shutil.rmtree(self.store.dir_for(doc_id), ignore_errors=True)
-                raise
+            self._queue_new(doc_id, document, listener=listener, existed=existed)
         return manifest
+
+    def _queue_new(self, doc_id: str, document: reader.Document, *, listener: bool, existed: bool) -> None:
+        """Queue a just-registered document: its first sentence goes first when a listener waits."""
+        if isinstance(self.jobs, JobRunner):  # Celery workers read the stored source instead
+            self._keep_document(doc_id, document)
+        spoken = (s.id for s in document.sentences() if s.spoken.strip())
+        first = next(spoken, None) if listener else None
+        if first is not None:
+            self.jobs.record_demand(doc_id, first)
+        try:
+            self._submit(doc_id, Lane.NOW if first is not None else Lane.BACKGROUND)
+        except Busy:
+            with self._lock:
+                self._documents.pop(doc_id, None)
+            if not existed:  # refused (503): nothing may be left to resume, or a flood piles up
+                shutil.rmtree(self.store.dir_for(doc_id), ignore_errors=True)
+            raise
 
     def normalizer_version(self) -> str:
         """The normalizer's version, with the site's reading rules when there are any."""
         rules = readingrules.rules_version(self.reading_rules())
         return f"{reader.NORMALIZER_VERSION}+rules-{rules}" if rules else str(reader.NORMALIZER_VERSION)
 
-    def manifest(self, doc_id: str, at: int | None = None) -> dict[str, Any]:
+    def manifest(self, doc_id: str, at: int | None = None) -> Manifest:
         """The stored manifest; ``at``: a listener is at that sentence and waits to hear it.
 
         The listener's position moves the document's work there (``web.core.schedule``). An unfinished
@@ -363,6 +272,10 @@ class Services:
             return path
         return None
 
+    def known_ready(self, doc_id: str) -> Path | None:
+        """The manifest file of a document already seen finished (no file is read), else None."""
+        return self.store.dir_for(doc_id) / "manifest.json" if doc_id in self._ready else None
+
     def _in_progress(self, doc_id: str) -> bool:
         """Queued here, or being synthesized by this or another process (its lock is held)."""
         return self.jobs.is_active(doc_id) or self.store.is_locked(doc_id)
@@ -424,7 +337,7 @@ class Services:
         self._finish(manifest)
         return None
 
-    def _end_turn(self, manifest: dict[str, Any], engine: SkippingEngine, lane: Lane) -> Lane:
+    def _end_turn(self, manifest: Manifest, engine: SkippingEngine, lane: Lane) -> Lane:
         """Save what this turn did (progress saves between sentences were throttled)."""
         note_skips(manifest, engine.skipped)
         self.store.save(manifest)
@@ -442,7 +355,7 @@ class Services:
         self.jobs.finishing(doc_id, error)
         self.store.save(manifest)  # on a full disk this fails too; manifest() tells from memory
 
-    def _finish(self, manifest: dict[str, Any]) -> None:
+    def _finish(self, manifest: Manifest) -> None:
         """Save a final manifest; the backend clears its "active" mark first, so no reader sees both."""
         with self._lock:
             self._documents.pop(manifest["id"], None)
@@ -467,23 +380,12 @@ class Services:
             while len(self._documents) > DOCUMENTS_KEPT:
                 del self._documents[next(iter(self._documents))]
 
-    def load_demo(self) -> dict[str, Any]:
+    def load_demo(self) -> Manifest:
         """Register the bundled sample page (once) and queue its synthesis; returns its manifest."""
         text = resources.files("web").joinpath("demo", DEMO_FILE).read_text(encoding="utf-8")
         manifest = self.create("text", text, listener=False)
         self.demo_id = manifest["id"]
         return manifest
-
-
-def _engine_stamp(engine: Engine) -> str:
-    """The engine, its version and its lexicon's: what the document's reading depends on.
-
-    The offline engine's version leaves the lexicon out (its clips are keyed per text), but a page
-    must be read again after a lexicon edit; its unchanged sentences then come from the cache.
-    """
-    lexicon = getattr(engine, "lexicon", None)
-    stamp = f"{engine.name}@{engine.version}"
-    return f"{stamp}+lex-{lexicon.version}" if lexicon is not None else stamp
 
 
 def _no_limit() -> None:

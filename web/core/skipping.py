@@ -17,6 +17,7 @@ from audio import Engine
 from audio import Speech
 from audio import SpeechParams
 from audio import SynthesisFailed
+from web.core.manifest import Manifest
 
 PAUSE_MS = 400
 SKIPPED_ENGINE = "skipped"
@@ -61,7 +62,7 @@ def max_skips_for(sentences: int) -> int:
     return min(max(3, sentences // 20), max(0, sentences - 1))
 
 
-def note_skips(manifest: dict[str, Any], skipped: dict[str, str]) -> None:
+def note_skips(manifest: Manifest, skipped: dict[str, str]) -> None:
     """Mark each sentence read as a pause, and list them under ``manifest["skipped"]``."""
     if not skipped:
         return

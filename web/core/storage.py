@@ -14,7 +14,8 @@ import errno
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+
+from web.core.manifest import Manifest
 
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 RETRY_AFTER_S = 60
@@ -43,14 +44,14 @@ def writable(root: Path) -> bool:
     return True
 
 
-def failed_for_space(manifest: dict[str, Any], last_error: BaseException | None) -> bool:
+def failed_for_space(manifest: Manifest, last_error: BaseException | None) -> bool:
     """The document's last run ended for want of space (recorded, or only remembered in memory)."""
     if manifest.get("status") == "failed":
         return manifest.get("error") == STORAGE_FULL
     return manifest.get("status") in ("pending", "synthesizing") and is_disk_full(last_error)
 
 
-def as_failed(manifest: dict[str, Any]) -> dict[str, Any]:
+def as_failed(manifest: Manifest) -> Manifest:
     """The manifest as its client should see it while the disk stays full."""
     return {
         **manifest,
