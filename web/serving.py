@@ -100,11 +100,14 @@ def run(
 
 
 def wsgi_app(app: AppOrFactory) -> Callable[..., Iterable[bytes]]:
-    """The WSGI callable to serve: the Flask app behind the clip fast path (``web.fastclip``)."""
+    """The WSGI callable to serve: the Flask app behind the fast paths for clips and finished manifests."""
     from web.fastclip import ClipFastPath
+    from web.fastmanifest import ManifestFastPath
 
     flask_app = app if isinstance(app, Flask) else app()
-    return ClipFastPath(flask_app) if "bobao" in flask_app.extensions else flask_app
+    if "bobao" not in flask_app.extensions:
+        return flask_app
+    return ManifestFastPath(ClipFastPath(flask_app), flask_app)
 
 
 def _bind(host: str, port: int) -> str:
