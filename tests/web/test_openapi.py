@@ -121,3 +121,22 @@ def test_the_manifest_schema_is_made_from_its_types_and_refuses_unknown_keys(cli
     with pytest.raises(jsonschema.ValidationError, match="volume"):
         validate(created, "Manifest")
     assert set(SPEC["components"]["schemas"]["Sentence"]["properties"]) == set(SentenceEntry.__annotations__)
+
+
+def test_a_route_added_without_documentation_still_appears(tmp_path):
+    from tests.web.conftest import make_app
+
+    app = make_app(tmp_path)
+
+    @app.get("/api/things/<int:number>")
+    def thing(number):
+        """One numbered thing."""
+        return {"number": number}
+
+    served = app.test_client().get("/openapi.json").json
+    operation = served["paths"]["/api/things/{number}"]["get"]
+    assert operation["summary"] == "One numbered thing."
+    assert operation["parameters"] == [{"name": "number", "in": "path", "required": True,
+                                        "schema": {"type": "integer"}}]
+    assert {path for path in served["paths"]} - {"/api/things/{number}"} == set(SPEC["paths"])
+    app.extensions["bobao"].jobs.shutdown()
