@@ -47,7 +47,7 @@ from audio import iter_synthesize  # noqa: E402
 from audio import synthesize  # noqa: E402
 from audio.reencode import reencode_with_pydub  # noqa: E402
 
-SAMPLE = ROOT / "demo" / "jiangbei-2023-fazhi-report.txt"
+SAMPLE = ROOT / "web" / "demo" / "jiangbei-2023-fazhi-report.txt"
 T = TypeVar("T")
 
 

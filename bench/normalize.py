@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = ROOT / "demo" / "jiangbei-2023-fazhi-report.txt"
+PAGE = ROOT / "web" / "demo" / "jiangbei-2023-fazhi-report.txt"
 TARGET_CHARS = 1_000_000
 
 

@@ -33,7 +33,7 @@ FALLBACK = (
 
 def sample_sentences(count: int) -> list[str]:
     """The first ``count`` spoken sentences of the sample page (fixed texts if reader is unavailable)."""
-    page = Path(__file__).resolve().parent.parent / "demo" / "jiangbei-2023-fazhi-report.txt"
+    page = Path(__file__).resolve().parent.parent / "web" / "demo" / "jiangbei-2023-fazhi-report.txt"
     try:
         from reader import read_text
 

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PAGE = ROOT / "demo" / "jiangbei-2023-fazhi-report.txt"
+PAGE = ROOT / "web" / "demo" / "jiangbei-2023-fazhi-report.txt"
 CASES = ROOT / "tests" / "audio" / "data" / "polyphone_cases.tsv"
 Reader = Callable[[str], list[str | None]]
 

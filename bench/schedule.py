@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from web import create_app  # noqa: E402
-from web.services import DEMO_FILE  # noqa: E402
+from web.core.services import DEMO_FILE  # noqa: E402
 
 SHORT = "请各单位于本周五前报送材料。逾期未报送的，视为放弃。"
 

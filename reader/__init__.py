@@ -154,13 +154,15 @@ def _speak(shown: str) -> tuple[str, tuple[Alignment, ...]]:
 def _sentences(paragraphs: tuple[str, ...], max_chars: int, first_id: int) -> tuple[Sentence, ...]:
     """Segment each paragraph and normalize each sentence; offsets are into the joined text."""
     out: list[Sentence] = []
-    offset = 0
+    offset, number = 0, 0
     for paragraph in paragraphs:
+        before = len(out)
         for start, end in split_sentences(paragraph, max_chars):
             shown = paragraph[start:end]
             if _WORDISH.search(shown):
                 spoken, alignments = _speak(shown)
                 sid = first_id + len(out)
-                out.append(Sentence(sid, shown, spoken, offset + start, offset + end, alignments))
+                out.append(Sentence(sid, shown, spoken, offset + start, offset + end, alignments, number))
+        number += len(out) > before  # a paragraph with nothing to read is not counted
         offset += len(paragraph) + 1
     return tuple(out)

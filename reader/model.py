@@ -36,6 +36,8 @@ class Sentence:
     start: int
     end: int
     alignments: tuple[Alignment, ...] = ()
+    paragraph: int = 0
+    """Its paragraph in the section, counting those with a sentence (0: the first, or the heading)."""
 
     def text_span(self, spoken_start: int, spoken_end: int) -> tuple[int, int]:
         """The shown span that reads as ``spoken[spoken_start:spoken_end]`` (rewrites kept whole).

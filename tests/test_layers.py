@@ -86,3 +86,65 @@ def test_web_uses_attribute_access_only_on_public_names():
                 if node.attr not in _public_names(node.value.id):
                     problems.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value.id}.{node.attr}")
     assert not problems, "\n".join(problems)
+
+
+# The web core (docs/architecture.md): no Flask, and of the rest of web only the Flask-free config.
+CORE_MAY_IMPORT = {"web.config", "web.core"}
+HTTP_LIBRARIES = {"flask", "werkzeug", "markupsafe", "jinja2"}
+
+
+@pytest.mark.parametrize("path", _modules("web/core"), ids=lambda p: str(p.relative_to(ROOT)))
+def test_web_core_imports_no_flask_and_no_http_layer(path):
+    problems = []
+    for line, module, names in _imports(path):
+        top = module.split(".")[0]
+        where = f"{path.relative_to(ROOT)}:{line}"
+        if top in HTTP_LIBRARIES:
+            problems.append(f"{where}: the web core must not import {module}")
+        elif top == "web":
+            targets = [module] if module != "web" else [f"web.{name}" for name in names]
+            problems.extend(
+                f"{where}: the web core must not import {target} (HTTP layer or ops)"
+                for target in targets
+                if not any(target == ok or target.startswith(ok + ".") for ok in CORE_MAY_IMPORT)
+            )
+    assert not problems, "\n".join(problems)
+
+
+def test_services_build_without_flask(tmp_path):
+    """The CLI and the Celery worker reach Services without Flask being imported at all."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from web.config import load_config\n"
+        "from web.core import build_services\n"
+        f"services = build_services(load_config({{'INSTANCE_PATH': {str(tmp_path)!r}}}))\n"
+        "assert services.store.root.is_relative_to(sys.argv[1]), services.store.root\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug'))\n"
+        "assert not loaded, loaded\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_both_job_backends_follow_the_one_protocol():
+    """Threads and Celery answer the same calls (checked on the classes: no Redis needed)."""
+    import inspect
+
+    from web.core.backend import JobBackend
+    from web.core.jobs import JobRunner
+    from web.core.tasks import CeleryJobs
+
+    members = vars(JobBackend).items()
+    wanted = {name for name, member in members if inspect.isfunction(member) and not name.startswith("_")}
+    assert wanted >= {"submit", "is_active", "wait", "finishing", "shutdown"}
+    for backend in (JobRunner, CeleryJobs):
+        for name in wanted:
+            ours = inspect.signature(getattr(JobBackend, name))
+            theirs = inspect.signature(getattr(backend, name))
+            assert list(theirs.parameters) == list(ours.parameters), f"{backend.__name__}.{name}"

@@ -8,7 +8,7 @@
 * **Lexicon.** ``PUT /lexicon`` replaces the site file (``web.sitelexicon``) atomically; every worker
   process notices the new file on its next request and puts it into its engines. ``POST
   /lexicon/preview`` may carry draft ``entries`` and ``rules``, to hear a change before saving it.
-* **Reading rules** (``web.readingrules``): ``GET``/``PUT /rules``; a PUT answers how many stored
+* **Reading rules** (``web.core.readingrules``): ``GET``/``PUT /rules``; a PUT answers how many stored
   sentences now read differently, which is how many clips will be rendered again.
 * **Documents** in progress and ready, and **listener reports** (``web.reports``): ``GET /documents``,
   ``GET /reports``, ``DELETE /reports/<id>``. The operator console (``web.console``) uses all these.
@@ -37,20 +37,20 @@ from werkzeug.exceptions import HTTPException
 
 import audio
 import reader
-from web import narration
+from web.core import narration
+from web.core.readingrules import InvalidRules
+from web.core.readingrules import ReadingRule
+from web.core.readingrules import apply_rules
+from web.core.readingrules import rules_version
+from web.core.readingrules import spoken_with
+from web.core.readingrules import validate_rules
+from web.core.readingrules import write_rules
 from web.errors import INTERNAL
 from web.errors import DocumentNotFound
 from web.errors import InvalidRequest
 from web.errors import problem_for
 from web.ratelimit import admin_lockout_s
 from web.ratelimit import record_admin_failure
-from web.readingrules import InvalidRules
-from web.readingrules import ReadingRule
-from web.readingrules import apply_rules
-from web.readingrules import rules_version
-from web.readingrules import spoken_with
-from web.readingrules import validate_rules
-from web.readingrules import write_rules
 from web.reports import report_store
 from web.sitelexicon import LEXICON_ENGINE
 from web.sitelexicon import InvalidLexicon

@@ -16,6 +16,7 @@ import base64
 import binascii
 import gzip
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from pathlib import PurePosixPath
 from typing import Any
@@ -30,16 +31,17 @@ from flask.typing import ResponseReturnValue
 
 import reader
 from audio import write_atomic
-from web import lifecycle
 from web.choices import check_engine
 from web.choices import check_voice
 from web.choices import voice_allowed
+from web.core import lifecycle
+from web.core.manifest import Manifest
+from web.core.services import Services
 from web.errors import Busy
 from web.errors import InvalidRequest
 from web.ratelimit import RateLimited
 from web.ratelimit import check_synthesis_quota
 from web.ratelimit import client_key
-from web.services import Services
 from web.slots import ClientSlots
 from web.slots import NoSlot
 from web.waits import wait_until_done
@@ -185,7 +187,7 @@ def _gzip_copy(path: Path) -> bytes:
         return data
 
 
-def _wait(svc: Services, manifest: dict[str, Any]) -> dict[str, Any]:
+def _wait(svc: Services, manifest: Manifest) -> Manifest:
     """Wait (bounded, in a slot) for the document to finish; the manifest as it then stands."""
     doc_id = manifest["id"]
     gate: ClientSlots = current_app.extensions[WAIT_GATE]
@@ -207,12 +209,29 @@ def _fetch(svc: Services, url: str) -> tuple[str, str | None]:
     gate: ClientSlots = current_app.extensions[FETCH_GATE]
     try:
         with gate.slot(client_key(request.remote_addr)):
-            return svc.fetch(url)
+            return _fetch_page(svc.config, url)
     except NoSlot as exc:
         retry_after_s = max(1, int(float(current_app.config.get("FETCH_TIMEOUT_S", 10.0))))
         if exc.per_client:
             raise RateLimited(retry_after_s) from None
         raise Busy(str(exc), retry_after_s) from None
+
+
+def _fetch_page(config: Mapping[str, Any], url: str) -> tuple[str, str | None]:
+    """Fetch ``url`` through ops' guarded fetcher; returns (base64 of the bytes, content type)."""
+    try:
+        from web.fetch import fetch_url
+    except ImportError:
+        raise InvalidRequest("url input is not available in this installation") from None
+    data, content_type = fetch_url(
+        url,
+        allowed_hosts=config.get("FETCH_ALLOWED_HOSTS") or [],
+        timeout_s=float(config.get("FETCH_TIMEOUT_S", 10.0)),
+        max_bytes=int(config.get("FETCH_MAX_BYTES", 2 * 1024 * 1024)),
+        private_networks=config.get("FETCH_PRIVATE_NETWORKS") or (),
+    )
+    # Keep the raw bytes: the reader detects GBK/Big5 itself, and a restart must re-read the same page.
+    return base64.b64encode(data).decode("ascii"), content_type
 
 
 def _json_body() -> dict[str, Any]:

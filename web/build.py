@@ -127,10 +127,10 @@ def render_one(services: Any, config: Any, url: str, timeout_s: float) -> dict[s
 
 
 def run(
-    source: Path, state_path: Path, *, limit: int | None, timeout_s: float, app: Any
+    source: Path, state_path: Path, *, limit: int | None, timeout_s: float, services: Any
 ) -> tuple[int, int, int]:
     """Build every URL not yet ready; returns (ready, failed, skipped because already ready)."""
-    config, services = app.config, app.extensions["bobao"]
+    config = services.config
     urls = read_urls(source, config)
     done = {u for u, r in load_state(state_path).items() if r.get("status") == "ready"}
     remaining = [u for u in urls if u not in done]
@@ -152,17 +152,19 @@ def run(
 def main(argv: list[str]) -> int:
     """Entry point of ``bobao build``; 0 when every URL is ready, 1 when some failed."""
     args = parse_args(argv)
-    from web import create_app
+    from web.config import load_config
+    from web.core import build_services
 
-    app = create_app()
+    services = build_services(load_config())  # the server's services, without a Flask app
     state_path = args.state or args.source.with_name(args.source.name + ".state.jsonl")
     try:
-        ready, failed, skipped = run(args.source, state_path, limit=args.max, timeout_s=args.timeout, app=app)
+        ready, failed, skipped = run(args.source, state_path, limit=args.max, timeout_s=args.timeout,
+                                     services=services)
     except (OSError, ValueError, FetchError) as exc:
         print(f"bobao build: error: {exc}", file=sys.stderr)
         return 2
     finally:
-        app.extensions["bobao"].jobs.shutdown()
+        services.jobs.shutdown()
     print(
         f"bobao build: {ready} ready, {failed} failed, {skipped} skipped; state in {state_path}",
         file=sys.stderr,

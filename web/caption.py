@@ -21,7 +21,8 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 import audio
-from web.services import Services
+from web.core.manifest import Manifest
+from web.core.services import Services
 
 bp = Blueprint("caption", __name__, url_prefix="/api")
 
@@ -56,7 +57,7 @@ def caption(doc_id: str) -> ResponseReturnValue:
     return response.make_conditional(request)
 
 
-def _scripts(manifest: dict[str, Any], lexicon: audio.Lexicon) -> dict[str, Any]:
+def _scripts(manifest: Manifest, lexicon: audio.Lexicon) -> dict[str, Any]:
     convert = _traditional()
     sentences = [
         {"id": s["id"], "pinyin": audio.ruby(s["text"], lexicon), "traditional": convert(s["text"])}

@@ -34,8 +34,8 @@ import reader
 # Each command imports what it needs: ``normalize`` and ``sections`` start without Flask or numpy.
 if TYPE_CHECKING:
     import audio
-    from web import narration
-    from web.services import Services
+    from web.core import narration
+    from web.core.services import Services
 
 EXIT_ERROR = 2
 
@@ -126,10 +126,11 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _services(**overrides: Any) -> Services:
-    from web import create_app
+    """The same services as the server's, from the same config layers, without a Flask app."""
+    from web.config import load_config
+    from web.core import build_services
 
-    services: Services = create_app(overrides or None).extensions["bobao"]
-    return services
+    return build_services(load_config(overrides or None))
 
 
 def _read_input(name: str) -> reader.Document:
@@ -208,8 +209,8 @@ def _voice_files_sound(engine: str) -> bool:
 
 
 def cmd_read(args: argparse.Namespace) -> int:
-    from web import narration
     from web.config import parse_rate
+    from web.core import narration
 
     started = time.monotonic()
     document = _read_input(args.input)
@@ -237,7 +238,7 @@ def _count_cached(
     services: Services, items: list[narration.Item], engine: audio.Engine, params: audio.SpeechParams
 ) -> int:
     """How many items the cache already holds (so a second run can say it synthesized nothing)."""
-    from web import narration
+    from web.core import narration
 
     extra = narration.extra_key()
     cache = services.cache
@@ -254,7 +255,7 @@ def _synthesize_with_progress(
 ) -> dict[int, audio.AudioClip]:
     from tqdm import tqdm
 
-    from web import narration
+    from web.core import narration
 
     with tqdm(total=len(items), unit="句", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
         return narration.synthesize_items(
@@ -331,7 +332,7 @@ def cmd_delegate(args: argparse.Namespace) -> int:
 
     from web.errors import WebError
 
-    module_name = {"worker": "web.tasks", "build": "web.build"}[args.command]
+    module_name = {"worker": "web.core.tasks", "build": "web.build"}[args.command]
     try:
         module = importlib.import_module(module_name)
     except ImportError:

@@ -1,12 +1,17 @@
 """Configuration defaults for the web app; every key can be overridden by ``BOBAO_<KEY>`` in the env.
 
-Layering (``web.create_app``): ``DEFAULTS`` → ``<instance>/config.py`` → ``test_config`` → env.
-Paths left as ``None`` are filled in from the instance folder.
+Layering (``load_config``, and ``web.create_app`` through Flask's config): ``DEFAULTS`` →
+``<instance>/config.py`` → ``test_config`` → env. Paths left as ``None`` are filled in from the
+instance folder. ``load_config`` needs no Flask: the CLI and the Celery worker use it.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 DEFAULTS: Mapping[str, Any] = {
@@ -97,3 +102,72 @@ def parse_rate(value: object) -> int:
     if not -50 <= rate <= 100:
         raise ValueError(f"rate {rate}% is outside -50%..+100%")
     return rate
+
+
+def environment(key: str, default: str | None = None) -> str | None:
+    """``BOBAO_<KEY>`` from the process environment: the one place settings are read from it.
+
+    For what is needed before (or without) an app: the server choice, the broker of a worker, the
+    instance folder. Everything else goes through the config layers above.
+    """
+    value = os.environ.get(f"BOBAO_{key}")
+    return value if value else default
+
+
+def instance_path(overrides: Mapping[str, Any] | None = None) -> Path:
+    """The instance folder: ``INSTANCE_PATH``, ``BOBAO_INSTANCE_PATH``, else where Flask puts it."""
+    chosen = (overrides or {}).get("INSTANCE_PATH") or environment("INSTANCE_PATH")
+    if chosen:
+        return Path(os.path.abspath(chosen))
+    package_parent = Path(__file__).resolve().parent.parent
+    if package_parent.name in ("site-packages", "dist-packages"):  # installed: Flask's <prefix>/var
+        return Path(sys.prefix) / "var" / "web-instance"
+    return package_parent / "instance"
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The settings of ``create_app``'s layers, without building an app."""
+    instance = instance_path(overrides)
+    config: dict[str, Any] = dict(DEFAULTS)
+    config.update(_instance_settings(instance))
+    config.update(overrides or {})
+    config.update(_environment_settings())
+    fill_paths(config, instance)
+    return config
+
+
+def fill_paths(config: dict[str, Any], instance: Path) -> None:
+    """Cache, documents, lexicon and reading rules default to files in the instance folder."""
+    for key, name in (("AUDIO_CACHE_DIR", "audio"), ("DOCUMENT_DIR", "documents"),
+                      ("LEXICON_PATH", "lexicon.tsv"), ("READING_RULES_PATH", "reading_rules.json")):
+        if not config.get(key):
+            config[key] = str(instance / name)
+
+
+def _instance_settings(instance: Path) -> dict[str, Any]:
+    """The upper-case names of ``<instance>/config.py`` (as Flask's ``from_pyfile`` reads them)."""
+    path = instance / "config.py"
+    if not path.is_file():
+        return {}
+    namespace: dict[str, Any] = {"__file__": str(path)}
+    exec(compile(path.read_bytes(), str(path), "exec"), namespace)  # noqa: S102 - the operator's own file
+    return {key: value for key, value in namespace.items() if key.isupper()}
+
+
+def _environment_settings() -> dict[str, Any]:
+    """``BOBAO_<KEY>`` variables, JSON-decoded when they parse (as Flask's ``from_prefixed_env``)."""
+    settings: dict[str, Any] = {}
+    for name in sorted(os.environ):
+        if not name.startswith("BOBAO_"):
+            continue
+        raw = os.environ[name]
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw
+        key, *path = name.removeprefix("BOBAO_").split("__")
+        target = settings
+        for part in [key, *path][:-1]:
+            target = target.setdefault(part, {})
+        target[[key, *path][-1]] = value
+    return settings

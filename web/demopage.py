@@ -16,7 +16,7 @@ from flask import Blueprint
 from flask import render_template
 
 import reader
-from web.services import DEMO_FILE
+from web.core.services import DEMO_FILE
 
 bp = Blueprint("demopage", __name__)
 

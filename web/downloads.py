@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint
@@ -25,9 +24,10 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import parse_range_header
 
+from web.core.manifest import Manifest
+from web.core.services import Services
 from web.errors import AudioNotReady
 from web.errors import DocumentNotFound
-from web.services import Services
 
 bp = Blueprint("downloads", __name__)
 
@@ -79,7 +79,7 @@ def clip_mp3(key: str) -> ResponseReturnValue:
     return response
 
 
-def _ready(path: Path, manifest: dict[str, Any]) -> Path:
+def _ready(path: Path, manifest: Manifest) -> Path:
     """The file, once the document is ready; AudioNotReady while it is being made."""
     if manifest.get("status") != "ready":
         raise AudioNotReady(f"document {manifest['id']} is {manifest.get('status')}")

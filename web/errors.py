@@ -36,42 +36,20 @@ from reader import EmptyDocument
 from reader import InputTooLarge
 from reader import ReaderError
 from reader import UnsupportedInput
-from web.storage import RETRY_AFTER_S as STORAGE_RETRY_AFTER_S
-from web.storage import is_disk_full
+from web.core.errors import AudioNotReady
+from web.core.errors import Busy
+from web.core.errors import DocumentNotFound
+from web.core.errors import InvalidRequest
+from web.core.errors import NotAllowed
+from web.core.errors import TextTooLong
+from web.core.errors import WebError
+from web.core.storage import RETRY_AFTER_S as STORAGE_RETRY_AFTER_S
+from web.core.storage import is_disk_full
 
 log = logging.getLogger(__name__)
 
-
-class WebError(Exception):
-    """Base class of every error `web` raises on purpose."""
-
-
-class InvalidRequest(WebError):
-    """The request is malformed."""
-
-
-class DocumentNotFound(WebError):
-    """No such document (or section, or clip)."""
-
-
-class AudioNotReady(WebError):
-    """The document's audio is not assembled yet."""
-
-
-class NotAllowed(WebError):
-    """The request names an engine or voice that the operator's allow-list does not offer."""
-
-
-class TextTooLong(WebError):
-    """The input text is longer than the configured limit."""
-
-
-class Busy(WebError):
-    """The background queue is full."""
-
-    def __init__(self, message: str, retry_after_s: int = 30) -> None:
-        super().__init__(message)
-        self.retry_after_s = retry_after_s
+__all__ = ["AudioNotReady", "Busy", "DocumentNotFound", "InvalidRequest", "NotAllowed", "Problem",
+           "TextTooLong", "WebError", "problem_for", "register_error_handlers", "render_problem"]
 
 
 @dataclass(frozen=True, slots=True)

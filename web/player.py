@@ -9,7 +9,6 @@ assembled from the shared JavaScript core by ``web/jsbundle.py``.
 from __future__ import annotations
 
 from flask import Blueprint
-from flask import Flask
 from flask import Response
 from flask import abort
 from flask import current_app
@@ -17,16 +16,11 @@ from flask import render_template
 from flask import request
 
 from web import jsbundle
-from web.documents import is_doc_id
+from web.core.documents import is_doc_id
 
 bp = Blueprint("player", __name__)
 # Short enough that a site picks up a new widget within minutes; host pages embed it cross-origin.
 _WIDGET_MAX_AGE_S = 600
-
-
-def init_app(app: Flask) -> None:
-    """Register the blueprint (the hook create_app calls)."""
-    app.register_blueprint(bp)
 
 
 def _demo_id() -> str | None:

@@ -32,7 +32,7 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from audio import write_atomic
-from web.documents import is_doc_id
+from web.core.documents import is_doc_id
 from web.errors import DocumentNotFound
 from web.errors import InvalidRequest
 from web.ratelimit import Rate

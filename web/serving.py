@@ -38,6 +38,8 @@ from typing import Any
 
 from flask import Flask
 
+from web.config import environment
+
 log = logging.getLogger(__name__)
 ACCESS_LOGGER = "bobao.access"
 DEFAULT_THREADS = 8
@@ -64,7 +66,7 @@ def access_record(
 
 def choose_server() -> str:
     """``gunicorn`` on POSIX when installed, else ``waitress``; ``BOBAO_SERVER`` overrides."""
-    forced = os.environ.get("BOBAO_SERVER", "").strip().lower()
+    forced = (environment("SERVER") or "").strip().lower()
     if forced in ("gunicorn", "waitress"):
         return forced
     if os.name == "posix":
@@ -86,7 +88,7 @@ def run(
 ) -> None:
     """Serve ``app`` until interrupted, with ``workers`` processes (gunicorn) of ``threads`` threads."""
     workers = max(1, int(workers))
-    threads = max(1, int(threads or os.environ.get("BOBAO_THREADS") or DEFAULT_THREADS))
+    threads = max(1, int(threads or environment("THREADS") or DEFAULT_THREADS))
     server = choose_server()
     log.info(
         "serving on http://%s:%s with %s (%d workers x %d threads)", host, port, server, workers, threads
@@ -98,11 +100,14 @@ def run(
 
 
 def wsgi_app(app: AppOrFactory) -> Callable[..., Iterable[bytes]]:
-    """The WSGI callable to serve: the Flask app behind the clip fast path (``web.fastclip``)."""
+    """The WSGI callable to serve: the Flask app behind the fast paths for clips and finished manifests."""
     from web.fastclip import ClipFastPath
+    from web.fastmanifest import ManifestFastPath
 
     flask_app = app if isinstance(app, Flask) else app()
-    return ClipFastPath(flask_app) if "bobao" in flask_app.extensions else flask_app
+    if "bobao" not in flask_app.extensions:
+        return flask_app
+    return ManifestFastPath(ClipFastPath(flask_app), flask_app)
 
 
 def _bind(host: str, port: int) -> str:

@@ -13,7 +13,7 @@ import reader
 DATA = Path(__file__).parent / "data"
 HTML = DATA / "html"
 EXPECTED = DATA / "expected"
-SAMPLE = Path(__file__).parents[2] / "demo" / "jiangbei-2023-fazhi-report.txt"
+SAMPLE = Path(__file__).parents[2] / "web" / "demo" / "jiangbei-2023-fazhi-report.txt"
 CASES: dict[str, dict[str, Any]] = json.loads((DATA / "cases.json").read_text(encoding="utf-8"))
 PAGES = sorted(HTML.glob("*.html"))
 TEXTS = [SAMPLE, *sorted((DATA / "text").glob("*.txt"))]

@@ -14,7 +14,7 @@ from reader.attachments import reflow
 from reader.plaintext import tidy
 
 DATA = Path(__file__).parent / "data" / "attachments"
-SAMPLE = Path(__file__).resolve().parents[2] / "demo" / "jiangbei-2023-fazhi-report.txt"
+SAMPLE = Path(__file__).resolve().parents[2] / "web" / "demo" / "jiangbei-2023-fazhi-report.txt"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 

@@ -43,6 +43,15 @@ def test_no_sentence_crosses_a_paragraph(doc: reader.Document) -> None:
 
 
 @pytest.mark.parametrize("doc", DOCS)
+def test_paragraph_numbers_step_with_the_newlines_between_sentences(doc: reader.Document) -> None:
+    for section in doc.sections:
+        first = section.sentences[0]
+        assert first.paragraph == 0
+        for a, b in zip(section.sentences, section.sentences[1:], strict=False):
+            assert b.paragraph == a.paragraph + ("\n" in section.text[a.end:b.start])
+
+
+@pytest.mark.parametrize("doc", DOCS)
 def test_ids_are_unique_and_increasing(doc: reader.Document) -> None:
     ids = [s.id for s in doc.sentences()]
     assert ids == list(range(len(ids)))

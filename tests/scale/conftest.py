@@ -20,7 +20,7 @@ from tests import fakes
 from tests.fakes import ToneEngine
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-WORKER_MAIN = "import sys; from web.tasks import main; sys.exit(main(sys.argv[1:]))"
+WORKER_MAIN = "import sys; from web.core.tasks import main; sys.exit(main(sys.argv[1:]))"
 
 
 def create_slow(**options: Any) -> ToneEngine:

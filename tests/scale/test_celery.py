@@ -17,7 +17,7 @@ from audio import ClipCache
 from audio import mp3
 from tests.scale.conftest import wait_until
 from web import create_app
-from web.tasks import CeleryJobs
+from web.core.tasks import CeleryJobs
 
 pytestmark = pytest.mark.redis
 

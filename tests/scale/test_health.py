@@ -9,7 +9,7 @@ import pytest
 
 from tests.scale.conftest import free_port
 from tests.web.conftest import make_app
-from web.tasks import CeleryJobs
+from web.core.tasks import CeleryJobs
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ import pytest
 from tests.fakes import register_fake
 from tests.scale.conftest import wait_until
 from web import create_app
-from web.jobs import JobRunner
-from web.schedule import Lane
-from web.schedule import lane_for
-from web.schedule import work_order
+from web.core.jobs import JobRunner
+from web.core.schedule import Lane
+from web.core.schedule import lane_for
+from web.core.schedule import work_order
 
 LONG = "区政府关于长篇报告的说明\n\n" + "".join(f"这是长篇报告的第{i + 1}句话。" for i in range(40))
 OTHER = "区政府关于另一篇报告的说明\n\n" + "".join(f"另一篇报告的第{i + 1}句话。" for i in range(40))

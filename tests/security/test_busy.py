@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from tests.web.conftest import make_app
-from web import lifecycle
+from web.core import lifecycle
 
 
 def test_refused_documents_are_not_stored(tmp_path):

@@ -7,7 +7,7 @@ import json
 
 from tests.web.conftest import make_app
 from web import api
-from web.progress import ThrottledSaver
+from web.core.progress import ThrottledSaver
 
 
 class Clock:

@@ -10,6 +10,7 @@ from tests.fakes import ToneEngine
 from tests.fakes import expected_ms
 from tests.web.conftest import decode_mp3
 from tests.web.conftest import make_app
+from tests.web.test_openapi import validate
 
 UNSPEAKABLE = "èû。"
 
@@ -47,6 +48,7 @@ def test_one_unspeakable_sentence_is_a_pause_and_a_note(app):
     manifest = client.post("/api/documents?wait=1", json={"text": spoken[0] + UNSPEAKABLE + spoken[1]}).json
     assert manifest["status"] == "ready", manifest.get("error")
     assert [note["text"] for note in manifest["skipped"]] == [UNSPEAKABLE]
+    validate(manifest, "Manifest")
     assert "fail" in manifest["skipped"][0]["reason"]
     entries = [s for section in manifest["sections"] for s in section["sentences"]]
     assert [bool(s.get("skipped")) for s in entries] == [False, True, False]

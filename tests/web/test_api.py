@@ -13,6 +13,7 @@ from tests.web.conftest import SHORT_TEXT
 from tests.web.conftest import Reader
 from tests.web.conftest import make_app
 from tests.web.conftest import spoken_sentences
+from tests.web.test_openapi import validate
 
 MANIFEST_KEYS = {
     "id",
@@ -121,6 +122,7 @@ def test_the_first_sentence_streams_in_pieces_that_add_up_to_its_clip(tmp_path):
     manifest = reader.read(wait=False)
     sentence = lambda m: m["sections"][0]["sentences"][0]  # noqa: E731
     early = reader.until(manifest["id"], lambda m: sentence(m).get("pieces", {}).get("ready"))
+    validate(early, "Manifest")
     assert sentence(early)["clip"] is None, "a piece is playable before the whole sentence exists"
     piece = client.get(sentence(early)["pieces"]["ready"][0]["clip"])
     assert piece.status_code == 200 and mp3.duration_ms(piece.data) > 0

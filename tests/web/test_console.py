@@ -1,4 +1,4 @@
-"""Listener reports, site reading rules and the operator console's API (web.reports, web.readingrules)."""
+"""Reports, reading rules and the console API (web.reports, web.core.readingrules)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from tests.web.conftest import Reader
 from tests.web.conftest import decode_mp3
 from tests.web.conftest import make_app
-from web.services import _engine_stamp
+from web.core.engines import engine_stamp
 
 TOKEN = "console-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -226,6 +226,6 @@ def test_a_lexicon_edit_changes_only_the_cache_keys_of_sentences_holding_the_wor
         assert after[0] != before[0] and after[1] == before[1]  # only the clip holding 江北嘴 changes
         # The document id still changes with the lexicon, so a ready page is read again (mostly cached).
         lexicon = client.get("/admin/api/lexicon", headers=AUTH).json["version"]
-        assert _engine_stamp(app.extensions["bobao"].get_engine("offline")).endswith(f"+lex-{lexicon}")
+        assert engine_stamp(app.extensions["bobao"].get_engine("offline")).endswith(f"+lex-{lexicon}")
     finally:
         app.extensions["bobao"].jobs.shutdown()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from tests.web.conftest import Reader
+from tests.web.test_openapi import validate
 
 TEXT = "统计报告\n\n2023年全区接待1.2万人次，同比增长32.7%，办结率98%。"
 
@@ -13,6 +14,7 @@ def test_a_multi_clause_sentence_carries_its_clause_marks(client: FlaskClient) -
     manifest = Reader(client).read(TEXT, engine="clausefake")
     sentence = next(s for sec in manifest["sections"] for s in sec["sentences"] if "接待" in s["text"])
     marks = sentence["marks"]
+    validate(manifest, "Manifest")
     shown = [sentence["text"][m["start"]:m["end"]] for m in marks]
     assert shown == ["2023年全区接待1.2万人次，", "同比增长32.7%，", "办结率98%。"], "spoken → shown"
     starts = [m["start_ms"] for m in marks]

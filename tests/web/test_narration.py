@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reader
 from tests.web.conftest import SHORT_TEXT
-from web import narration
+from web.core import narration
 
 
 def _document() -> reader.Document:
@@ -40,10 +40,14 @@ def test_items_follow_document_order_and_carry_spoken_text():
     assert any("三十三点一" in text for text in spoken.values())
 
 
-def test_paragraph_numbers_restart_per_section():
+def test_paragraphs_come_from_reader_and_restart_per_section():
     document = _document()
-    section = next(s for s in document.sections if s.heading == "一、主要举措")
-    assert narration.paragraph_numbers(section) == [0, 1, 1, 2]
+    index, section = next((i, s) for i, s in enumerate(document.sections) if s.heading == "一、主要举措")
+    assert [s.paragraph for s in section.sentences] == [0, 1, 1, 2]
+    planned = [item.paragraph for item in narration.plan(document) if item.section == index]
+    assert planned == [0, 1, 1, 2]
+    manifest = narration.new_manifest("d" * 24, document, engine="e", voice="v", rate=0)
+    assert [e["paragraph"] for e in manifest["sections"][index]["sentences"]] == [0, 1, 1, 2]
 
 
 def test_one_chapter_per_top_level_section():

@@ -8,6 +8,7 @@ import jsonschema
 import pytest
 
 from tests.web.conftest import SHORT_TEXT
+from web.core.manifest import SentenceEntry
 from web.openapi import SPEC
 
 _CONVERTER = re.compile(r"<(?:[a-z_]+(?:\([^)]*\))?:)?([a-z_]+)>")
@@ -111,3 +112,31 @@ def test_voices_and_health_match(client):
     health = client.get("/healthz")
     documented("/healthz", "get", health.status_code)
     validate(health.json, "Health")
+
+
+def test_the_manifest_schema_is_made_from_its_types_and_refuses_unknown_keys(client):
+    created = client.post("/api/documents?wait=1", json={"text": SHORT_TEXT}).json
+    validate(created, "Manifest")
+    created["sections"][0]["sentences"][0]["volume"] = 1  # written by code, declared nowhere
+    with pytest.raises(jsonschema.ValidationError, match="volume"):
+        validate(created, "Manifest")
+    assert set(SPEC["components"]["schemas"]["Sentence"]["properties"]) == set(SentenceEntry.__annotations__)
+
+
+def test_a_route_added_without_documentation_still_appears(tmp_path):
+    from tests.web.conftest import make_app
+
+    app = make_app(tmp_path)
+
+    @app.get("/api/things/<int:number>")
+    def thing(number):
+        """One numbered thing."""
+        return {"number": number}
+
+    served = app.test_client().get("/openapi.json").json
+    operation = served["paths"]["/api/things/{number}"]["get"]
+    assert operation["summary"] == "One numbered thing."
+    assert operation["parameters"] == [{"name": "number", "in": "path", "required": True,
+                                        "schema": {"type": "integer"}}]
+    assert {path for path in served["paths"]} - {"/api/things/{number}"} == set(SPEC["paths"])
+    app.extensions["bobao"].jobs.shutdown()

@@ -43,7 +43,7 @@ def test_enough_cases_in_every_class() -> None:
 
 
 def test_sample_page_sentences_with_digits_are_all_cases() -> None:
-    page = DATA_DIR.parents[3] / "demo" / "jiangbei-2023-fazhi-report.txt"
+    page = DATA_DIR.parents[3] / "web" / "demo" / "jiangbei-2023-fazhi-report.txt"
     written = {str(p.values[0]).strip() for p in SENTENCES}
     for line in page.read_text("utf-8").splitlines():
         for sentence in _sentences(line):
