@@ -27,6 +27,13 @@ def _play_one_sentence(page: Any) -> None:
     page.locator("#doc-body .s[data-i='12']").click()
     page.wait_for_function("() => !document.getElementById('audio').paused")
     page.click("#play")  # pause, so the screenshot is stable
+    # Following the reading scrolls the sentence clear of the caption bar; check the page once it has.
+    page.wait_for_function("""() => {
+        const s = document.querySelector('#doc-body .s.current'); if (!s) return false;
+        const bar = document.querySelector('.caption:not([hidden])');
+        const limit = bar ? bar.getBoundingClientRect().top : window.innerHeight;
+        const r = s.getBoundingClientRect(); return r.top >= 0 && r.bottom <= limit;
+    }""")
 
 
 def test_player_has_no_serious_axe_violations_in_any_look(page: Any, servers: Servers, axe_path: Any) -> None:
