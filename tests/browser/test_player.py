@@ -37,6 +37,15 @@ def wait_for(page: Any, expression: str, arg: Any = None, timeout_ms: int = 15_0
     return page.wait_for_function(expression, arg=arg, timeout=timeout_ms).json_value()
 
 
+def post_slow(page: Any, servers: Servers, text: str) -> dict[str, Any]:
+    """Create a document as the player page would, with the slow engine; its manifest as answered."""
+    page.goto(servers.bobao + "/")
+    created: dict[str, Any] = page.evaluate("""async (text) => { const r = await fetch('/api/documents', {
+        method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({text, engine: 'slowfake'})}); return r.json(); }""", text)
+    return created
+
+
 def focus_ring_ok(page: Any) -> bool:
     return page.evaluate("""() => { const el = document.activeElement; const cs = getComputedStyle(el);
         return cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2; }""")
@@ -217,10 +226,7 @@ def test_downloads_show_size_and_serve_the_mp3(page: Any, servers: Servers) -> N
 def test_streaming_plays_first_sentence_before_the_page_is_ready(page: Any, servers: Servers) -> None:
     # Thirty sentences at 0.3 s each: the page MP3 cannot exist yet when the first clip starts playing.
     text = "".join(f"流式播放测试第{i}句话。" for i in range(1, 31))
-    page.goto(servers.bobao + "/")
-    created = page.evaluate("""async (text) => { const r = await fetch('/api/documents', {method: 'POST',
-        headers: {'Content-Type': 'application/json'}, body: JSON.stringify({text, engine: 'slowfake'})});
-        return r.json(); }""", text)
+    created = post_slow(page, servers, text)
     assert created["status"] != "ready"
     page.goto(f"{servers.bobao}/d/{created['id']}")
     page.wait_for_selector("#doc-body .s")
@@ -240,10 +246,7 @@ def test_a_jump_ahead_while_synthesizing_is_heard_without_waiting_for_the_senten
     # Forty sentences at 0.3 s each; the listener clicks sentence 30 right away. The poll's ?at=
     # moves synthesis there, so it plays long before the sentences in between are done.
     text = "".join(f"跳转播放测试第{i}句话。" for i in range(1, 41))
-    page.goto(servers.bobao + "/")
-    created = page.evaluate("""async (text) => { const r = await fetch('/api/documents', {method: 'POST',
-        headers: {'Content-Type': 'application/json'}, body: JSON.stringify({text, engine: 'slowfake'})});
-        return r.json(); }""", text)
+    created = post_slow(page, servers, text)
     page.goto(f"{servers.bobao}/d/{created['id']}")
     page.wait_for_selector("#doc-body .s")
     page.locator("#doc-body .s[data-i='30']").click()
@@ -258,10 +261,7 @@ def test_a_long_first_sentence_plays_piece_by_piece_then_goes_on(page: Any, serv
     # The first sentence is cut into pieces; the player plays each as it lands, then sentence two.
     text = "江北区人民政府办公室关于进一步做好政务公开和无障碍阅读服务工作的通知。" + "".join(
         f"第{i}项工作按期完成。" for i in range(1, 6))
-    page.goto(servers.bobao + "/")
-    created = page.evaluate("""async (text) => { const r = await fetch('/api/documents', {method: 'POST',
-        headers: {'Content-Type': 'application/json'}, body: JSON.stringify({text, engine: 'slowfake'})});
-        return r.json(); }""", text)
+    created = post_slow(page, servers, text)
     page.goto(f"{servers.bobao}/d/{created['id']}")
     page.wait_for_selector("#doc-body .s")
     page.evaluate("""() => { window.played = []; document.getElementById('audio').addEventListener('playing',
