@@ -104,12 +104,13 @@ def test_focus_is_not_hidden_by_the_sticky_player_or_caption(page: Any, servers:
         assert box["top"] >= box["limitTop"] - 1 and box["bottom"] <= box["limitBottom"] + 1, (selector, box)
 
 
-def test_reaching_the_stuck_player_or_a_status_message_leaves_the_text_in_place(page: Any, servers: Servers) -> None:
+def test_reaching_the_stuck_player_or_a_status_line_keeps_the_text_still(page: Any, servers: Servers) -> None:
     # A keyboard user who tabs back to 播放 mid-article, or a status line that comes and goes while reading,
     # must not move the text under the reader's eyes.
     _open(page, servers)
     page.locator("#doc-body .s[data-i='40']").scroll_into_view_if_needed()
-    where = "() => [Math.round(window.scrollY), Math.round(document.querySelector('#doc-body .s[data-i=\"40\"]').getBoundingClientRect().top)]"
+    where = """() => [Math.round(window.scrollY),
+        Math.round(document.querySelector('#doc-body .s[data-i="40"]').getBoundingClientRect().top)]"""
     before = page.evaluate(where)
     assert before[0] > 500, "the page is scrolled well into the article"
     for selector in ("#play", "#rate", "#next-section", "#seek"):
