@@ -3,8 +3,10 @@
 ``Pace`` is a moving estimate of synthesis time for a text of ``n`` characters. It starts from the
 figures measured on a quiet 2-core machine (Kokoro v1.0 int8, native styles: about 0.17 s per call
 plus 0.045 s per character; ``bench/audio.py``) and then follows the recent clips, the newest
-weighing most, so when a second process takes both cores the estimate follows within two or three
-clips, and relaxes again when the load goes. It also fits per-call and per-character cost
+weighing most, so the estimate relaxes within two or three clips when a load goes. A slowdown is
+believed at once: the newest clip alone scales the quiet line too, and the prediction is never
+below that, because an estimate that lags a new load is heard as silence, while one that lags the
+load's end only costs a few shorter pieces. It also fits per-call and per-character cost
 separately, because cutting a sentence into more pieces pays the per-call cost more often; but it
 never predicts less than the scaled quiet line, because a fit to a few noisy short clips can
 promise a long sentence far too cheaply, and a long silence is worse than an early cut.
@@ -40,9 +42,10 @@ _TYPICAL_CHARS = 20
 class Pace:
     """Predicts synthesis seconds for ``n`` characters from recent clips (thread-safe).
 
-    The estimate is the larger of two lines ``call + char × n``: the quiet-machine line scaled to
-    pass through the recent clips' mean, and a line fitted to the recent clips (pieces of 6, 16, 30
-    characters give it the spread it needs), newest weighing most in both.
+    The estimate is the largest of three lines ``call + char × n``: the quiet-machine line scaled to
+    pass through the recent clips' mean, a line fitted to the recent clips (pieces of 6, 16, 30
+    characters give it the spread it needs), newest weighing most in both, and the quiet line
+    scaled to the newest clip alone (so a new load shows in the very next prediction).
     """
 
     def __init__(self, *, call_s: float = QUIET_CALL_S, char_s: float = QUIET_CHAR_S,
@@ -79,7 +82,8 @@ class Pace:
             return
         with self._lock:
             self._recent.append((chars, seconds))
-            self._lines = self._fit()
+            newest = seconds / (self.call_s + self.char_s * chars)
+            self._lines = (*self._fit(), (self.call_s * newest, self.char_s * newest))
 
     def _fit(self) -> tuple[tuple[float, float], ...]:
         """The quiet line scaled through the recent mean, and the fitted line when the lengths vary.

@@ -12,6 +12,7 @@ from audio import iter_synthesize
 from audio.model import Speech
 from audio.model import SpeechParams
 from audio.pace import Pace
+from audio.pace import WINDOW
 from audio.pace import Runway
 from audio.pace import pace_for
 from tests.audio.core_fixtures import PARAMS
@@ -79,6 +80,20 @@ def test_pace_follows_a_slowdown_and_recovers():
     assert Pace().chars_within(0.01) == 0
 
 
+def test_a_new_load_shows_in_the_very_next_prediction_and_its_end_relaxes_gradually():
+    pace = Pace()
+    quiet = pace.predict_s(20)
+    for _ in range(WINDOW):
+        pace.record(20, quiet)
+    pace.record(6, 3 * pace.predict_s(6))  # one piece under a new load
+    assert pace.predict_s(20) == pytest.approx(3 * quiet, rel=0.05), "believed at once"
+    pace.record(6, Pace().predict_s(6))  # the load went away
+    assert quiet * 1.1 < pace.predict_s(20) < 3 * quiet, "relaxes over a few clips, not in one"
+    for _ in range(6):
+        pace.record(20, quiet)
+    assert pace.predict_s(20) == pytest.approx(quiet, rel=0.05)
+
+
 def test_runway_counts_down_from_the_first_sound():
     now = [10.0]
     runway = Runway(clock=lambda: now[0])
@@ -96,6 +111,32 @@ def test_a_quiet_machine_leaves_no_gap(tmp_path):
     engine = SleepyEngine(call_s=0.01, char_s=0.5 * MS_PER_CHAR / 1000)
     first_s, gap_s, _ = listen(engine, tmp_path)
     assert first_s < 0.5 and gap_s < 0.1, (first_s, gap_s)
+
+
+class SteppedEngine(SleepyEngine):
+    """A sleepy engine whose machine gets ``factor`` times slower after ``quiet_calls`` calls."""
+
+    def __init__(self, call_s: float, char_s: float, *, quiet_calls: int, factor: float) -> None:
+        super().__init__(call_s, char_s)
+        self.made, self.quiet_calls, self.factor = 0, quiet_calls, factor
+
+    def synthesize(self, text: str, params: SpeechParams) -> Speech:
+        self.made += 1
+        if self.made == self.quiet_calls + 1:
+            self.call_s, self.char_s = self.call_s * self.factor, self.char_s * self.factor
+        return super().synthesize(text, params)
+
+
+def test_a_load_arriving_mid_sentence_leaves_no_gap(tmp_path):
+    # Quiet for the first piece, then a second process takes the cores: synthesis 2.2 times slower,
+    # still (just) faster than real time. The next pieces must shrink at once to leave no silence;
+    # an estimate that learns the load over two or three clips left 0.29 s of it here.
+    engine = SteppedEngine(call_s=0.01, char_s=0.4 * MS_PER_CHAR / 1000, quiet_calls=1, factor=2.2)
+    pace = pace_for(engine.name)
+    for chars in (6, 16, 30, 6, 16, 30):  # the estimate already knows the quiet machine
+        pace.record(chars, engine.call_s + engine.char_s * chars)
+    _, gap_s, pieces = listen(engine, tmp_path, SENTENCES[:3])
+    assert gap_s < 0.1 and pieces >= 3, (gap_s, pieces)
 
 
 def test_a_machine_slower_than_real_time_keeps_speaking_in_pieces(tmp_path):
