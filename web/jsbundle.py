@@ -25,8 +25,12 @@ CORE_FILES = (
 # The widget's parts (web/static/widget/), then its UI.
 WIDGET_FILES = (
     "widget/setup.js", "widget/reading.js", "widget/locate.js", "widget/snapshot.js", "widget/describe.js",
-    "widget/visual.js", "widget/keys.js", "widget/controls.js", "widget.js",
+    "widget/visual.js", "widget/keys.js", "widget/highlight.js", "widget/playback.js", "widget/mode.js",
+    "widget/panel.js", "widget/controls.js", "widget.js",
 )
+# Every bundle is its files between these two: one strict function, so the files' names stay private.
+WRAPPER_OPEN = '(function () {\n"use strict";\n'
+WRAPPER_CLOSE = "})();\n"
 # widget.js carries this placeholder; the assembler swaps in widget.css so the widget is one request.
 CSS_MARKER = '"__BOBAO_WIDGET_CSS__"'
 
@@ -68,11 +72,11 @@ def _assemble(name: str, versions: tuple[int, ...]) -> Assembled:
     # versions is only the cache key: a changed file makes a new entry.
     del versions
     bundle = BUNDLES[name]
-    parts = ['(function () {\n"use strict";\n']
+    parts = [WRAPPER_OPEN]
     for path in bundle.files:
         parts.append(f"// ---- {path} ----\n")
         parts.append((STATIC_DIR / path).read_text(encoding="utf-8").rstrip("\n") + "\n")
-    parts.append("})();\n")
+    parts.append(WRAPPER_CLOSE)
     source = "".join(parts)
     if bundle.css_file:
         css = (STATIC_DIR / bundle.css_file).read_text(encoding="utf-8")

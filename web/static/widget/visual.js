@@ -1,4 +1,6 @@
-/* Bobao widget: the visual pack (MIIT CN-S7/S8) as CSS for the host page, and the 纯文本 view. */
+/* Bobao widget: the visual pack (MIIT CN-S7/S8): its CSS for the host page, applying it (in effect
+ * only in broadcast mode), the 十字辅助线 and 阅读遮罩 drawn in the shadow root, and the 纯文本 view.
+ * w is the widget (createWidget in widget.js). */
 // 配色: [name, background, text, link]; each pair is above 7:1 contrast. Off under forced colours,
 // where the user's own system colours already apply.
 const THEMES = [["默认"], ["黑底黄字", "#000000", "#ffff00", "#00ffff"], ["白底黑字", "#ffffff", "#000000", "#0000cc"],
@@ -91,4 +93,65 @@ function renderTextView(body, manifest) {
       paragraph.append(sentence.text);
     });
   });
+}
+
+// 大鼠标, 放大/缩小 and 配色 through an adopted sheet on the host page (its cursor also inside the
+// toolbar), 十字辅助线 and 阅读遮罩 in the shadow root; all of it off outside broadcast mode.
+function applyVisuals(w) {
+  const st = w.settings;
+  const css = w.active ? visualCss(w.config, st) : "";
+  const adopted = document.adoptedStyleSheets.includes(w.sheets.visual);
+  if (css) {
+    w.sheets.visual.replaceSync(css);
+    if (!adopted) document.adoptedStyleSheets = document.adoptedStyleSheets.concat([w.sheets.visual]);
+  } else if (adopted) {
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== w.sheets.visual);
+  }
+  w.sheets.shadowVisual.replaceSync(w.active && st.cursor ? ".bobao,.bobao *{cursor:" + cursors().arrow + " !important}" +
+    ".bobao :is(button,select,a[href],label){cursor:" + cursors().hand + " !important}" : "");
+  const cross = w.$("crosshair");
+  const show = w.active && st.cross;
+  if (show && cross.hidden && !w.crossPlaced) placeCross(w, window.innerWidth / 2, window.innerHeight / 2);
+  cross.hidden = !show;
+  const masked = w.active && st.mask;
+  if (masked && w.$("masklayer").hidden) placeMask(w, w.maskY || window.innerHeight / 3);
+  w.$("masklayer").hidden = !masked;
+}
+function placeCross(w, x, y) {
+  w.crossPlaced = true;
+  w.$("cross-h").style.top = Math.round(y) + "px";
+  w.$("cross-v").style.left = Math.round(x) + "px";
+}
+// 阅读遮罩: shade the page above and below a band of a few lines around the pointer, or around the
+// sentence being read when reading follows it.
+function placeMask(w, y) {
+  w.maskY = y;
+  const band = Math.max(96, Math.round(parseFloat(getComputedStyle(document.body).fontSize || "16") * 4.5));
+  const top = Math.max(0, Math.round(y - band / 2));
+  w.$("mask-top").style.height = top + "px";
+  w.$("mask-bottom").style.top = (top + band) + "px";
+}
+function maskOnTarget(w) {
+  if (!w.active || !w.settings.mask || !w.maskTarget) return;
+  const rect = w.maskTarget.getBoundingClientRect();
+  placeMask(w, rect.top + rect.height / 2);
+}
+function later(w) { return w.active ? "" : "（进入播报模式后生效）"; }
+function toggleVisual(w, key, name) {
+  const value = !w.settings[key];
+  setSetting(w, key, value, name + (value ? "已开启" : "已关闭") + later(w));
+}
+function cycleTheme(w) {
+  const next = (w.settings.theme + 1) % THEMES.length;
+  setSetting(w, "theme", next, "配色：" + THEMES[next][0] + later(w));
+}
+function stepZoom(w, delta) {
+  const at = Math.max(0, ZOOMS.indexOf(w.settings.zoom));
+  const next = ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, at + delta))];
+  if (next === w.settings.zoom) { w.announce(delta > 0 ? "文字已是最大" : "文字已是最小"); return; }
+  setSetting(w, "zoom", next, "文字" + (delta > 0 ? "放大" : "缩小") + "到" + Math.round(next * 100) + "%" + later(w));
+}
+function openTextView(w) {
+  renderTextView(w.$("textbody"), w.reading && w.reading.manifest);
+  w.$("textview").showModal();
 }
