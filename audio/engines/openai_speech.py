@@ -245,7 +245,7 @@ def _wav_decoder(data: bytes) -> str:
     """The ffmpeg decoder for a WAV's samples (from its fmt chunk); pydub reads integer PCM itself."""
     at = data.find(b"fmt ", 12, 512)
     if at < 0 or len(data) < at + 24:
-        raise SynthesisFailed("the speech server's wav audio has no fmt chunk")
+        raise SynthesisFailed("the speech server's wav audio cannot be decoded: it has no fmt chunk")
     tag = int.from_bytes(data[at + 8 : at + 10], "little")
     bits = int.from_bytes(data[at + 22 : at + 24], "little")
     if tag == 3:  # IEEE float
