@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -35,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from audio.engines import Engine
+from audio.engines.resilience import CircuitBreaker
 from audio.engines.textsplit import split_text
 from audio.errors import EngineUnavailable
 from audio.errors import SynthesisFailed
@@ -51,6 +53,9 @@ NAME = "speech-api"
 ENCODING_VERSION = "1"  # bump when the decode → level → encode chain changes clip bytes
 FORMATS = ("wav", "flac", "opus", "aac", "mp3", "pcm")
 SPEED_RANGE = (0.25, 4.0)  # what the OpenAI interface accepts
+BREAKER_THRESHOLD = 3  # failed requests in a row
+BREAKER_COOLDOWN_S = 30.0
+RETRY_PAUSE_S = 0.5
 _MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _CHUNK_BYTES = 64 * 1024
 # Content-Type (without parameters) → our format name; servers often ignore response_format.
@@ -105,6 +110,12 @@ class SpeechApiEngine(Engine):
         digest = hashlib.sha256(server.encode("utf-8")).hexdigest()[:12]
         self.version = f"speech-api-{digest}+pydub+enc-{ENCODING_VERSION}"
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+        # A server that is down costs one failure, not one timeout per sentence of every page.
+        self.breaker = CircuitBreaker(threshold=BREAKER_THRESHOLD, cooldown_s=BREAKER_COOLDOWN_S)
+
+    def degraded(self) -> bool:
+        """While the circuit breaker is open, sentences fail without a request."""
+        return self.breaker.is_open
 
     def voices(self) -> list[Voice]:
         """The voices the operator listed (the server is not asked: most cannot list them)."""
@@ -118,6 +129,7 @@ class SpeechApiEngine(Engine):
         if voice not in self.settings.voices:
             known = ", ".join(self.settings.voices)
             raise VoiceNotFound(f"speech-api has no voice {voice!r}; it has {known}")
+        self.breaker.check(f"the speech server at {self.settings.where}")
         pieces = split_text(text, max_bytes=self.settings.max_input_chars, measure=len)
         pcm = [self._speak_piece(piece, voice, params.rate) for piece in pieces]
         samples, rate_hz = _join(pcm)
@@ -129,12 +141,31 @@ class SpeechApiEngine(Engine):
         return Speech(encode_pcm(_apply_volume(levelled, params.volume), rate_hz), engine=NAME, voice=voice)
 
     def _speak_piece(self, text: str, voice: str, rate: int) -> tuple[np.ndarray, int]:
-        body, content_type = self._post(text, voice, rate)
+        body, content_type = self._post_guarded(text, voice, rate)
         s = self.settings
         fmt, pcm_rate_hz = answer_format(content_type, s.response_format, s.pcm_rate_hz)
         if not body:
             raise SynthesisFailed(f"the speech server at {self.settings.where} answered no audio")
         return decode_audio(body, fmt, pcm_rate_hz=pcm_rate_hz)
+
+    def _post_guarded(self, text: str, voice: str, rate: int) -> tuple[bytes, str]:
+        """``_post`` behind the breaker, with one retry after a gateway's passing 502/503/504."""
+        for attempt in (1, 2):
+            try:
+                answer = self._post(text, voice, rate)
+            except _Passing as exc:
+                if attempt == 1:
+                    time.sleep(RETRY_PAUSE_S)
+                    continue
+                self.breaker.record_failure(str(exc.error))
+                raise exc.error from exc
+            except EngineUnavailable as exc:
+                # Unreachable (refused, DNS): open at once; a timeout or an HTTP error counts once.
+                self.breaker.record_failure(str(exc), trip=isinstance(exc, _Unreachable))
+                raise
+            self.breaker.record_success()
+            return answer
+        raise AssertionError("unreachable")
 
     def _post(self, text: str, voice: str, rate: int) -> tuple[bytes, str]:
         s = self.settings
@@ -150,9 +181,24 @@ class SpeechApiEngine(Engine):
             with self._opener.open(request, timeout=s.timeout_s) as response:
                 return _read_within(response, deadline, s.where), response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
-            raise _http_error(exc, s.where) from exc
+            error = _http_error(exc, s.where)
+            if exc.code in (502, 503, 504):
+                raise _Passing(error) from exc
+            raise error from exc
         except (TimeoutError, urllib.error.URLError, OSError) as exc:
             raise _connection_error(exc, s) from exc
+
+
+class _Unreachable(EngineUnavailable):
+    """Nothing answers at the address (refused, no route, unknown host)."""
+
+
+class _Passing(Exception):
+    """A gateway's 502/503/504: worth one more try before ``error`` is raised."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -193,7 +239,10 @@ def _connection_error(exc: BaseException, settings: SpeechApiSettings) -> Except
     if isinstance(reason, TimeoutError):
         return EngineUnavailable(f"the speech server at {settings.where} did not answer within "
                                  f"{settings.timeout_s:g} s")
-    return EngineUnavailable(f"cannot reach the speech server at {settings.where}: {reason}")
+    message = f"cannot reach the speech server at {settings.where}: {reason}"
+    if isinstance(reason, ConnectionRefusedError | socket.gaierror):
+        return _Unreachable(message)
+    return EngineUnavailable(message)
 
 
 def speed_for_rate(rate_percent: int) -> float:
@@ -288,6 +337,7 @@ def create(
     timeout_s: float = 30.0,
     response_format: str = "wav",
     pcm_rate_hz: int = 24_000,
+    max_input_chars: int = 4096,
     voice: str | None = None,
     **_ignored: Any,
 ) -> SpeechApiEngine:
@@ -306,5 +356,5 @@ def create(
     if voice and voice in names:  # the configured voice first: it becomes the default
         names = (voice, *(n for n in names if n != voice))
     settings = SpeechApiSettings(url or "", model, names, api_key or None, float(timeout_s), response_format,
-                                 int(pcm_rate_hz))
+                                 int(pcm_rate_hz), max(8, int(max_input_chars)))
     return SpeechApiEngine(settings)

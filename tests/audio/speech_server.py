@@ -8,14 +8,18 @@ test of the ``speech-api`` engine.
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 import time
+import wave
 from dataclasses import dataclass
 from dataclasses import field
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from typing import Any
+
+import numpy as np
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +47,7 @@ class SpeechServer:
 
     def __init__(self) -> None:
         self.answer = Answer()
+        self.queued: list[Answer] = []  # answered first, one per request, before ``answer``
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -57,7 +62,7 @@ class SpeechServer:
     def record(self, seen: Seen) -> Answer:
         with self._lock:
             self.seen.append(seen)
-            return self.answer
+            return self.queued.pop(0) if self.queued else self.answer
 
     def __enter__(self) -> SpeechServer:
         self._thread.start()
@@ -67,6 +72,19 @@ class SpeechServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+def tone_wav(duration_s: float = 0.8, rate_hz: int = 44_100) -> bytes:
+    """A 16-bit stereo WAV of a 330 Hz tone: real audio in a foreign format, made in a millisecond."""
+    t = np.arange(int(duration_s * rate_hz)) / rate_hz
+    tone = (0.3 * np.sin(2 * np.pi * 330 * t) * 32767).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(rate_hz)
+        out.writeframes(np.column_stack([tone, tone]).tobytes())
+    return buffer.getvalue()
 
 
 def _handler(server: SpeechServer) -> type[BaseHTTPRequestHandler]:

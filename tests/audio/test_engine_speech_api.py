@@ -275,3 +275,49 @@ def test_the_configured_voice_is_the_default_and_voices_are_listed():
     assert engine.default_voice == "zm_yunxi"
     assert [(v.name, v.engine) for v in engine.voices()] == [("zm_yunxi", "speech-api"),
                                                             ("zf_xiaobei", "speech-api")]
+
+
+def test_a_passing_gateway_error_is_tried_once_more(foreign, server):
+    server.queued = [Answer(b"busy", "text/plain", status=503)]
+    server.answer = Answer(foreign["flac-44k"], "audio/flac")
+    speech = make_engine(server.url, response_format="flac").synthesize(TEXT, PARAMS)
+    assert mp3.duration_ms(speech.mp3) > 500 and len(server.seen) == 2
+
+
+def test_a_lasting_gateway_error_fails_after_the_second_try(server):
+    server.answer = Answer(b"busy", "text/plain", status=503)
+    with pytest.raises(EngineUnavailable, match="HTTP 503: busy"):
+        make_engine(server.url).synthesize(TEXT, PARAMS)
+    assert len(server.seen) == 2
+
+
+def test_a_failing_server_is_left_alone_for_a_while(server):
+    server.answer = Answer(b"model crashed", "text/plain", status=500)
+    engine = make_engine(server.url)
+    for _ in range(3):
+        with pytest.raises(EngineUnavailable, match="HTTP 500"):
+            engine.synthesize(TEXT, PARAMS)
+    assert engine.degraded()
+    with pytest.raises(EngineUnavailable, match="circuit open"):
+        engine.synthesize(TEXT, PARAMS)
+    assert len(server.seen) == 3
+
+
+def test_an_unreachable_server_fails_fast_after_the_first_refusal():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    engine = make_engine(f"http://127.0.0.1:{port}")
+    with pytest.raises(EngineUnavailable, match="cannot reach"):
+        engine.synthesize(TEXT, PARAMS)
+    with pytest.raises(EngineUnavailable, match="circuit open"):
+        engine.synthesize(TEXT, PARAMS)
+
+
+def test_a_text_over_the_input_limit_goes_in_pieces_joined_into_one_clip(foreign, server):
+    server.answer = Answer(foreign["flac-44k"], "audio/flac")
+    engine = make_engine(server.url, response_format="flac", max_input_chars=8)
+    one = mp3.decode(engine.synthesize(TEXT, PARAMS).mp3)
+    both = mp3.decode(engine.synthesize("第一句话。第二句话。", PARAMS).mp3)
+    assert [seen.body["input"] for seen in server.seen[1:]] == ["第一句话。", "第二句话。"]
+    assert abs(len(both) - 2 * len(one)) * 1000 / 24_000 <= 100

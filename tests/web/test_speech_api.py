@@ -6,39 +6,24 @@ follows the text), so the whole path runs: JSON request, pydub decode, canonical
 
 from __future__ import annotations
 
-import io
-import wave
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from audio import mp3
 from tests.audio.speech_server import Answer
 from tests.audio.speech_server import SpeechServer
+from tests.audio.speech_server import tone_wav
 from tests.web.conftest import SHORT_TEXT
 from tests.web.conftest import Reader
 from tests.web.conftest import make_app
 
 
-def stereo_wav(duration_s: float = 0.8, rate_hz: int = 44_100) -> bytes:
-    """A 16-bit stereo WAV of a 330 Hz tone, as a speech server might send."""
-    t = np.arange(int(duration_s * rate_hz)) / rate_hz
-    tone = (0.3 * np.sin(2 * np.pi * 330 * t) * 32767).astype("<i2")
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(2)
-        out.setsampwidth(2)
-        out.setframerate(rate_hz)
-        out.writeframes(np.column_stack([tone, tone]).tobytes())
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def server() -> Iterator[SpeechServer]:
     with SpeechServer() as running:
-        running.answer = Answer(stereo_wav(), "audio/wav")
+        running.answer = Answer(tone_wav(), "audio/wav")
         yield running
 
 
