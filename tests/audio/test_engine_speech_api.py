@@ -221,8 +221,9 @@ def test_a_refused_connection_is_unreachable():
 
 
 def test_a_redirect_is_not_followed(server):
-    server.answer = Answer(b"", "text/plain", status=307, headers=(("Location", "http://127.0.0.1:9/x"),))
-    with pytest.raises(EngineUnavailable, match="HTTP 307.*redirect"):
+    # urllib would follow a 302 after a POST with a GET to the new address; this engine must not.
+    server.answer = Answer(b"", "text/plain", status=302, headers=(("Location", f"{server.url}/elsewhere"),))
+    with pytest.raises(EngineUnavailable, match="HTTP 302.*redirect"):
         make_engine(server.url).synthesize(TEXT, PARAMS)
     assert len(server.seen) == 1
 
@@ -321,3 +322,29 @@ def test_a_text_over_the_input_limit_goes_in_pieces_joined_into_one_clip(foreign
     both = mp3.decode(engine.synthesize("第一句话。第二句话。", PARAMS).mp3)
     assert [seen.body["input"] for seen in server.seen[1:]] == ["第一句话。", "第二句话。"]
     assert abs(len(both) - 2 * len(one)) * 1000 / 24_000 <= 100
+
+
+def test_no_format_needs_ffprobe(foreign, server, monkeypatch):
+    import pydub.audio_segment
+
+    def no_ffprobe(*args, **kwargs):
+        raise AssertionError("pydub asked ffprobe for the format")
+
+    monkeypatch.setattr(pydub.audio_segment, "mediainfo_json", no_ffprobe)
+    for case, (fmt, _, content_type) in FOREIGN.items():
+        server.answer = Answer(foreign[case], content_type)
+        speech = make_engine(server.url, response_format=fmt).synthesize(TEXT, PARAMS)
+        assert mp3.duration_ms(speech.mp3) > 500, case
+
+
+def test_a_proxy_in_the_environment_is_not_used(foreign, server, monkeypatch):
+    with socket.socket() as probe:  # a proxy address where nothing listens: using it would fail
+        probe.bind(("127.0.0.1", 0))
+        proxy = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "all_proxy"):
+        monkeypatch.setenv(name, proxy)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    server.answer = Answer(foreign["pcm-24k"], "audio/pcm")
+    make_engine(server.url, response_format="pcm").synthesize(TEXT, PARAMS)
+    assert len(server.seen) == 1
