@@ -1,13 +1,12 @@
 """The slow path: decode, concatenate and re-encode with pydub and ffmpeg.
 
-The baseline that ``bench/audio.py`` measures frame-level joining against, and nothing else: no
-audio reaches Bobao in a foreign format at run time. Edge's service is asked for exactly the
-canonical format (edge-tts sends ``audio-24khz-48kbitrate-mono-mp3``; an answer in any other shape
-is treated as truncated and retried), and the offline and eSpeak voices encode their own PCM with
-``audio.mp3.encode_pcm``. So the ``auto`` engine's edge and offline clips join frame by frame, and
-pydub is the optional extra ``bench`` (also in ``test``), not a run-time dependency. pydub is
-pointed at imageio-ffmpeg's binary and always told the format and codec, so it never looks for
-ffprobe.
+The baseline that ``bench/audio.py`` measures frame-level joining against, and nothing else. Bobao's
+own clips never need it: edge's service is asked for exactly the canonical format, the offline and
+eSpeak voices encode their own PCM with ``audio.mp3.encode_pcm``, and the one engine whose audio
+arrives in a foreign format, ``speech-api`` (``audio/engines/openai_speech.py``), decodes it with
+pydub once, when the clip is made. So every cached clip joins frame by frame, and decoding a whole
+track here is only the measured alternative. pydub is pointed at imageio-ffmpeg's binary and always
+told the format and codec, so it never looks for ffprobe.
 """
 
 from __future__ import annotations
@@ -32,10 +31,7 @@ def _pydub() -> Any:
         # pydub warns at import when ffmpeg is not on PATH; we hand it our own binary below.
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
-        try:
-            import pydub
-        except ImportError as exc:
-            raise AssemblyError("the pydub baseline needs the extra: pip install 'bobao[bench]'") from exc
+        import pydub
 
     pydub.AudioSegment.converter = ffmpeg_exe()
     return pydub

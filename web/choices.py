@@ -3,7 +3,8 @@
 The README promises that no page text leaves the server unless the operator chose the online
 voice, so a request naming ``"engine": "edge"`` on an offline install must be refused before any
 engine is built. ``CLIENT_ENGINES`` lists what a request may name; unset, that is the default
-engine (``TTS_ENGINE``) and the engines the operator registered in ``EXTRA_ENGINES``.
+engine (``TTS_ENGINE``), the engines the operator registered in ``EXTRA_ENGINES`` and the site's
+own speech server (``speech-api``) once ``SPEECH_API_URL`` is set.
 ``CLIENT_VOICES``, when set, narrows the voices the same way (the engine's default voice is always
 allowed, since a request that names none gets it anyway).
 """
@@ -14,7 +15,7 @@ from collections.abc import Collection
 from collections.abc import Mapping
 from typing import Any
 
-from web.config import parse_extra_engines
+from web.config import configured_engines
 from web.errors import NotAllowed
 
 
@@ -23,7 +24,7 @@ def allowed_engines(config: Mapping[str, Any]) -> set[str]:
     listed = _names(config.get("CLIENT_ENGINES"))
     if listed:
         return listed | {str(config["TTS_ENGINE"])}
-    return {str(config["TTS_ENGINE"]), *parse_extra_engines(config.get("EXTRA_ENGINES") or "")}
+    return {str(config["TTS_ENGINE"]), *configured_engines(config)}
 
 
 def check_engine(config: Mapping[str, Any], name: str | None, known: Collection[str]) -> None:

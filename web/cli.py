@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     read = sub.add_parser("read", help="read a page into OUT.mp3 and OUT.vtt")
     read.add_argument("input", help="a text or HTML file, or - for stdin")
     read.add_argument("-o", "--output", required=True, type=Path, help="the MP3 to write")
-    read.add_argument("--engine", default=None, help="offline, edge, auto (default: BOBAO_TTS_ENGINE)")
+    read.add_argument("--engine", default=None,
+                      help="offline, edge, auto, speech-api (default: BOBAO_TTS_ENGINE)")
     read.add_argument("--voice", default=None)
     read.add_argument("--rate", default=None, help="speaking rate in percent, e.g. +10%% or -5%%")
     sections = sub.add_parser("sections", help="print the outline of a page")

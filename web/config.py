@@ -25,6 +25,14 @@ DEFAULTS: Mapping[str, Any] = {
     "CLIENT_VOICES": None,
     # "name=package.module:factory,…": engines registered at start-up (tests use the tone engine).
     "EXTRA_ENGINES": "",
+    # The site's own OpenAI-compatible speech server (engine "speech-api"): offered once SPEECH_API_URL
+    # is set, never the default. VOICES: the server's voice names, comma-separated, first = default.
+    "SPEECH_API_URL": None,  # http(s)://host[:port]; requests go to <url>/v1/audio/speech only
+    "SPEECH_API_MODEL": "tts-1",
+    "SPEECH_API_VOICES": "",
+    "SPEECH_API_KEY": None,  # sent as "Authorization: Bearer …" when set
+    "SPEECH_API_TIMEOUT_S": 30.0,
+    "SPEECH_API_FORMAT": "wav",  # asked-for answer format: wav, flac, opus, aac, mp3 or pcm
     "AUDIO_CACHE_DIR": None,  # None → <instance>/audio
     "AUDIO_CACHE_MAX_BYTES": None,
     "DOCUMENT_DIR": None,  # None → <instance>/documents
@@ -83,6 +91,18 @@ def parse_extra_engines(spec: str) -> dict[str, str]:
         name, sep, target = item.strip().partition("=")
         if sep and name.strip() and ":" in target:
             engines[name.strip()] = target.strip()
+    return engines
+
+
+SPEECH_API = "speech-api"
+
+
+def configured_engines(config: Mapping[str, Any]) -> dict[str, str]:
+    """Engines the operator turned on beyond the built-in ones: ``EXTRA_ENGINES``, and ``speech-api``
+    once ``SPEECH_API_URL`` names a server (name → factory; the built-in factory for speech-api)."""
+    engines = parse_extra_engines(config.get("EXTRA_ENGINES") or "")
+    if config.get("SPEECH_API_URL"):
+        engines.setdefault(SPEECH_API, "audio.engines.openai_speech:create")
     return engines
 
 

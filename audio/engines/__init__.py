@@ -85,6 +85,7 @@ ENGINES: dict[str, str] = {
     "edge": "audio.engines.edge:create",
     "auto": "audio.engines.auto:create",
     "espeak": "audio.engines.espeak:create",
+    "speech-api": "audio.engines.openai_speech:create",
 }
 
 

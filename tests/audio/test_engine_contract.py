@@ -1,10 +1,13 @@
 """The Engine protocol, checked the same way for every engine we ship (and the test fake).
 
 edge and auto run the real edge-tts client against the local protocol fake; offline runs Kokoro on
-one very short text; espeak runs when it is installed.
+one very short text; espeak runs when it is installed; speech-api talks to a local stand-in for a
+site's OpenAI-compatible server that answers a real WAV.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 
@@ -21,6 +24,9 @@ from audio.mp3 import FRAME_MS
 from audio.mp3 import check_canonical
 from tests.audio.edge_fixtures import *  # noqa: F403
 from tests.audio.edge_fixtures import decode_ms
+from tests.audio.speech_server import Answer
+from tests.audio.speech_server import SpeechServer
+from tests.audio.speech_server import tone_wav
 from tests.fakes import ToneEngine
 
 TEXT = "你好。"
@@ -54,7 +60,14 @@ def espeak_engine_() -> Engine:
         pytest.skip(f"espeak is not installed: {exc}")
 
 
-ENGINES = ["fake", "edge", "auto", "offline", "espeak"]
+@pytest.fixture
+def speech_api_engine_() -> Iterator[Engine]:
+    with SpeechServer() as server:
+        server.answer = Answer(tone_wav(), "audio/wav")
+        yield audio.get_engine("speech-api", url=server.url, voices="voice-a,voice-b")
+
+
+ENGINES = ["fake", "edge", "auto", "offline", "espeak", "speech_api"]
 
 
 @pytest.fixture(params=ENGINES)

@@ -28,7 +28,7 @@ def build_services(config: Mapping[str, Any]) -> Services:
         config,
         cache_dir=Path(config["AUDIO_CACHE_DIR"]),
         document_dir=Path(config["DOCUMENT_DIR"]),
-        engines=_engine_names(config.get("EXTRA_ENGINES") or "", config["TTS_ENGINE"]),
+        engines=_engine_names(config),
     )
     broker = config.get("BROKER_URL") or config.get("BROKER")
     if broker:  # scale-out: the web process only enqueues; `bobao worker` processes synthesize
@@ -38,11 +38,12 @@ def build_services(config: Mapping[str, Any]) -> Services:
     return services
 
 
-def _engine_names(extra: str, default: str) -> tuple[str, ...]:
-    """Engines a request may name: the built-in ones, the configured default and the extra ones."""
-    from web.config import parse_extra_engines
+def _engine_names(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """Engines a request may name: the built-in ones, the configured default, the extra ones and
+    speech-api when its server is configured."""
+    from web.config import configured_engines
 
-    names = [*KNOWN_ENGINES, default, *parse_extra_engines(extra)]
+    names = [*KNOWN_ENGINES, str(config["TTS_ENGINE"]), *configured_engines(config)]
     return tuple(dict.fromkeys(names))
 
 

@@ -65,7 +65,19 @@ class Engines:
             options["lexicon"] = lexicon
         if name in ("edge", "auto"):
             options["voice_cache_path"] = str(self._voice_cache_path)
+        if name == "speech-api":
+            options.update(self._speech_api_options())
         return options
+
+    def _speech_api_options(self) -> dict[str, Any]:
+        """The site's speech server from SPEECH_API_* (TTS_VOICE first when it is the default engine)."""
+        c = self.config
+        voice = c.get("TTS_VOICE") if c["TTS_ENGINE"] == "speech-api" else None
+        key = c.get("SPEECH_API_KEY")
+        return {"url": c.get("SPEECH_API_URL"), "model": str(c.get("SPEECH_API_MODEL") or "tts-1"),
+                "voices": c.get("SPEECH_API_VOICES") or "", "api_key": str(key) if key else None,
+                "timeout_s": float(c.get("SPEECH_API_TIMEOUT_S") or 30.0),
+                "response_format": c.get("SPEECH_API_FORMAT") or "wav", "voice": voice}
 
     def site_lexicon(self) -> audio.Lexicon | None:
         """The site lexicon file, if there is a usable one (a broken file is logged and skipped)."""
