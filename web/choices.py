@@ -27,6 +27,17 @@ def allowed_engines(config: Mapping[str, Any]) -> set[str]:
     return {str(config["TTS_ENGINE"]), *configured_engines(config)}
 
 
+# Engines that send the text to a speech service off this server: Microsoft's (edge, and auto, which
+# tries it first) or the site's own speech server (speech-api, which may run on another machine).
+_MICROSOFT = "在线语音服务（微软）"
+_OUTSIDE = {"edge": _MICROSOFT, "auto": _MICROSOFT, "speech-api": "本站指定的语音服务器"}
+
+
+def text_recipients(config: Mapping[str, Any]) -> list[str]:
+    """Who else receives page text when a listener picks an offered engine (empty: nobody)."""
+    return sorted({_OUTSIDE[name] for name in allowed_engines(config) if name in _OUTSIDE})
+
+
 def check_engine(config: Mapping[str, Any], name: str | None, known: Collection[str]) -> None:
     """Refuse (NotAllowed) a known engine the operator did not open to clients; unknown ones pass on."""
     allowed = allowed_engines(config)

@@ -16,11 +16,18 @@ from flask import render_template
 from flask import request
 
 from web import jsbundle
+from web.choices import text_recipients
 from web.core.documents import is_doc_id
 
 bp = Blueprint("player", __name__)
 # Short enough that a site picks up a new widget within minutes; host pages embed it cross-origin.
 _WIDGET_MAX_AGE_S = 600
+
+
+@bp.app_context_processor
+def _privacy() -> dict[str, list[str]]:
+    """The footer's promise about where page text goes must hold for the engines actually offered."""
+    return {"text_recipients": text_recipients(current_app.config)}
 
 
 def _demo_id() -> str | None:

@@ -55,3 +55,16 @@ def test_voice_allow_list(build):
     assert client.post("/api/documents", json={"text": "正文。", "voice": "fake-female"}).status_code == 201
     listed = [v["name"] for v in client.get("/api/voices").json["voices"]]
     assert listed == ["fake-female"]
+
+
+@pytest.mark.parametrize(("config", "promise"), [
+    ({}, "不向第三方发送内容"),
+    ({"CLIENT_ENGINES": "fake, edge"}, "使用在线语音服务（微软）的语音时，页面文字会发送给该服务合成"),
+    ({"TTS_ENGINE": "auto"}, "使用在线语音服务（微软）的语音时"),
+    ({"SPEECH_API_URL": "http://127.0.0.1:9"}, "使用本站指定的语音服务器的语音时"),
+])
+def test_the_footer_says_where_page_text_goes_for_the_engines_offered(build, config, promise):
+    # "Not sent to third parties" must never be shown on a site that offers an online voice.
+    page = build(**config).test_client().get("/").get_data(as_text=True)
+    assert promise in page
+    assert ("不向第三方发送内容" in page) == (not config)
