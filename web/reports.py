@@ -32,9 +32,14 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from audio import write_atomic
+from web.bodies import ReportReceipt
+from web.bodies import ReportRequest
 from web.core.documents import is_doc_id
 from web.errors import DocumentNotFound
 from web.errors import InvalidRequest
+from web.openapi.operation import operation
+from web.openapi.replies import error
+from web.openapi.replies import json_reply
 from web.ratelimit import Rate
 from web.ratelimit import RateLimited
 from web.ratelimit import TokenBucketLimiter
@@ -123,6 +128,16 @@ def _limiter(state: Any) -> None:
 
 
 @bp.post("/api/reports")
+@operation(
+    "报告读音错误: mark a sentence for review (rate-limited, anonymous).",
+    body=ReportRequest,
+    responses={
+        201: json_reply(ReportReceipt, "What was stored (nothing about the sender)."),
+        400: error("Bad body."),
+        404: error("No such document or sentence."),
+        429: error("Too many reports from this client (REPORT_RATE).", Retry_After="Seconds to wait."),
+    },
+)
 def report() -> ResponseReturnValue:
     """Mark a sentence as misread; answers 201 with what was stored (nothing about the sender)."""
     body = request.get_json(silent=True)
@@ -144,4 +159,6 @@ def report() -> ResponseReturnValue:
     if sentence is None:
         raise DocumentNotFound(f"{doc_id} has no sentence {sentence_id}")
     stored = report_store().add(manifest, sentence)
-    return jsonify({"id": stored["id"], "count": stored["count"], "message": "已收到，谢谢您的反馈。"}), 201
+    receipt: ReportReceipt = {"id": stored["id"], "count": stored["count"],
+                              "message": "已收到，谢谢您的反馈。"}
+    return jsonify(receipt), 201
