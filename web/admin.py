@@ -416,7 +416,7 @@ def documents_list() -> ResponseReturnValue:
         json_reply(bodies.ReportList, "Open reports, most reported first."))
 def reports_list() -> ResponseReturnValue:
     reports = sorted(report_store().all(), key=lambda r: -int(r.get("count", 0)))
-    listed: bodies.ReportList = {"count": len(reports), "reports": reports}  # type: ignore[typeddict-item]
+    listed: bodies.ReportList = {"count": len(reports), "reports": reports}
     return jsonify(listed)
 
 

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from typing import TypeVar
+from typing import cast
 
 from flask import Blueprint
 from flask import current_app
@@ -32,6 +33,7 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from audio import write_atomic
+from web.adminbodies import Report
 from web.bodies import ReportReceipt
 from web.bodies import ReportRequest
 from web.core.documents import is_doc_id
@@ -61,20 +63,20 @@ class ReportStore:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def all(self) -> list[dict[str, Any]]:
+    def all(self) -> list[Report]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return []
         except (OSError, ValueError) as exc:
             raise InvalidRequest(f"the report file {self.path.name} is unreadable: {exc}") from exc
-        return data if isinstance(data, list) else []
+        return cast(list[Report], data) if isinstance(data, list) else []  # our own file, as written
 
-    def add(self, document: dict[str, Any], sentence: dict[str, Any]) -> dict[str, Any]:
+    def add(self, document: dict[str, Any], sentence: dict[str, Any]) -> Report:
         """Store or count up the report of ``sentence`` in ``document`` (a manifest)."""
         report_id = f"{document['id']}-{sentence['id']}"
 
-        def change(reports: list[dict[str, Any]]) -> dict[str, Any]:
+        def change(reports: list[Report]) -> Report:
             found = next((r for r in reports if r["id"] == report_id), None)
             if found is None:
                 found = {"id": report_id, "document": document["id"], "title": document.get("title"),
@@ -89,7 +91,7 @@ class ReportStore:
         return self._update(change)
 
     def remove(self, report_id: str) -> bool:
-        def change(reports: list[dict[str, Any]]) -> bool:
+        def change(reports: list[Report]) -> bool:
             kept = [r for r in reports if r["id"] != report_id]
             removed = len(kept) != len(reports)
             reports[:] = kept
@@ -97,7 +99,7 @@ class ReportStore:
 
         return self._update(change)
 
-    def _update(self, change: Callable[[list[dict[str, Any]]], T]) -> T:
+    def _update(self, change: Callable[[list[Report]], T]) -> T:
         with self._locked():
             reports = self.all()
             result = change(reports)
