@@ -167,6 +167,12 @@ def test_the_create_body_takes_exactly_one_input():
 def test_voices_health_origin_and_pages_match(client):
     conforms(client.get("/api/voices"), "/api/voices")
     conforms(client.get("/healthz"), "/healthz")
+    deep = client.get("/healthz?deep=1")
+    assert "probe_ms" in deep.json["checks"]["engine"]
+    conforms(deep, "/healthz")
+    unknown = client.get("/api/voices?engine=nope")
+    assert unknown.status_code == 400
+    conforms(unknown, "/api/voices")
     conforms(client.get("/api/origin", headers={"Origin": "http://127.0.0.1:9"}), "/api/origin")
     for path in ("/", "/demo", "/admin"):
         conforms(client.get(path), path)
