@@ -37,6 +37,7 @@ from werkzeug.exceptions import HTTPException
 
 import audio
 import reader
+from web import adminbodies as bodies
 from web.core import narration
 from web.core.readingrules import InvalidRules
 from web.core.readingrules import ReadingRule
@@ -49,6 +50,12 @@ from web.errors import INTERNAL
 from web.errors import DocumentNotFound
 from web.errors import InvalidRequest
 from web.errors import problem_for
+from web.openapi.operation import JSON
+from web.openapi.operation import Reply
+from web.openapi.operation import View
+from web.openapi.operation import operation
+from web.openapi.replies import error
+from web.openapi.replies import json_reply
 from web.ratelimit import admin_lockout_s
 from web.ratelimit import record_admin_failure
 from web.reports import report_store
@@ -66,6 +73,19 @@ bp = Blueprint("admin", __name__, url_prefix="/admin/api")
 
 MAX_PREVIEW_CHARS = 300
 _write_lock = threading.Lock()
+_REFUSALS = {
+    401: error("Missing or wrong admin token.", WWW_Authenticate="Bearer"),
+    403: error("The admin API is disabled: no ADMIN_TOKEN is configured (code admin_disabled)."),
+    429: error("Too many wrong admin tokens from this client (ADMIN_AUTH_RATE).",
+               Retry_After="Seconds to wait."),
+}
+_BAD_BODY = error("Malformed JSON or a bad field.")
+
+
+def _admin(summary: str, ok: Reply, **declared: Any) -> Callable[[View], View]:
+    """``@operation`` for a route behind the admin token: its refusals and ``more`` replies added."""
+    more: dict[int, Reply] = declared.pop("more", {})
+    return operation(summary, responses={200: ok, **_REFUSALS, **more}, security=("adminToken",), **declared)
 
 
 @bp.before_request
@@ -126,12 +146,17 @@ def _body() -> dict[str, Any]:
 
 
 @bp.get("/cache")
+@_admin("Clip cache size.", json_reply(bodies.CacheSize, "Entries and bytes."))
 def cache_stats() -> ResponseReturnValue:
     stats = current_app.extensions["bobao"].cache.stats()
-    return jsonify({"entries": stats.entries, "total_bytes": stats.total_bytes, "max_bytes": stats.max_bytes})
+    size: bodies.CacheSize = {"entries": stats.entries, "total_bytes": stats.total_bytes,
+                              "max_bytes": stats.max_bytes}
+    return jsonify(size)
 
 
 @bp.post("/cache/prune")
+@_admin("Evict least-recently-used clips down to max_bytes.", json_reply(bodies.Pruned, "What was removed."),
+        body=bodies.PruneRequest, body_required=False, more={400: _BAD_BODY})
 def cache_prune() -> ResponseReturnValue:
     cache = current_app.extensions["bobao"].cache
     limit = _body().get("max_bytes", cache.max_bytes)
@@ -140,16 +165,15 @@ def cache_prune() -> ResponseReturnValue:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise InvalidRequest("max_bytes must be a whole number of bytes, 0 or more")
     result = cache.prune(limit)
-    return jsonify(
-        {
-            "removed_entries": result.removed_entries,
-            "removed_bytes": result.removed_bytes,
-            "remaining_bytes": result.remaining_bytes,
-        }
-    )
+    pruned: bodies.Pruned = {"removed_entries": result.removed_entries, "removed_bytes": result.removed_bytes,
+                             "remaining_bytes": result.remaining_bytes}
+    return jsonify(pruned)
 
 
 @bp.post("/cache/verify")
+@_admin("Check every clip's checksum; with repair, delete partial, orphan and corrupt files.",
+        json_reply(bodies.Verified, "The report."), body=bodies.VerifyRequest, body_required=False,
+        more={400: _BAD_BODY})
 def cache_verify() -> ResponseReturnValue:
     cache = current_app.extensions["bobao"].cache
     repair = _body().get("repair", False)
@@ -160,16 +184,12 @@ def cache_verify() -> ResponseReturnValue:
     def names(paths: tuple[Path, ...]) -> list[str]:  # relative: the server's layout is not the client's
         return [path.relative_to(cache.root).as_posix() for path in paths]
 
-    return jsonify(
-        {
-            "checked": report.checked,
-            "clean": report.clean,
-            "repaired": report.repaired,
-            "partials": names(report.partials),
-            "orphans": names(report.orphans),
-            "corrupt": names(report.corrupt),
-        }
-    )
+    verified: bodies.Verified = {
+        "checked": report.checked, "clean": report.clean, "repaired": report.repaired,
+        "partials": names(report.partials), "orphans": names(report.orphans),
+        "corrupt": names(report.corrupt),
+    }
+    return jsonify(verified)
 
 
 @bp.record_once
@@ -183,7 +203,7 @@ def _follow() -> None:
     follow_lexicon_file(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
-def _lexicon_json(app: Flask) -> dict[str, Any]:
+def _lexicon_json(app: Flask) -> bodies.Lexicon:
     lexicon, source = read_lexicon(lexicon_path(app))
     return {
         "version": lexicon.version,
@@ -194,11 +214,15 @@ def _lexicon_json(app: Flask) -> dict[str, Any]:
 
 
 @bp.get("/lexicon")
+@_admin("The pronunciation lexicon in use.", json_reply(bodies.Lexicon, "Entries and version."))
 def lexicon_get() -> ResponseReturnValue:
     return jsonify(_lexicon_json(current_app))
 
 
 @bp.put("/lexicon")
+@_admin("Replace the site lexicon (atomically); engines use it at once.",
+        json_reply(bodies.LexiconSaved, "The new lexicon."), body=list[bodies.LexiconEntry],
+        more={400: _BAD_BODY, 422: error("Invalid entries; error.entries lists each with its problems.")})
 def lexicon_put() -> ResponseReturnValue:
     entries = validate_entries(request.get_json(silent=True))
     _check_with_engine(entries)
@@ -209,10 +233,16 @@ def lexicon_put() -> ResponseReturnValue:
         follow_lexicon_file(app)
     words = {e.word for e in set(before) ^ set(entries)}
     changed = _count_sentences(app.extensions["bobao"], lambda s: any(w in s["spoken"] for w in words))
-    return jsonify({**_lexicon_json(app), "changed_sentences": changed})
+    saved: bodies.LexiconSaved = {**_lexicon_json(app), "changed_sentences": changed}
+    return jsonify(saved)
 
 
 @bp.post("/lexicon/preview")
+@_admin("How a text is read: spoken form, lexicon readings, phonemes (offline), cache key.",
+        Reply("JSON preview, or with ?audio=1 an MP3 clip.", {JSON: bodies.Preview, "audio/mpeg": bytes},
+              {"X-Clip-Key": "The clip's cache key (with ?audio=1)."}),
+        query=bodies.PreviewQuery, body=bodies.PreviewRequest,
+        more={400: _BAD_BODY, 422: error("Unknown voice."), 503: error("Engine unavailable.")})
 def lexicon_preview() -> ResponseReturnValue:
     body = _body()
     text = body.get("text")
@@ -240,15 +270,14 @@ def lexicon_preview() -> ResponseReturnValue:
             raise audio.CacheError(f"the audition clip vanished from the cache: {exc}") from exc
         headers = {"X-Clip-Key": clip.key, "Cache-Control": "no-store"}
         return Response(data, mimetype="audio/mpeg", headers=headers)
-    return jsonify(
-        {
-            "engine": engine.name,
-            "engine_version": engine.version,
-            "voice": params.voice,
-            "lexicon_version": read_lexicon(lexicon_path(current_app))[0].version,
-            "sentences": [_preview(engine, params, sentence, extra) for sentence in spoken],
-        }
-    )
+    preview: bodies.Preview = {
+        "engine": engine.name,
+        "engine_version": engine.version,
+        "voice": params.voice,
+        "lexicon_version": read_lexicon(lexicon_path(current_app))[0].version,
+        "sentences": [_preview(engine, params, sentence, extra) for sentence in spoken],
+    }
+    return jsonify(preview)
 
 
 def _check_with_engine(entries: list[audio.LexiconEntry]) -> None:
@@ -286,9 +315,9 @@ def _draft_engine(engine: audio.Engine, entries: object) -> audio.Engine:
 
 def _preview(
     engine: audio.Engine, params: audio.SpeechParams, spoken: str, extra: dict[str, str]
-) -> dict[str, Any]:
+) -> bodies.PreviewSentence:
     lexicon = engine.lexicon
-    result: dict[str, Any] = {
+    result: bodies.PreviewSentence = {
         "spoken": spoken,
         "text_engine_spoken": spoken,
         "readings": [],
@@ -316,11 +345,16 @@ def audio_key(engine: audio.Engine, params: audio.SpeechParams, spoken: str, ext
 
 
 @bp.get("/rules")
+@_admin("The site's reading rules (written form → spoken form).", json_reply(bodies.Rules, "Rules."))
 def rules_get() -> ResponseReturnValue:
     return jsonify(_rules_json(current_app.extensions["bobao"].reading_rules()))
 
 
 @bp.put("/rules")
+@_admin("Replace the reading rules (atomically); answers changed_sentences.",
+        json_reply(bodies.RulesSaved, "The new rules and how many stored sentences now read differently."),
+        body=list[bodies.ReadingRule],
+        more={400: _BAD_BODY, 422: error("Invalid rules; error.rules lists each problem.")})
 def rules_put() -> ResponseReturnValue:
     """Replace the reading rules; answers them with how many stored sentences now read differently."""
     rules = validate_rules(request.get_json(silent=True))
@@ -329,11 +363,13 @@ def rules_put() -> ResponseReturnValue:
         before = services.reading_rules()
         write_rules(Path(current_app.config["READING_RULES_PATH"]), rules)
     changed = _changed_sentences(services, before, rules)
-    return jsonify({**_rules_json(rules), "changed_sentences": changed})
+    saved: bodies.RulesSaved = {**_rules_json(rules), "changed_sentences": changed}
+    return jsonify(saved)
 
 
-def _rules_json(rules: list[ReadingRule]) -> dict[str, Any]:
-    return {"version": rules_version(rules), "count": len(rules), "rules": [r.as_json() for r in rules]}
+def _rules_json(rules: list[ReadingRule]) -> bodies.Rules:
+    return {"version": rules_version(rules), "count": len(rules),
+            "rules": [{"written": r.written, "spoken": r.spoken} for r in rules]}
 
 
 def _changed_sentences(services: Any, before: list[ReadingRule], after: list[ReadingRule]) -> int:
@@ -358,10 +394,12 @@ def _count_sentences(services: Any, predicate: Callable[[dict[str, Any]], bool])
 
 
 @bp.get("/documents")
+@_admin("Stored documents with status and progress, work in progress first.",
+        json_reply(bodies.DocumentList, "Documents and the number of queued jobs."))
 def documents_list() -> ResponseReturnValue:
     """Every stored document, newest work first: status, progress and whether a job holds it."""
     services = current_app.extensions["bobao"]
-    rows = []
+    rows: list[bodies.DocumentRow] = []
     for doc_id in services.store.ids():
         manifest = services.store.load(doc_id)
         rows.append({"id": doc_id, "title": manifest.get("title"), "status": manifest.get("status"),
@@ -369,17 +407,24 @@ def documents_list() -> ResponseReturnValue:
                      "voice": manifest.get("voice"), "player": f"/d/{doc_id}"})
     order = {"synthesizing": 0, "pending": 1, "failed": 2, "ready": 3}
     rows.sort(key=lambda row: order.get(str(row["status"]), 4))
-    return jsonify({"documents": rows, "queued": services.jobs.pending()})
+    listed: bodies.DocumentList = {"documents": rows, "queued": services.jobs.pending()}
+    return jsonify(listed)
 
 
 @bp.get("/reports")
+@_admin("Listener reports: text, spoken form and clip of each reported sentence.",
+        json_reply(bodies.ReportList, "Open reports, most reported first."))
 def reports_list() -> ResponseReturnValue:
     reports = sorted(report_store().all(), key=lambda r: -int(r.get("count", 0)))
-    return jsonify({"count": len(reports), "reports": reports})
+    listed: bodies.ReportList = {"count": len(reports), "reports": reports}
+    return jsonify(listed)
 
 
 @bp.delete("/reports/<report_id>")
+@_admin("Close a report.", json_reply(bodies.Removed, "The closed report's id."), path=bodies.ReportPath,
+        more={404: error("No such report.")})
 def report_delete(report_id: str) -> ResponseReturnValue:
     if not report_store().remove(report_id):
         raise DocumentNotFound(f"no report {report_id}")
-    return jsonify({"removed": report_id})
+    removed: bodies.Removed = {"removed": report_id}
+    return jsonify(removed)

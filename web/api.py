@@ -31,6 +31,13 @@ from flask.typing import ResponseReturnValue
 
 import reader
 from audio import write_atomic
+from web.bodies import CreateDocument
+from web.bodies import CreateQuery
+from web.bodies import DocumentPath
+from web.bodies import DocumentQuery
+from web.bodies import VoiceEntry
+from web.bodies import Voices
+from web.bodies import VoicesQuery
 from web.choices import check_engine
 from web.choices import check_voice
 from web.choices import voice_allowed
@@ -39,6 +46,10 @@ from web.core.manifest import Manifest
 from web.core.services import Services
 from web.errors import Busy
 from web.errors import InvalidRequest
+from web.openapi.operation import operation
+from web.openapi.replies import error
+from web.openapi.replies import json_reply
+from web.openapi.replies import not_modified
 from web.ratelimit import RateLimited
 from web.ratelimit import check_synthesis_quota
 from web.ratelimit import client_key
@@ -86,6 +97,21 @@ def services() -> Services:
 
 
 @bp.post("/documents")
+@operation(
+    "Register a document (text, HTML, a URL or a file) and start synthesizing it.",
+    query=CreateQuery,
+    body=CreateDocument,
+    responses={
+        201: json_reply(Manifest, "The manifest; audio fields fill in as synthesis progresses.",
+                        Location="The document's URL.", Retry_After="Seconds to the next poll, until done."),
+        400: error("Malformed body or parameter."),
+        403: error("An engine or voice not offered here, or a cross-origin request not allowed."),
+        413: error("Body or text too large."),
+        422: error("Nothing readable, unknown voice, or a URL that cannot or may not be fetched."),
+        429: error("Too many new documents from this client.", Retry_After="Seconds to wait."),
+        503: error("Queue full or engine unavailable.", Retry_After="Seconds to wait."),
+    },
+)
 def create_document() -> ResponseReturnValue:
     """Register a document and start synthesizing it."""
     body = _json_body()
@@ -120,6 +146,17 @@ def create_document() -> ResponseReturnValue:
 
 
 @bp.get("/documents/<doc_id>")
+@operation(
+    "A document's manifest.",
+    path=DocumentPath,
+    query=DocumentQuery,
+    responses={
+        200: json_reply(Manifest, "The manifest.", ETag="Only on a finished document."),
+        304: not_modified(),
+        400: error("at is not a sentence id."),
+        404: error("No such document."),
+    },
+)
 def get_document(doc_id: str) -> ResponseReturnValue:
     """The document's manifest; a finished one is sent as stored, with an ETag (pollers get 304)."""
     svc = services()
@@ -133,12 +170,22 @@ def get_document(doc_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/voices")
+@operation(
+    "The voices of an engine.",
+    query=VoicesQuery,
+    responses={
+        200: json_reply(Voices, "Voices."),
+        400: error("Unknown engine."),
+        403: error("An engine not offered here."),
+        503: error("Engine unavailable."),
+    },
+)
 def voices() -> ResponseReturnValue:
     """The voices one engine offers."""
     svc = services()
     check_engine(current_app.config, request.args.get("engine"), svc.engine_names)
     engine = svc.get_engine(request.args.get("engine") or None)
-    listed = [
+    listed: list[VoiceEntry] = [
         {
             "name": v.name,
             "engine": v.engine,
@@ -149,7 +196,8 @@ def voices() -> ResponseReturnValue:
         for v in engine.voices()
         if voice_allowed(current_app.config, v.name)
     ]
-    return jsonify({"engine": engine.name, "default": svc.default_voice(engine), "voices": listed})
+    answer: Voices = {"engine": engine.name, "default": svc.default_voice(engine), "voices": listed}
+    return jsonify(answer)
 
 
 def _sentence_at(value: str | None) -> int | None:

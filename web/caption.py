@@ -21,8 +21,15 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 import audio
+from web.bodies import Caption
+from web.bodies import CaptionSentence
+from web.bodies import DocumentPath
 from web.core.manifest import Manifest
 from web.core.services import Services
+from web.openapi.operation import operation
+from web.openapi.replies import error
+from web.openapi.replies import json_reply
+from web.openapi.replies import not_modified
 
 bp = Blueprint("caption", __name__, url_prefix="/api")
 
@@ -35,6 +42,15 @@ _made_lock = threading.Lock()
 
 
 @bp.get("/documents/<doc_id>/caption")
+@operation(
+    "The caption in other scripts: pinyin per character (as the voice reads it) and 繁體.",
+    path=DocumentPath,
+    responses={
+        200: json_reply(Caption, "One entry per sentence.", ETag="The caption's version."),
+        304: not_modified(),
+        404: error("No such document."),
+    },
+)
 def caption(doc_id: str) -> ResponseReturnValue:
     """Pinyin and traditional characters for every sentence of the document."""
     svc: Services = current_app.extensions["bobao"]
@@ -57,9 +73,9 @@ def caption(doc_id: str) -> ResponseReturnValue:
     return response.make_conditional(request)
 
 
-def _scripts(manifest: Manifest, lexicon: audio.Lexicon) -> dict[str, Any]:
+def _scripts(manifest: Manifest, lexicon: audio.Lexicon) -> Caption:
     convert = _traditional()
-    sentences = [
+    sentences: list[CaptionSentence] = [
         {"id": s["id"], "pinyin": audio.ruby(s["text"], lexicon), "traditional": convert(s["text"])}
         for section in manifest["sections"]
         for s in section["sentences"]

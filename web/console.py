@@ -11,9 +11,14 @@ from flask import Blueprint
 from flask import current_app
 from flask import render_template
 
+from web.openapi.operation import operation
+from web.openapi.replies import html
+
 bp = Blueprint("console", __name__)
 
 
 @bp.get("/admin")
+@operation("The operator console (its data needs the admin token).",
+           responses={200: html("The console page.")})
 def console() -> str:
     return render_template("console.html", enabled=bool(current_app.config.get("ADMIN_TOKEN")))

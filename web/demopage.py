@@ -17,6 +17,8 @@ from flask import render_template
 
 import reader
 from web.core.services import DEMO_FILE
+from web.openapi.operation import operation
+from web.openapi.replies import html
 
 bp = Blueprint("demopage", __name__)
 
@@ -39,6 +41,8 @@ class Article:
 
 
 @bp.get("/demo")
+@operation("A government-style page with the 语音播报 widget embedded (same origin, no setup).",
+           responses={200: html("The demo host page.")})
 def demo() -> str:
     """The host page: a district government's report with the widget in its toolbar."""
     return render_template("demo.html", article=demo_article())

@@ -24,10 +24,16 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.http import parse_range_header
 
+from web.bodies import ClipPath
+from web.bodies import DocumentPath
+from web.bodies import DownloadQuery
+from web.bodies import RangeHeader
 from web.core.manifest import Manifest
 from web.core.services import Services
 from web.errors import AudioNotReady
 from web.errors import DocumentNotFound
+from web.openapi.operation import operation
+from web.openapi.replies import file_replies
 
 bp = Blueprint("downloads", __name__)
 
@@ -42,6 +48,8 @@ def services() -> Services:
 
 
 @bp.get("/documents/<doc_id>.mp3")
+@operation("The whole page as one MP3 with ID3 chapters.", path=DocumentPath, query=DownloadQuery,
+           headers=RangeHeader, responses=file_replies("audio/mpeg", "The MP3.", ready_only=True))
 def page_mp3(doc_id: str) -> ResponseReturnValue:
     manifest = services().store.load(doc_id)
     path = _ready(services().store.page_mp3(doc_id), manifest)
@@ -49,6 +57,8 @@ def page_mp3(doc_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/documents/<doc_id>/sections/<int:index>.mp3")
+@operation("One section as an MP3.", path=DocumentPath, query=DownloadQuery, headers=RangeHeader,
+           responses=file_replies("audio/mpeg", "The MP3.", ready_only=True))
 def section_mp3(doc_id: str, index: int) -> ResponseReturnValue:
     manifest = services().store.load(doc_id)
     if index >= len(manifest["sections"]):
@@ -59,6 +69,8 @@ def section_mp3(doc_id: str, index: int) -> ResponseReturnValue:
 
 
 @bp.get("/documents/<doc_id>.vtt")
+@operation("Sentence timings as WebVTT.", path=DocumentPath, query=DownloadQuery, headers=RangeHeader,
+           responses=file_replies("text/vtt", "The WebVTT file.", ready_only=True))
 def page_vtt(doc_id: str) -> ResponseReturnValue:
     manifest = services().store.load(doc_id)
     path = _ready(services().store.page_vtt(doc_id), manifest)
@@ -67,6 +79,8 @@ def page_vtt(doc_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/audio/<key>.mp3")
+@operation("One sentence clip; content-addressed, cacheable for a year.", path=ClipPath, headers=RangeHeader,
+           responses=file_replies("audio/mpeg", "The clip.", ready_only=False))
 def clip_mp3(key: str) -> ResponseReturnValue:
     if CLIP_KEY_RE.fullmatch(key) is None:
         raise DocumentNotFound(key)

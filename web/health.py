@@ -31,6 +31,10 @@ from flask.typing import ResponseReturnValue
 
 from audio import SpeechParams
 from audio import voice_file_problems
+from web.bodies import Health
+from web.bodies import HealthQuery
+from web.openapi.operation import operation
+from web.openapi.replies import json_reply
 
 bp = Blueprint("health", __name__)
 
@@ -46,6 +50,8 @@ _probe_memo: weakref.WeakKeyDictionary[Any, tuple[float, dict[str, Any]]] = weak
 
 
 @bp.get("/healthz")
+@operation("Engine, storage and queue state.", query=HealthQuery,
+           responses={200: json_reply(Health, "Able to serve."), 503: json_reply(Health, "A check failed.")})
 def healthz() -> ResponseReturnValue:
     """Report engine, storage and queue state; 503 when a request would fail."""
     services = current_app.extensions["bobao"]

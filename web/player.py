@@ -16,8 +16,12 @@ from flask import render_template
 from flask import request
 
 from web import jsbundle
+from web.bodies import DocumentPath
 from web.choices import text_recipients
 from web.core.documents import is_doc_id
+from web.openapi.operation import operation
+from web.openapi.replies import html
+from web.openapi.replies import script
 
 bp = Blueprint("player", __name__)
 # Short enough that a site picks up a new widget within minutes; host pages embed it cross-origin.
@@ -36,6 +40,8 @@ def _demo_id() -> str | None:
 
 
 @bp.get("/")
+@operation("The player with the sample page and a form to read other input.",
+           responses={200: html("The player page.")})
 def index() -> str:
     """The player with the demo document (when loaded) and the form to read other input."""
     return render_template(
@@ -49,6 +55,8 @@ def _max_upload_bytes() -> int:
 
 
 @bp.get("/d/<doc_id>")
+@operation("The player for one document.", path=DocumentPath,
+           responses={200: html("The player page."), 404: html("Malformed id.")})
 def document(doc_id: str) -> str:
     """The player for any stored document; the manifest is fetched by the page."""
     if not is_doc_id(doc_id):
@@ -73,6 +81,8 @@ def _script(name: str, cache_control: str) -> Response:
 
 
 @bp.get("/widget.js")
+@operation("The embeddable widget script (configure with data-* attributes).",
+           responses=script("The widget, readable from any origin."))
 def widget_js() -> Response:
     """The widget script; any site may embed it, so it is served cacheable and CORS-readable."""
     response = _script("widget.js", f"public, max-age={_WIDGET_MAX_AGE_S}")
@@ -82,6 +92,8 @@ def widget_js() -> Response:
 
 
 @bp.get("/player.js")
+@operation("The player page's script: the shared JavaScript core and the player UI, in one file.",
+           responses=script("The player's script."))
 def player_js() -> Response:
     """The player page's script (core + player UI); revalidated on each load, like the static files."""
     return _script("player.js", "no-cache")

@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from typing import TypeVar
+from typing import cast
 
 from flask import Blueprint
 from flask import current_app
@@ -32,9 +33,15 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from audio import write_atomic
+from web.adminbodies import Report
+from web.bodies import ReportReceipt
+from web.bodies import ReportRequest
 from web.core.documents import is_doc_id
 from web.errors import DocumentNotFound
 from web.errors import InvalidRequest
+from web.openapi.operation import operation
+from web.openapi.replies import error
+from web.openapi.replies import json_reply
 from web.ratelimit import Rate
 from web.ratelimit import RateLimited
 from web.ratelimit import TokenBucketLimiter
@@ -56,20 +63,20 @@ class ReportStore:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def all(self) -> list[dict[str, Any]]:
+    def all(self) -> list[Report]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return []
         except (OSError, ValueError) as exc:
             raise InvalidRequest(f"the report file {self.path.name} is unreadable: {exc}") from exc
-        return data if isinstance(data, list) else []
+        return cast(list[Report], data) if isinstance(data, list) else []  # our own file, as written
 
-    def add(self, document: dict[str, Any], sentence: dict[str, Any]) -> dict[str, Any]:
+    def add(self, document: dict[str, Any], sentence: dict[str, Any]) -> Report:
         """Store or count up the report of ``sentence`` in ``document`` (a manifest)."""
         report_id = f"{document['id']}-{sentence['id']}"
 
-        def change(reports: list[dict[str, Any]]) -> dict[str, Any]:
+        def change(reports: list[Report]) -> Report:
             found = next((r for r in reports if r["id"] == report_id), None)
             if found is None:
                 found = {"id": report_id, "document": document["id"], "title": document.get("title"),
@@ -84,7 +91,7 @@ class ReportStore:
         return self._update(change)
 
     def remove(self, report_id: str) -> bool:
-        def change(reports: list[dict[str, Any]]) -> bool:
+        def change(reports: list[Report]) -> bool:
             kept = [r for r in reports if r["id"] != report_id]
             removed = len(kept) != len(reports)
             reports[:] = kept
@@ -92,7 +99,7 @@ class ReportStore:
 
         return self._update(change)
 
-    def _update(self, change: Callable[[list[dict[str, Any]]], T]) -> T:
+    def _update(self, change: Callable[[list[Report]], T]) -> T:
         with self._locked():
             reports = self.all()
             result = change(reports)
@@ -123,6 +130,16 @@ def _limiter(state: Any) -> None:
 
 
 @bp.post("/api/reports")
+@operation(
+    "报告读音错误: mark a sentence for review (rate-limited, anonymous).",
+    body=ReportRequest,
+    responses={
+        201: json_reply(ReportReceipt, "What was stored (nothing about the sender)."),
+        400: error("Bad body."),
+        404: error("No such document or sentence."),
+        429: error("Too many reports from this client (REPORT_RATE).", Retry_After="Seconds to wait."),
+    },
+)
 def report() -> ResponseReturnValue:
     """Mark a sentence as misread; answers 201 with what was stored (nothing about the sender)."""
     body = request.get_json(silent=True)
@@ -144,4 +161,6 @@ def report() -> ResponseReturnValue:
     if sentence is None:
         raise DocumentNotFound(f"{doc_id} has no sentence {sentence_id}")
     stored = report_store().add(manifest, sentence)
-    return jsonify({"id": stored["id"], "count": stored["count"], "message": "已收到，谢谢您的反馈。"}), 201
+    receipt: ReportReceipt = {"id": stored["id"], "count": stored["count"],
+                              "message": "已收到，谢谢您的反馈。"}
+    return jsonify(receipt), 201

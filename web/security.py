@@ -44,7 +44,10 @@ from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from web.bodies import OriginStatus
 from web.jsonbody import StrictJSONProvider
+from web.openapi.operation import operation
+from web.openapi.replies import json_reply
 
 log = logging.getLogger(__name__)
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -139,6 +142,8 @@ def _allowed_origins() -> list[str]:
     return allowed_origins(current_app.config)
 
 
+@operation("Whether the calling page's Origin may use the service, and which setting allows it.",
+           responses={200: json_reply(OriginStatus, "Readable by any page.")})
 def origin_status() -> Response:
     """Whether the calling page's origin may use the service, and which setting allows it.
 
@@ -147,8 +152,9 @@ def origin_status() -> Response:
     """
     origin = request.headers.get("Origin", "")
     allowed = bool(origin) and origin_allowed(origin, _allowed_origins(), own_origin())
-    response = jsonify({"origin": origin or None, "allowed": allowed, "setting": "API_ALLOWED_ORIGINS",
-                        "environment": "BOBAO_API_ALLOWED_ORIGINS"})
+    status: OriginStatus = {"origin": origin or None, "allowed": allowed, "setting": "API_ALLOWED_ORIGINS",
+                            "environment": "BOBAO_API_ALLOWED_ORIGINS"}
+    response = jsonify(status)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -15,6 +15,7 @@ import logging
 import re
 from pathlib import Path
 from typing import Any
+from typing import Literal
 
 from flask import Flask
 
@@ -22,6 +23,7 @@ import audio
 from audio import Lexicon
 from audio import LexiconEntry
 from audio import write_atomic
+from web import adminbodies
 from web.errors import InvalidRequest
 from web.errors import WebError
 
@@ -42,7 +44,7 @@ class InvalidLexicon(WebError):
         self.problems = problems
 
 
-def entry_json(entry: LexiconEntry) -> dict[str, Any]:
+def entry_json(entry: LexiconEntry) -> adminbodies.LexiconEntry:
     """An entry as the admin API shows it (``say``: the homophone spelling)."""
     return {"word": entry.word, "pinyin": " ".join(entry.syllables), "say": entry.homophone}
 
@@ -53,7 +55,7 @@ def lexicon_path(app: Flask) -> Path:
     return Path(configured) if configured else Path(app.instance_path) / "lexicon.tsv"
 
 
-def read_lexicon(path: Path) -> tuple[Lexicon, str]:
+def read_lexicon(path: Path) -> tuple[Lexicon, Literal["site", "default"]]:
     """The lexicon of ``path`` if it exists, else the shipped one; and which one it was."""
     if not path.is_file():
         return Lexicon.default(), "default"

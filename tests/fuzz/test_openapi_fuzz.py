@@ -1,4 +1,5 @@
-"""Fuzz every operation in ``/openapi.json``: any path, query, header and JSON body gets no 5xx.
+"""Fuzz every operation in ``/openapi.json``: any path, query, header and JSON body gets no 5xx,
+and only statuses the operation documents.
 
 Requests are drawn from the spec itself (so a new route is fuzzed as soon as it is documented):
 path parameters either match their pattern or are arbitrary text, JSON bodies either follow the
@@ -185,6 +186,10 @@ def _fuzz_one(fuzz_app, method: str, path: str, op: dict[str, Any]) -> None:
     def check(drawn: dict[str, Any]) -> None:
         response = _send(client, method, path, drawn)
         assert response.status_code < 500, (method, path, drawn, response.get_data(as_text=True)[:300])
+        # 308 is the router's, not the operation's: Werkzeug merges the "//" that a "/" in a path
+        # parameter makes (decoded from %2F) and redirects there.
+        documented = str(response.status_code) in op["responses"] or response.status_code == 308
+        assert documented, ("undocumented status", response.status_code, method, path, drawn)
         response.close()
 
     check()

@@ -28,6 +28,11 @@ class Field:
     minimum: int | None = None
     pattern: str | None = None
     description: str | None = None
+    maximum: int | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    format: str | None = None  # "uri", …
+    content_encoding: str | None = None  # "base64"
 
 
 Status = Literal["pending", "synthesizing", "ready", "failed"]
