@@ -27,6 +27,12 @@ WIDGET_FILES = (
     "widget/setup.js", "widget/reading.js", "widget/locate.js", "widget/snapshot.js", "widget/describe.js",
     "widget/visual.js", "widget/keys.js", "widget/controls.js", "widget.js",
 )
+# The player's parts (web/static/player/), then player.js, which starts it.
+PLAYER_FILES = (
+    "player/text.js", "player/document.js", "player/readform.js", "player/state.js", "player/timeline.js",
+    "player/highlight.js", "player/follow.js", "player/playback.js", "player/transport.js",
+    "player/settings.js", "player/manifest.js", "player/controls.js", "player/keys.js", "player.js",
+)
 # widget.js carries this placeholder; the assembler swaps in widget.css so the widget is one request.
 CSS_MARKER = '"__BOBAO_WIDGET_CSS__"'
 
@@ -42,7 +48,7 @@ BUNDLES: dict[str, Bundle] = {
         CORE_FILES + WIDGET_FILES,
         css_file="widget.css",
     ),
-    "player.js": Bundle(CORE_FILES + ("player-page.js", "player.js")),
+    "player.js": Bundle(CORE_FILES + PLAYER_FILES),
     # The core alone, for its browser test (tests/browser/test_core.py); not served.
     "core.js": Bundle(CORE_FILES + ("core/exports.js",)),
 }
