@@ -7,8 +7,11 @@ const DEFAULT_SETTINGS = { rate: 1, volume: 100, muted: false, follow: true, cap
 const SETTINGS_KEY = "bobao:settings";
 const $ = (id) => document.getElementById(id);
 
+// sentences: [{data (the manifest's sentence), el (its span), section}]; index: the current one.
 // mode: how the <audio> plays now — "page" (the page MP3), "clip" (the sentence's clip), "piece"
-// (lead-in piece `piece`), or null (nothing loaded). poller is set once the controls are wired.
+// (lead-in piece `piece`), or null (nothing loaded). waiting: silent until synthesis catches up
+// (waitPiece: at that lead-in piece, else null). stopAfter: 朗读本节 ends after that sentence.
+// detached: the listener scrolled away, so the page stops following. poller: set once wired.
 function createPlayer(app) {
   return {
     docId: app.dataset.docId, audio: $("audio"), announce: createAnnouncer(() => $("status")), poller: null,
