@@ -28,6 +28,12 @@ WIDGET_FILES = (
     "widget/visual.js", "widget/keys.js", "widget/highlight.js", "widget/playback.js", "widget/mode.js",
     "widget/panel.js", "widget/controls.js", "widget.js",
 )
+# The player's parts (web/static/player/), then player.js, which starts it.
+PLAYER_FILES = (
+    "player/text.js", "player/document.js", "player/readform.js", "player/state.js", "player/timeline.js",
+    "player/highlight.js", "player/follow.js", "player/playback.js", "player/transport.js",
+    "player/settings.js", "player/manifest.js", "player/controls.js", "player/keys.js", "player.js",
+)
 # Every bundle is its files between these two: one strict function, so the files' names stay private.
 WRAPPER_OPEN = '(function () {\n"use strict";\n'
 WRAPPER_CLOSE = "})();\n"
@@ -46,7 +52,7 @@ BUNDLES: dict[str, Bundle] = {
         CORE_FILES + WIDGET_FILES,
         css_file="widget.css",
     ),
-    "player.js": Bundle(CORE_FILES + ("player-page.js", "player.js")),
+    "player.js": Bundle(CORE_FILES + PLAYER_FILES),
     # The core alone, for its browser test (tests/browser/test_core.py); not served.
     "core.js": Bundle(CORE_FILES + ("core/exports.js",)),
 }

@@ -205,7 +205,7 @@ def where(source: str, line: int) -> str:
     return f"{path}:{line - start}"
 
 
-@pytest.mark.parametrize("path", ["/widget.js"])
+@pytest.mark.parametrize("path", ["/widget.js", "/player.js"])
 def test_no_served_function_is_over_the_limit(client: FlaskClient, path: str) -> None:
     source = served_source(client, path)
     found = functions_in(source)
@@ -215,7 +215,7 @@ def test_no_served_function_is_over_the_limit(client: FlaskClient, path: str) ->
     assert not over, "\n".join(over)
 
 
-@pytest.mark.parametrize("path", ["/widget.js"])
+@pytest.mark.parametrize("path", ["/widget.js", "/player.js"])
 def test_no_top_level_name_is_declared_twice(client: FlaskClient, path: str) -> None:
     # The files share the bundle's one scope, where a second "function x" silently replaces the
     # first even in strict mode: small functions split out of closures must keep distinct names.
