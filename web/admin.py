@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
-import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +48,9 @@ from web.errors import INTERNAL
 from web.errors import DocumentNotFound
 from web.errors import InvalidRequest
 from web.errors import problem_for
+from web.lexiconpreview import check_with_engine
+from web.lexiconpreview import draft_engine
+from web.lexiconpreview import preview_sentence
 from web.openapi.operation import JSON
 from web.openapi.operation import Reply
 from web.openapi.operation import View
@@ -59,7 +60,6 @@ from web.openapi.replies import json_reply
 from web.ratelimit import admin_lockout_s
 from web.ratelimit import record_admin_failure
 from web.reports import report_store
-from web.sitelexicon import LEXICON_ENGINE
 from web.sitelexicon import InvalidLexicon
 from web.sitelexicon import entry_json
 from web.sitelexicon import follow_lexicon_file
@@ -225,7 +225,7 @@ def lexicon_get() -> ResponseReturnValue:
         more={400: _BAD_BODY, 422: error("Invalid entries; error.entries lists each with its problems.")})
 def lexicon_put() -> ResponseReturnValue:
     entries = validate_entries(request.get_json(silent=True))
-    _check_with_engine(entries)
+    check_with_engine(entries)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     with _write_lock:
         before = list(read_lexicon(lexicon_path(app))[0].entries.values())
@@ -243,7 +243,7 @@ def lexicon_put() -> ResponseReturnValue:
               {"X-Clip-Key": "The clip's cache key (with ?audio=1)."}),
         query=bodies.PreviewQuery, body=bodies.PreviewRequest,
         more={400: _BAD_BODY, 422: error("Unknown voice."), 503: error("Engine unavailable.")})
-def lexicon_preview() -> ResponseReturnValue:
+def lexiconpreview_sentence() -> ResponseReturnValue:
     body = _body()
     text = body.get("text")
     if not isinstance(text, str) or not text.strip():
@@ -254,7 +254,7 @@ def lexicon_preview() -> ResponseReturnValue:
     name = body.get("engine")
     if name is not None and not isinstance(name, str):
         raise InvalidRequest("engine must be a string")
-    engine = _draft_engine(services.get_engine(name), body.get("entries"))
+    engine = draft_engine(services.get_engine(name), body.get("entries"))
     params = services.speech_params(engine, body.get("voice"), None)
     rules = validate_rules(body["rules"]) if "rules" in body else services.reading_rules()
     document = apply_rules(reader.read_text(text), rules)
@@ -275,73 +275,9 @@ def lexicon_preview() -> ResponseReturnValue:
         "engine_version": engine.version,
         "voice": params.voice,
         "lexicon_version": read_lexicon(lexicon_path(current_app))[0].version,
-        "sentences": [_preview(engine, params, sentence, extra) for sentence in spoken],
+        "sentences": [preview_sentence(engine, params, sentence, extra) for sentence in spoken],
     }
     return jsonify(preview)
-
-
-def _check_with_engine(entries: list[audio.LexiconEntry]) -> None:
-    """Let the offline voice load the entries before they are saved: a syllable it cannot say
-    (``xyz1``) is refused now, instead of failing every page later. The G2P built here is the one
-    the saved lexicon uses (one per lexicon version), so the check costs nothing afterwards."""
-    if not entries or LEXICON_ENGINE not in current_app.extensions["bobao"].engine_names:
-        return
-    try:
-        engine = _draft_engine(audio.get_engine(LEXICON_ENGINE), [entry_json(e) for e in entries])
-        engine.phonemes(entries[0].word)
-    except audio.EngineUnavailable:
-        return  # no offline voice installed: nothing reads the lexicon
-    except audio.AudioError as exc:
-        raise InvalidLexicon([{"index": None, "word": None, "errors": [" ".join(str(exc).split())]}]) from exc
-
-
-def _draft_engine(engine: audio.Engine, entries: object) -> audio.Engine:
-    """The engine as it will read once draft lexicon ``entries`` are saved (None: as it reads now)."""
-    if entries is None:
-        return engine
-    if engine.name != LEXICON_ENGINE:
-        raise InvalidRequest(f"only the {LEXICON_ENGINE} engine reads the site lexicon")
-    draft = validate_entries(entries)
-    folder = Path(current_app.instance_path) / "tmp"
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=folder, suffix=".tsv")
-    os.close(fd)
-    try:  # the factory reads a lexicon file; it is not needed once the engine is built
-        write_entries(Path(name), draft)
-        return audio.get_engine(LEXICON_ENGINE, lexicon=name)
-    finally:
-        Path(name).unlink(missing_ok=True)
-
-
-def _preview(
-    engine: audio.Engine, params: audio.SpeechParams, spoken: str, extra: dict[str, str]
-) -> bodies.PreviewSentence:
-    lexicon = engine.lexicon
-    result: bodies.PreviewSentence = {
-        "spoken": spoken,
-        "text_engine_spoken": spoken,
-        "readings": [],
-        "key": audio_key(engine, params, spoken, extra),
-    }
-    if lexicon is not None:
-        result["text_engine_spoken"] = lexicon.apply_text(spoken)
-        result["readings"] = [
-            {"word": entry.word, "pinyin": " ".join(entry.syllables), "at": start}
-            for start, entry in lexicon.matches(spoken)
-        ]
-    phonemes = engine.phonemes(spoken)
-    if phonemes is not None:
-        result["phonemes"] = phonemes
-    return result
-
-
-def audio_key(engine: audio.Engine, params: audio.SpeechParams, spoken: str, extra: dict[str, str]) -> str:
-    """The clip-cache key narration uses for this spoken sentence: the first one holding a clip, else
-    the best (``auto`` looks under several keys)."""
-    cache: audio.ClipCache = current_app.extensions["bobao"].cache
-    keys = cache.lookup_keys(engine, params, spoken, extra=extra)
-    held = [key for key in keys if cache.path_for(key).with_suffix(".json").is_file()]
-    return (held or keys)[0]
 
 
 @bp.get("/rules")
