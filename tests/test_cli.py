@@ -77,6 +77,12 @@ def test_normalize_prints_one_line_per_line(tmp_path):
     assert "三十三点一" in out[2] and "百分之二十四点一" in out[3]
 
 
+def test_normalize_takes_texts_as_arguments_too(tmp_path):
+    result = bobao("normalize", "2户", "拨打12345热线", tmp_path=tmp_path, stdin="不读这一行\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "两户\n拨打幺二三四五热线\n", "the arguments are read, not stdin"
+
+
 def test_normalize_answers_each_line_before_stdin_closes(tmp_path):
     with subprocess.Popen(
         [sys.executable, "-m", "web.cli", "normalize"],

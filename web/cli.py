@@ -3,7 +3,7 @@
     bobao serve [--host H] [--port P] [--workers N]    the player, with the sample page ready
     bobao read INPUT -o OUT.mp3 [--engine E] [--voice V] [--rate +0%]   OUT.mp3 + OUT.vtt
     bobao sections INPUT [--format json|text]           the document outline
-    bobao normalize                                     stdin lines → one spoken line each
+    bobao normalize [TEXT ...]                          each TEXT (else each stdin line) → its spoken line
     bobao cache stats|prune|verify                      the audio clip cache
     bobao worker … / bobao build …                      Celery worker / site pre-rendering
 
@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     sections = sub.add_parser("sections", help="print the outline of a page")
     sections.add_argument("input", help="a text or HTML file, or - for stdin")
     sections.add_argument("--format", choices=("json", "text"), default="json")
-    sub.add_parser("normalize", help="print the spoken form of each stdin line")
+    normalize = sub.add_parser("normalize", help="print the spoken form of each TEXT, or of each stdin line")
+    normalize.add_argument("texts", nargs="*", metavar="TEXT", help="default: each stdin line")
     cache = sub.add_parser("cache", help="inspect or maintain the audio cache")
     cache.add_argument("action", choices=("stats", "prune", "verify"))
     cache.add_argument("--max-bytes", type=int, default=None, help="prune down to this size")
@@ -279,20 +280,23 @@ def cmd_sections(args: argparse.Namespace) -> int:
 
 
 def cmd_normalize(args: argparse.Namespace) -> int:
+    lines = iter(args.texts) if args.texts else iter(sys.stdin.readline, "")
+    for line in lines:
+        _print_spoken(line)
+    return 0
+
+
+def _print_spoken(line: str) -> None:
     import reader
 
-    while True:
-        line = sys.stdin.readline()
-        if not line:
-            return 0
-        try:
-            spoken = reader.normalize(line.rstrip("\r\n")).spoken
-        except reader.ReaderError as exc:
-            print(f"bobao: cannot normalize a line: {_one_line(exc)}", file=sys.stderr)
-            spoken = ""
-        # Exactly one output line per input line, flushed at once so pipes can interleave.
-        sys.stdout.write(" ".join(spoken.splitlines()) + "\n")
-        sys.stdout.flush()
+    try:
+        spoken = reader.normalize(line.rstrip("\r\n")).spoken
+    except reader.ReaderError as exc:
+        print(f"bobao: cannot normalize a line: {_one_line(exc)}", file=sys.stderr)
+        spoken = ""
+    # Exactly one output line per input line, flushed at once so pipes can interleave.
+    sys.stdout.write(" ".join(spoken.splitlines()) + "\n")
+    sys.stdout.flush()
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
