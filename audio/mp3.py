@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import functools
 import subprocess
+import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import lameenc
 import numpy as np
@@ -247,6 +249,17 @@ def ffmpeg_exe() -> str:
     import imageio_ffmpeg
 
     return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def pydub_module() -> Any:
+    """pydub, pointed at ``ffmpeg_exe()``: callers always name the format and codec, so it never
+    looks for ffprobe or an ffmpeg on PATH (its import warns about that; the warning is silenced)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import pydub
+    pydub.AudioSegment.converter = ffmpeg_exe()
+    return pydub
 
 
 def decode(mp3: bytes, *, sample_rate: int = SAMPLE_RATE_HZ) -> np.ndarray:

@@ -12,34 +12,21 @@ told the format and codec, so it never looks for ffprobe.
 from __future__ import annotations
 
 import io
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from audio.assemble import ChapterInput
 from audio.assemble import write_track
 from audio.errors import AssemblyError
 from audio.model import BITRATE_KBPS
 from audio.model import SAMPLE_RATE_HZ
-from audio.mp3 import ffmpeg_exe
+from audio.mp3 import pydub_module
 from audio.mp3 import strip_headers
-
-
-def _pydub() -> Any:
-    with warnings.catch_warnings():
-        # pydub warns at import when ffmpeg is not on PATH; we hand it our own binary below.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import pydub
-
-    pydub.AudioSegment.converter = ffmpeg_exe()
-    return pydub
 
 
 def reencode_with_pydub(chapters: Sequence[ChapterInput], out_path: Path) -> int:
     """Decode every clip, join the PCM with pauses, re-encode to canonical MP3; returns the duration in ms."""
-    pydub = _pydub()
+    pydub = pydub_module()
     segment_type = pydub.AudioSegment
     pieces = []
     for chapter in chapters:

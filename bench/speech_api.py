@@ -24,19 +24,11 @@ from audio import SpeechParams  # noqa: E402
 from audio import get_engine  # noqa: E402
 from audio import mp3  # noqa: E402
 from audio.engines.offline import create as create_offline  # noqa: E402
+from tests.audio.speech_server import FOREIGN  # noqa: E402
 from tests.audio.speech_server import Answer  # noqa: E402
 from tests.audio.speech_server import SpeechServer  # noqa: E402
 
 SENTENCE = "各位市民，欢迎收听本网站的政务信息播报。"
-FORMATS = {  # name: (response_format, ffmpeg output options, Content-Type)
-    "wav 16 kHz stereo": ("wav", ["-ar", "16000", "-ac", "2", "-f", "wav"], "audio/wav"),
-    "flac 44.1 kHz": ("flac", ["-ar", "44100", "-f", "flac"], "audio/flac"),
-    "ogg opus 48 kHz": ("opus", ["-c:a", "libopus", "-b:a", "32k", "-f", "ogg"], "audio/ogg"),
-    "mp3 44.1 kHz 128k": ("mp3", ["-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"],
-                          "audio/mpeg"),
-    "aac (adts)": ("aac", ["-c:a", "aac", "-f", "adts"], "audio/aac"),
-    "pcm 24 kHz": ("pcm", ["-ar", "24000", "-ac", "1", "-f", "s16le"], "audio/pcm"),
-}
 
 
 def source_clip(seconds: float) -> bytes:
@@ -63,7 +55,7 @@ def main() -> None:
     print("| answer format | bytes on the wire | engine time per clip | per second of audio |")
     print("|---|---|---|---|")
     with SpeechServer() as server:
-        for name, (fmt, options, content_type) in FORMATS.items():
+        for name, (fmt, options, content_type) in FOREIGN.items():
             body = convert(source, options)
             server.answer = Answer(body, content_type)
             engine = get_engine("speech-api", url=server.url, voices="zf_xiaobei", response_format=fmt)

@@ -28,7 +28,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import warnings
 from dataclasses import dataclass
 from http.client import HTTPResponse
 from typing import Any
@@ -47,7 +46,7 @@ from audio.model import Speech
 from audio.model import SpeechParams
 from audio.model import Voice
 from audio.mp3 import encode_pcm
-from audio.mp3 import ffmpeg_exe
+from audio.mp3 import pydub_module
 
 NAME = "speech-api"
 ENCODING_VERSION = "1"  # bump when the decode → level → encode chain changes clip bytes
@@ -272,7 +271,7 @@ def decode_audio(data: bytes, fmt: str, *, pcm_rate_hz: int = 24_000) -> tuple[n
     """Foreign audio bytes → mono int16 samples and their rate, with pydub; ``SynthesisFailed`` if broken."""
     if fmt not in FORMATS:
         raise SynthesisFailed(f"the speech server answered in {fmt!r}, which Bobao cannot read")
-    pydub = _pydub()
+    pydub = pydub_module()
     demuxer, decoder = ("wav", _wav_decoder(data)) if fmt == "wav" else _DECODERS.get(fmt, ("", ""))
     try:
         if fmt == "pcm":
@@ -316,16 +315,6 @@ def _apply_volume(samples: np.ndarray, volume_percent: int) -> np.ndarray:
     gain = max(0.0, 1.0 + volume_percent / 100.0)
     scaled: np.ndarray = np.clip(samples.astype(np.float64) * gain, -32768, 32767).astype(np.int16)
     return scaled
-
-
-def _pydub() -> Any:
-    with warnings.catch_warnings():
-        # pydub warns at import when ffmpeg is not on PATH; it is handed imageio-ffmpeg's binary below.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import pydub
-    pydub.AudioSegment.converter = ffmpeg_exe()
-    return pydub
 
 
 def create(

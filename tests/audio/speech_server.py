@@ -21,6 +21,19 @@ from typing import Any
 
 import numpy as np
 
+# The foreign formats a speech server answers in, as ffmpeg makes them from a canonical clip:
+# (response format, ffmpeg output options, Content-Type the server sends)
+FOREIGN = {
+    "wav-16k-stereo": ("wav", ["-ar", "16000", "-ac", "2", "-f", "wav"], "audio/wav"),
+    "wav-float-22k": ("wav", ["-ar", "22050", "-c:a", "pcm_f32le", "-f", "wav"], "audio/wav"),
+    "flac-44k": ("flac", ["-ar", "44100", "-f", "flac"], "audio/flac"),
+    "ogg-opus": ("opus", ["-c:a", "libopus", "-b:a", "32k", "-f", "ogg"], "audio/ogg"),
+    "mp3-44k-128k": ("mp3", ["-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"],
+                     "audio/mpeg"),
+    "aac-adts": ("aac", ["-c:a", "aac", "-f", "adts"], "audio/aac"),
+    "pcm-24k": ("pcm", ["-ar", "24000", "-ac", "1", "-f", "s16le"], "audio/pcm"),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Answer:

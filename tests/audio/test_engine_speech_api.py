@@ -28,23 +28,13 @@ from audio.engines.openai_speech import speed_for_rate
 from audio.loudness import TARGET_LUFS
 from audio.loudness import integrated_loudness
 from tests.audio.core_fixtures import ffmpeg
+from tests.audio.speech_server import FOREIGN
 from tests.audio.speech_server import Answer
 from tests.audio.speech_server import SpeechServer
 
 TEXT = "你好，欢迎收听。"
 VOICES = "zf_xiaobei,zm_yunxi"
 PARAMS = SpeechParams(voice="zf_xiaobei")
-# (response format, ffmpeg output options, Content-Type the server sends)
-FOREIGN = {
-    "wav-16k-stereo": ("wav", ["-ar", "16000", "-ac", "2", "-f", "wav"], "audio/wav"),
-    "wav-float-22k": ("wav", ["-ar", "22050", "-c:a", "pcm_f32le", "-f", "wav"], "audio/wav"),
-    "flac-44k": ("flac", ["-ar", "44100", "-f", "flac"], "audio/flac"),
-    "ogg-opus": ("opus", ["-c:a", "libopus", "-b:a", "32k", "-f", "ogg"], "audio/ogg"),
-    "mp3-44k-128k": ("mp3", ["-ar", "44100", "-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"],
-                     "audio/mpeg"),
-    "aac-adts": ("aac", ["-c:a", "aac", "-f", "adts"], "audio/aac"),
-    "pcm-24k": ("pcm", ["-ar", "24000", "-ac", "1", "-f", "s16le"], "audio/pcm"),
-}
 
 
 @pytest.fixture(scope="module")
