@@ -14,9 +14,7 @@ recomputed at most every ``STATS_TTL_S`` seconds.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 import threading
 import time
 import weakref
@@ -33,6 +31,7 @@ from audio import SpeechParams
 from audio import voice_file_problems
 from web.bodies import Health
 from web.bodies import HealthQuery
+from web.core import storage
 from web.openapi.operation import operation
 from web.openapi.replies import json_reply
 
@@ -120,7 +119,7 @@ def _synthesis_probe(services: Any) -> dict[str, Any]:
 
 
 def _dir_check(root: Path, stats: dict[str, Any] | None = None) -> dict[str, Any]:
-    result: dict[str, Any] = {"ok": True, "writable": _writable(root)}
+    result: dict[str, Any] = {"ok": True, "writable": storage.writable(root)}
     try:
         free = shutil.disk_usage(root).free
     except OSError:
@@ -132,17 +131,6 @@ def _dir_check(root: Path, stats: dict[str, Any] | None = None) -> dict[str, Any
     if stats is not None:
         result.update(stats)
     return result
-
-
-def _writable(root: Path) -> bool:
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=root, prefix=".healthz-")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError:
-        return False
-    return True
 
 
 def _cache_stats(services: Any) -> dict[str, Any]:

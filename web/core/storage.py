@@ -34,8 +34,9 @@ def is_disk_full(error: BaseException | None) -> bool:
 
 
 def writable(root: Path) -> bool:
-    """Whether a small file can be created in ``root`` right now."""
+    """Whether a small file can be created in ``root`` (made if missing) right now."""
     try:
+        root.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=root, prefix=".space-probe-")
         os.close(fd)
         os.unlink(probe)
